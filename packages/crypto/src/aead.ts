@@ -1,0 +1,59 @@
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { expectBytes, toBytes } from './bytes.js'
+import { CryptoError } from './errors.js'
+import { randomBytes } from './random.js'
+
+/** XChaCha20-Poly1305 sizes: 32-byte key, 24-byte nonce, 16-byte tag appended to the ciphertext. */
+export const KEY_SIZE = 32
+export const NONCE_SIZE = 24
+export const TAG_SIZE = 16
+
+export interface Sealed {
+  nonce: Uint8Array
+  /** Encrypted bytes followed by the 16-byte Poly1305 tag. */
+  ciphertext: Uint8Array
+}
+
+/** Encrypt with a fresh 24-byte CSPRNG nonce. Strings are UTF-8 encoded. */
+export function seal(key: Uint8Array, plaintext: Uint8Array | string, aad: Uint8Array | string): Sealed {
+  const nonce = randomBytes(NONCE_SIZE)
+  return { nonce, ciphertext: sealWithNonce(key, nonce, plaintext, aad) }
+}
+
+/**
+ * Encrypt with a caller-chosen nonce. Only for test vectors and cross-implementation checks: reusing a nonce with
+ * the same key destroys confidentiality and integrity. Use {@link seal} everywhere else.
+ */
+export function sealWithNonce(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array | string,
+  aad: Uint8Array | string,
+): Uint8Array {
+  expectBytes(key, KEY_SIZE, 'INVALID_KEY', 'key')
+  expectBytes(nonce, NONCE_SIZE, 'INVALID_NONCE_SIZE', 'nonce')
+  return xchacha20poly1305(key, nonce, toBytes(aad, 'aad')).encrypt(toBytes(plaintext, 'plaintext'))
+}
+
+/** Decrypt and authenticate. Any mismatch of key, nonce, AAD, ciphertext or tag throws `DECRYPTION_FAILED`. */
+export function open(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  ciphertext: Uint8Array,
+  aad: Uint8Array | string,
+): Uint8Array {
+  expectBytes(key, KEY_SIZE, 'INVALID_KEY', 'key')
+  expectBytes(nonce, NONCE_SIZE, 'INVALID_NONCE_SIZE', 'nonce')
+  if (!(ciphertext instanceof Uint8Array)) throw new CryptoError('INVALID_INPUT', 'ciphertext must be a Uint8Array')
+  if (ciphertext.length < TAG_SIZE) {
+    throw new CryptoError('DECRYPTION_FAILED', `ciphertext is shorter than the ${TAG_SIZE}-byte tag`)
+  }
+  const aadBytes = toBytes(aad, 'aad')
+  try {
+    return xchacha20poly1305(key, nonce, aadBytes).decrypt(ciphertext)
+  } catch (cause) {
+    throw new CryptoError('DECRYPTION_FAILED', 'authentication failed: wrong key, nonce, AAD or tampered ciphertext', {
+      cause,
+    })
+  }
+}

@@ -1,0 +1,85 @@
+import { CryptoError } from './errors.js'
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+// Maps a char code to its nibble value, or 255 for a non-hex character.
+const NIBBLE = new Uint8Array(128).fill(255)
+for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i
+for (let i = 0; i < 6; i++) {
+  NIBBLE[65 + i] = 10 + i
+  NIBBLE[97 + i] = 10 + i
+}
+
+/** Lowercase hex without a `0x` prefix — the node's output format. */
+export function bytesToHex(bytes: Uint8Array): string {
+  if (!(bytes instanceof Uint8Array)) throw new CryptoError('INVALID_INPUT', 'bytesToHex expects a Uint8Array')
+  let out = ''
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!]
+  return out
+}
+
+/**
+ * Strict hex decoding with the node's rules: an optional lowercase `0x` prefix (`0X` is rejected), digits in either
+ * case, even length, nothing else. Throws `INVALID_HEX` otherwise; never truncates.
+ */
+export function hexToBytes(hex: string): Uint8Array {
+  if (typeof hex !== 'string') throw new CryptoError('INVALID_HEX', 'hex input must be a string')
+  const start = hex.startsWith('0x') ? 2 : 0
+  const digits = hex.length - start
+  if (digits % 2 !== 0) throw new CryptoError('INVALID_HEX', `hex string has an odd number of digits (${digits})`)
+  const out = new Uint8Array(digits / 2)
+  for (let i = 0, j = start; i < out.length; i++, j += 2) {
+    const hiCode = hex.charCodeAt(j)
+    const loCode = hex.charCodeAt(j + 1)
+    const hi = hiCode < 128 ? NIBBLE[hiCode]! : 255
+    const lo = loCode < 128 ? NIBBLE[loCode]! : 255
+    if (hi === 255 || lo === 255) {
+      throw new CryptoError('INVALID_HEX', `invalid hex character at position ${hi === 255 ? j : j + 1}`)
+    }
+    out[i] = (hi << 4) | lo
+  }
+  return out
+}
+
+const encoder = new TextEncoder()
+const strictDecoder = new TextDecoder('utf-8', { fatal: true })
+
+/** UTF-8 encode a string. */
+export function utf8ToBytes(text: string): Uint8Array {
+  if (typeof text !== 'string') throw new CryptoError('INVALID_INPUT', 'expected a string')
+  return encoder.encode(text)
+}
+
+/** Strict UTF-8 decode: invalid sequences throw `INVALID_INPUT` instead of turning into U+FFFD. */
+export function bytesToUtf8(bytes: Uint8Array): string {
+  try {
+    return strictDecoder.decode(bytes)
+  } catch (cause) {
+    throw new CryptoError('INVALID_INPUT', 'bytes are not valid UTF-8', { cause })
+  }
+}
+
+/** Bytes as given, or a string as UTF-8. Anything else is `INVALID_INPUT`. */
+export function toBytes(data: Uint8Array | string, what: string): Uint8Array {
+  if (data instanceof Uint8Array) return data
+  if (typeof data === 'string') return encoder.encode(data)
+  throw new CryptoError('INVALID_INPUT', `${what} must be a Uint8Array or a string`)
+}
+
+/** Overwrite every given buffer with zeros. `undefined`/`null` entries are skipped. */
+export function zeroize(...buffers: Array<Uint8Array | undefined | null>): void {
+  for (const b of buffers) b?.fill(0)
+}
+
+/** Constant-time comparison of two byte arrays of equal length (false on length mismatch). */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!
+  return diff === 0
+}
+
+export function expectBytes(value: unknown, length: number, code: 'INVALID_KEY' | 'INVALID_NONCE_SIZE' | 'INVALID_DIGEST' | 'INVALID_SIGNATURE', what: string): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new CryptoError(code, `${what} must be a Uint8Array of ${length} bytes`)
+  if (value.length !== length) throw new CryptoError(code, `${what} must be ${length} bytes, got ${value.length}`)
+  return value
+}

@@ -1,0 +1,30 @@
+/** Stable codes of every error `@fabstir/crypto` throws. */
+export type CryptoErrorCode =
+  | 'INVALID_INPUT'
+  | 'INVALID_HEX'
+  | 'INVALID_KEY'
+  | 'INVALID_PUBLIC_KEY'
+  | 'INVALID_NONCE_SIZE'
+  | 'INVALID_DIGEST'
+  | 'INVALID_SIGNATURE'
+  | 'DECRYPTION_FAILED'
+  | 'RANDOM_UNAVAILABLE'
+
+/**
+ * The only error class thrown by `@fabstir/crypto`. `code` is stable and meant for programs; `message` is for
+ * people. Messages describe sizes and formats only: they never contain key material or plaintext.
+ */
+export class CryptoError extends Error {
+  override readonly name = 'CryptoError'
+  readonly code: CryptoErrorCode
+
+  constructor(code: CryptoErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+  }
+}
+
+/** True when `e` is a {@link CryptoError}, optionally with the given code. */
+export function isCryptoError(e: unknown, code?: CryptoErrorCode): e is CryptoError {
+  return e instanceof CryptoError && (code === undefined || e.code === code)
+}
