@@ -3,6 +3,7 @@
 // installs the pinned pnpm (through npx when it is not on PATH), installs the workspace, then runs the task.
 //   node tools/bootstrap.mjs test   — build and run every test suite, print one summary line
 //   node tools/bootstrap.mjs demo   — build and run the encrypted chat demo against the embedded node simulator
+//   node tools/bootstrap.mjs check  — generated files fresh, typecheck, lint
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -47,7 +48,11 @@ if (task === 'test') {
     process.exit(1)
   }
   process.exit(run(process.execPath, [demo, ...rest]))
+} else if (task === 'check') {
+  p('run', 'codegen:check')
+  p('exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only')
+  p('exec', 'biome', 'check', '.')
 } else {
-  console.error(`unknown task "${task}" (expected "test" or "demo")`)
+  console.error(`unknown task "${task}" (expected "test", "demo" or "check")`)
   process.exit(2)
 }

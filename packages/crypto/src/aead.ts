@@ -44,7 +44,8 @@ export function open(
 ): Uint8Array {
   expectBytes(key, KEY_SIZE, 'INVALID_KEY', 'key')
   expectBytes(nonce, NONCE_SIZE, 'INVALID_NONCE_SIZE', 'nonce')
-  if (!(ciphertext instanceof Uint8Array)) throw new CryptoError('INVALID_INPUT', 'ciphertext must be a Uint8Array')
+  if (!(ciphertext instanceof Uint8Array))
+    throw new CryptoError('INVALID_INPUT', 'ciphertext must be a Uint8Array')
   if (ciphertext.length < TAG_SIZE) {
     throw new CryptoError('DECRYPTION_FAILED', `ciphertext is shorter than the ${TAG_SIZE}-byte tag`)
   }
@@ -52,8 +53,12 @@ export function open(
   try {
     return xchacha20poly1305(key, nonce, aadBytes).decrypt(ciphertext)
   } catch (cause) {
-    throw new CryptoError('DECRYPTION_FAILED', 'authentication failed: wrong key, nonce, AAD or tampered ciphertext', {
-      cause,
-    })
+    throw new CryptoError(
+      'DECRYPTION_FAILED',
+      'authentication failed: wrong key, nonce, AAD or tampered ciphertext',
+      {
+        cause,
+      },
+    )
   }
 }

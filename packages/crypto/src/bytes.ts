@@ -11,7 +11,8 @@ for (let i = 0; i < 6; i++) {
 
 /** Lowercase hex without a `0x` prefix — the node's output format. */
 export function bytesToHex(bytes: Uint8Array): string {
-  if (!(bytes instanceof Uint8Array)) throw new CryptoError('INVALID_INPUT', 'bytesToHex expects a Uint8Array')
+  if (!(bytes instanceof Uint8Array))
+    throw new CryptoError('INVALID_INPUT', 'bytesToHex expects a Uint8Array')
   let out = ''
   for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!]
   return out
@@ -25,7 +26,8 @@ export function hexToBytes(hex: string): Uint8Array {
   if (typeof hex !== 'string') throw new CryptoError('INVALID_HEX', 'hex input must be a string')
   const start = hex.startsWith('0x') ? 2 : 0
   const digits = hex.length - start
-  if (digits % 2 !== 0) throw new CryptoError('INVALID_HEX', `hex string has an odd number of digits (${digits})`)
+  if (digits % 2 !== 0)
+    throw new CryptoError('INVALID_HEX', `hex string has an odd number of digits (${digits})`)
   const out = new Uint8Array(digits / 2)
   for (let i = 0, j = start; i < out.length; i++, j += 2) {
     const hiCode = hex.charCodeAt(j)
@@ -41,7 +43,8 @@ export function hexToBytes(hex: string): Uint8Array {
 }
 
 const encoder = new TextEncoder()
-const strictDecoder = new TextDecoder('utf-8', { fatal: true })
+// ignoreBOM keeps a leading U+FEFF as content: decoding must be exact, never silently drop bytes.
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /** UTF-8 encode a string. */
 export function utf8ToBytes(text: string): Uint8Array {
@@ -49,8 +52,13 @@ export function utf8ToBytes(text: string): Uint8Array {
   return encoder.encode(text)
 }
 
-/** Strict UTF-8 decode: invalid sequences throw `INVALID_INPUT` instead of turning into U+FFFD. */
+/**
+ * Strict, exact UTF-8 decode: invalid sequences throw `INVALID_INPUT` instead of turning into U+FFFD, and a leading
+ * byte-order mark is kept as U+FEFF rather than stripped. Non-`Uint8Array` input also throws `INVALID_INPUT`.
+ */
 export function bytesToUtf8(bytes: Uint8Array): string {
+  if (!(bytes instanceof Uint8Array))
+    throw new CryptoError('INVALID_INPUT', 'bytesToUtf8 expects a Uint8Array')
   try {
     return strictDecoder.decode(bytes)
   } catch (cause) {
@@ -65,21 +73,43 @@ export function toBytes(data: Uint8Array | string, what: string): Uint8Array {
   throw new CryptoError('INVALID_INPUT', `${what} must be a Uint8Array or a string`)
 }
 
-/** Overwrite every given buffer with zeros. `undefined`/`null` entries are skipped. */
+/**
+ * Overwrite every given buffer with zeros. `undefined`/`null` entries are skipped; anything else that is not a
+ * `Uint8Array` throws `INVALID_INPUT` before any buffer is touched.
+ */
 export function zeroize(...buffers: Array<Uint8Array | undefined | null>): void {
+  for (const b of buffers) {
+    if (b !== undefined && b !== null && !(b instanceof Uint8Array)) {
+      throw new CryptoError('INVALID_INPUT', 'zeroize expects Uint8Array, undefined or null arguments')
+    }
+  }
   for (const b of buffers) b?.fill(0)
 }
 
-/** Constant-time comparison of two byte arrays of equal length (false on length mismatch). */
+/**
+ * Constant-time comparison of two byte arrays of equal length (false on length mismatch; the length itself is not
+ * secret). Non-`Uint8Array` arguments throw `INVALID_INPUT`.
+ */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array)) {
+    throw new CryptoError('INVALID_INPUT', 'equalBytes expects two Uint8Arrays')
+  }
   if (a.length !== b.length) return false
   let diff = 0
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!
   return diff === 0
 }
 
-export function expectBytes(value: unknown, length: number, code: 'INVALID_KEY' | 'INVALID_NONCE_SIZE' | 'INVALID_DIGEST' | 'INVALID_SIGNATURE', what: string): Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new CryptoError(code, `${what} must be a Uint8Array of ${length} bytes`)
-  if (value.length !== length) throw new CryptoError(code, `${what} must be ${length} bytes, got ${value.length}`)
+/** Internal guard: `value` must be a `Uint8Array` of exactly `length` bytes, else a CryptoError with `code`. */
+export function expectBytes(
+  value: unknown,
+  length: number,
+  code: 'INVALID_KEY' | 'INVALID_NONCE_SIZE' | 'INVALID_DIGEST' | 'INVALID_SIGNATURE',
+  what: string,
+): Uint8Array {
+  if (!(value instanceof Uint8Array))
+    throw new CryptoError(code, `${what} must be a Uint8Array of ${length} bytes`)
+  if (value.length !== length)
+    throw new CryptoError(code, `${what} must be ${length} bytes, got ${value.length}`)
   return value
 }

@@ -30,7 +30,10 @@ export function generateEphemeralKey(): KeyPair {
 export function assertPrivateKey(privateKey: Uint8Array): Uint8Array {
   expectBytes(privateKey, 32, 'INVALID_KEY', 'private key')
   if (!secp256k1.utils.isValidSecretKey(privateKey)) {
-    throw new CryptoError('INVALID_KEY', 'private key is not a valid secp256k1 scalar (zero or ≥ curve order)')
+    throw new CryptoError(
+      'INVALID_KEY',
+      'private key is not a valid secp256k1 scalar (zero or ≥ curve order)',
+    )
   }
   return privateKey
 }
@@ -77,8 +80,31 @@ export function ecdhSharedX(privateKey: Uint8Array, publicKey: Uint8Array | stri
   return x
 }
 
-/** HKDF-SHA256 with the protocol's parameters: no salt (32 zero bytes), empty info, 32-byte output. */
-export function hkdfSha256(ikm: Uint8Array, salt?: Uint8Array, info: Uint8Array = EMPTY, length = 32): Uint8Array {
+/** RFC 5869 limit on the HKDF output length: 255 × HashLen. */
+const HKDF_MAX_LENGTH = 255 * 32
+
+/**
+ * HKDF-SHA256 (RFC 5869). Defaults are the protocol's parameters: no salt (= 32 zero bytes), empty info, 32-byte
+ * output. Throws `INVALID_INPUT` for non-byte inputs or a length outside 0 … 8160 (255 × 32).
+ */
+export function hkdfSha256(
+  ikm: Uint8Array,
+  salt?: Uint8Array,
+  info: Uint8Array = EMPTY,
+  length = 32,
+): Uint8Array {
+  if (!(ikm instanceof Uint8Array))
+    throw new CryptoError('INVALID_INPUT', 'HKDF input key material must be a Uint8Array')
+  if (salt !== undefined && !(salt instanceof Uint8Array)) {
+    throw new CryptoError('INVALID_INPUT', 'HKDF salt must be a Uint8Array or undefined')
+  }
+  if (!(info instanceof Uint8Array)) throw new CryptoError('INVALID_INPUT', 'HKDF info must be a Uint8Array')
+  if (!Number.isSafeInteger(length) || length < 0 || length > HKDF_MAX_LENGTH) {
+    throw new CryptoError(
+      'INVALID_INPUT',
+      `HKDF output length must be an integer from 0 to ${HKDF_MAX_LENGTH}`,
+    )
+  }
   return hkdf(nobleSha256, ikm, salt, info, length)
 }
 
@@ -86,7 +112,10 @@ export function hkdfSha256(ikm: Uint8Array, salt?: Uint8Array, info: Uint8Array 
  * The session-init key of PROTOCOL.md §2: HKDF-SHA256(IKM = ECDH x-coordinate, zero salt, empty info, 32 bytes).
  * The intermediate shared secret is zeroized before returning.
  */
-export function deriveInitKey(ephemeralPrivateKey: Uint8Array, nodePublicKey: Uint8Array | string): Uint8Array {
+export function deriveInitKey(
+  ephemeralPrivateKey: Uint8Array,
+  nodePublicKey: Uint8Array | string,
+): Uint8Array {
   const x = ecdhSharedX(ephemeralPrivateKey, nodePublicKey)
   try {
     return hkdfSha256(x)

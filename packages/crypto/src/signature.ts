@@ -36,14 +36,16 @@ function parseRecoverable(signature: Uint8Array) {
   expectBytes(signature, 65, 'INVALID_SIGNATURE', 'signature')
   let v = signature[64]!
   if (v === 27 || v === 28) v -= 27
-  if (v !== 0 && v !== 1) throw new CryptoError('INVALID_SIGNATURE', `signature v must be 0, 1, 27 or 28; got ${v}`)
+  if (v !== 0 && v !== 1)
+    throw new CryptoError('INVALID_SIGNATURE', `signature v must be 0, 1, 27 or 28; got ${v}`)
   let sig: ReturnType<typeof secp256k1.Signature.fromBytes>
   try {
     sig = secp256k1.Signature.fromBytes(signature.subarray(0, 64), 'compact')
   } catch (cause) {
     throw new CryptoError('INVALID_SIGNATURE', 'signature r or s is out of range', { cause })
   }
-  if (sig.hasHighS()) throw new CryptoError('INVALID_SIGNATURE', 'signature has a high S value (not canonical)')
+  if (sig.hasHighS())
+    throw new CryptoError('INVALID_SIGNATURE', 'signature has a high S value (not canonical)')
   return sig.addRecoveryBit(v)
 }
 
@@ -54,7 +56,9 @@ export function recoverPublicKey(digest: Uint8Array, signature: Uint8Array): Uin
   try {
     return sig.recoverPublicKey(digest).toBytes(false)
   } catch (cause) {
-    throw new CryptoError('INVALID_SIGNATURE', 'no public key can be recovered from this signature', { cause })
+    throw new CryptoError('INVALID_SIGNATURE', 'no public key can be recovered from this signature', {
+      cause,
+    })
   }
 }
 
@@ -70,9 +74,13 @@ export function publicKeyToAddress(publicKey: Uint8Array | string): Address {
   return `0x${bytesToHex(keccak_256(uncompressed.subarray(1)).subarray(12))}`
 }
 
-/** The public key (33-byte compressed) of a secret key. */
+/**
+ * The public key of a secret key: 33-byte compressed SEC1 by default, 65-byte uncompressed with
+ * `compressed = false`. Throws `INVALID_KEY` for a bad secret key and `INVALID_INPUT` for a non-boolean flag.
+ */
 export function getPublicKey(privateKey: Uint8Array, compressed = true): Uint8Array {
   assertPrivateKey(privateKey)
+  if (typeof compressed !== 'boolean') throw new CryptoError('INVALID_INPUT', 'compressed must be a boolean')
   return secp256k1.getPublicKey(privateKey, compressed)
 }
 
@@ -80,12 +88,21 @@ export function getPublicKey(privateKey: Uint8Array, compressed = true): Uint8Ar
  * Verify a raw-digest ECDSA signature (64-byte r‖s, or 65-byte r‖s‖v whose v is ignored) against a public key.
  * High-S signatures are rejected, as the node and Ethereum do. Returns false for any invalid input.
  */
-export function verifyDigest(publicKey: Uint8Array | string, digest: Uint8Array, signature: Uint8Array): boolean {
+export function verifyDigest(
+  publicKey: Uint8Array | string,
+  digest: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   try {
     expectBytes(digest, 32, 'INVALID_DIGEST', 'digest')
-    if (!(signature instanceof Uint8Array) || (signature.length !== 64 && signature.length !== 65)) return false
+    if (!(signature instanceof Uint8Array) || (signature.length !== 64 && signature.length !== 65))
+      return false
     const key = parsePublicKey(publicKey)
-    return secp256k1.verify(signature.subarray(0, 64), digest, key, { prehash: false, lowS: true, format: 'compact' })
+    return secp256k1.verify(signature.subarray(0, 64), digest, key, {
+      prehash: false,
+      lowS: true,
+      format: 'compact',
+    })
   } catch {
     return false
   }

@@ -1,0 +1,8 @@
+/**
+ * `@fabstir/signer-ethers` — adapt ethers v6 wallets and signing keys to the Fabstir `DigestSigner` interface: raw
+ * secp256k1 signatures over a 32-byte digest (no EIP-191 prefix), verified before they are returned.
+ * @packageDocumentation
+ */
+export type { DigestSigner } from '@fabstir/protocol'
+export { isSignerError, SignerError, type SignerErrorCode, type SignerErrorContext } from './errors.js'
+export { fromEthersWallet } from './from-ethers-wallet.js'

@@ -1,0 +1,241 @@
+/** Emits `docs/protocol.md`: the human-readable protocol reference, from the schemas and the prose in `schema/`. */
+import { docs, type ErrorCodeRow, type SchemaGroup } from '@fabstir/schema'
+import { GENERATED_NOTICE } from './header.js'
+import { printJson } from './json-print.js'
+import { type NamedSchema, resolve, type SchemaNode } from './model.js'
+import { schemaFileName } from './emit-json-schema.js'
+
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ')
+}
+
+function range(min: number, max: number): string {
+  const lo = Number.isFinite(min) ? min : undefined
+  const hi = Number.isFinite(max) && max !== Number.MAX_SAFE_INTEGER ? max : undefined
+  if (lo !== undefined && hi !== undefined) return ` ${lo}…${hi}`
+  if (lo !== undefined) return ` ≥ ${lo}`
+  if (hi !== undefined) return ` ≤ ${hi}`
+  return ''
+}
+
+/** Short type notation for the field tables. */
+function typeText(model: Map<string, NamedSchema>, node: SchemaNode): string {
+  switch (node.kind) {
+    case 'ref': {
+      const target = resolve(model, node)
+      if (target.kind === 'object') return `object (${node.name})`
+      return typeText(model, target)
+    }
+    case 'object':
+      return 'object'
+    case 'union':
+      return node.branches.map((b) => typeText(model, b)).join(' or ')
+    case 'const':
+      return `\`${JSON.stringify(node.value)}\``
+    case 'string': {
+      if (node.hex !== undefined) {
+        const { sizes, minBytes } = node.hex
+        if (sizes !== undefined) return `hex, ${sizes.join(' or ')} bytes`
+        return minBytes !== undefined && minBytes > 0 ? `hex, ≥ ${minBytes} bytes` : 'hex'
+      }
+      if (node.patternMessage !== undefined) return `string (${node.patternMessage})`
+      return 'string'
+    }
+    case 'integer':
+      return `integer${range(node.minimum, node.maximum)}`
+    case 'u64':
+      return 'integer (u64, may exceed 2^53)'
+    case 'number':
+      return `number${range(node.minimum, node.maximum)}`
+    case 'boolean':
+      return 'boolean'
+    case 'null':
+      return 'null'
+    case 'array':
+      return `array of ${typeText(model, node.items)}`
+  }
+}
+
+interface Row {
+  field: string
+  type: string
+  required: boolean
+  description: string
+}
+
+function rows(model: Map<string, NamedSchema>, node: SchemaNode, prefix: string): Row[] {
+  const target = resolve(model, node)
+  if (target.kind !== 'object') return []
+  const out: Row[] = []
+  for (const p of target.properties) {
+    const field = `${prefix}${p.key}`
+    out.push({
+      field,
+      type: typeText(model, p.node),
+      required: p.required,
+      description: p.node.description ?? resolve(model, p.node).description ?? '',
+    })
+    out.push(...rows(model, p.node, `${field}.`))
+    if (p.node.kind === 'array') out.push(...rows(model, p.node.items, `${field}[].`))
+  }
+  return out
+}
+
+function table(model: Map<string, NamedSchema>, node: SchemaNode): string {
+  const lines = ['| Field | Type | Required | Description |', '|---|---|---|---|']
+  for (const r of rows(model, node, '')) {
+    lines.push(`| \`${r.field}\` | ${cell(r.type)} | ${r.required ? 'yes' : 'no'} | ${cell(r.description)} |`)
+  }
+  return lines.join('\n')
+}
+
+function examples(named: NamedSchema): string {
+  const list = named.raw.examples
+  if (!Array.isArray(list) || list.length === 0) return ''
+  const title = list.length === 1 ? 'Example' : 'Examples'
+  return `${title}:\n\n${list.map((e) => `\`\`\`json\n${printJson(e)}\`\`\``).join('\n\n')}\n`
+}
+
+function frameType(named: NamedSchema, model: Map<string, NamedSchema>): string {
+  const node = resolve(model, named.node)
+  const objects = node.kind === 'union' ? node.branches.map((b) => resolve(model, b)) : [node]
+  for (const o of objects) {
+    if (o.kind !== 'object') continue
+    const t = o.properties.find((p) => p.key === 'type')
+    if (t?.node.kind === 'const') return String(t.node.value)
+  }
+  return named.name
+}
+
+function anchor(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9 _-]/g, '')
+    .replaceAll(' ', '-')
+}
+
+function frameSection(model: Map<string, NamedSchema>, named: NamedSchema, direction: string): string {
+  const type = frameType(named, model)
+  const parts = [
+    `### \`${type}\` — ${named.name}`,
+    '',
+    `${named.node.description ?? ''}`,
+    '',
+    `- **Direction:** ${direction}`,
+    `- **When:** ${named.entry.when ?? '—'}`,
+    '',
+  ]
+  if (named.node.kind === 'union') {
+    named.node.branches.forEach((branch, i) => {
+      if (branch.kind !== 'ref') return
+      const part = model.get(branch.name)!
+      parts.push(`#### Shape ${String.fromCharCode(65 + i)} — ${part.name}`, '', part.node.description ?? '', '')
+      parts.push(table(model, branch), '', examples(part))
+    })
+  } else {
+    parts.push(table(model, named.node), '', examples(named))
+  }
+  return parts.join('\n')
+}
+
+function objectSection(model: Map<string, NamedSchema>, named: NamedSchema): string {
+  return [`### ${named.name}`, '', named.node.description ?? '', '', table(model, named.node), '', examples(named)].join(
+    '\n',
+  )
+}
+
+function errorTable(table: readonly ErrorCodeRow[]): string {
+  const lines = [
+    '| Code | Origin | Sent by node | Retryable | Description | Action |',
+    '|---|---|---|---|---|---|',
+  ]
+  for (const r of table) {
+    lines.push(
+      `| \`${r.code}\` | ${r.origin} | ${r.sentByNode ? 'yes' : 'no'} | ${r.retryable ? 'yes' : 'no'} | ` +
+        `${cell(r.description)} | ${cell(r.action)} |`,
+    )
+  }
+  return lines.join('\n')
+}
+
+function inGroup(model: Map<string, NamedSchema>, group: SchemaGroup): NamedSchema[] {
+  return [...model.values()].filter((n) => n.entry.group === group)
+}
+
+/** Source of `docs/protocol.md`. */
+export function emitDocs(model: Map<string, NamedSchema>, errorCodes: readonly ErrorCodeRow[]): string {
+  const clientFrames = inGroup(model, 'client-frame')
+  const nodeFrames = inGroup(model, 'node-frame')
+  const sections = [
+    `<!-- ${GENERATED_NOTICE} -->`,
+    '',
+    '# Fabstir wire protocol reference',
+    '',
+    docs.INTRO,
+    '',
+    '## Contents',
+    '',
+    '- [Transport and encoding](#transport-and-encoding)',
+    '- [Keys and encryption](#keys-and-encryption)',
+    '- [Ordering rules](#ordering-rules)',
+    '- [Client → node frames](#client--node-frames)',
+    ...clientFrames.map((f) => `  - [\`${frameType(f, model)}\`](#${anchor(`${frameType(f, model)} — ${f.name}`)})`),
+    '- [Node → client frames](#node--client-frames)',
+    ...nodeFrames.map((f) => `  - [\`${frameType(f, model)}\`](#${anchor(`${frameType(f, model)} — ${f.name}`)})`),
+    '- [Encrypted plaintexts](#encrypted-plaintexts)',
+    '- [Error codes](#error-codes)',
+    '- [Other named parts](#other-named-parts)',
+    '- [JSON Schema files](#json-schema-files)',
+    '',
+    '## Transport and encoding',
+    '',
+    docs.TRANSPORT,
+    '',
+    '## Keys and encryption',
+    '',
+    docs.CRYPTO,
+    '',
+    '| Payload | AAD |',
+    '|---|---|',
+    ...docs.AAD_TABLE.map((r) => `| \`${r.payload}\` | ${cell(r.aad)} |`),
+    '',
+    '## Ordering rules',
+    '',
+    docs.ORDERING,
+    '',
+    '## Client → node frames',
+    '',
+    ...clientFrames.map((f) => frameSection(model, f, 'client → node')),
+    '## Node → client frames',
+    '',
+    ...nodeFrames.map((f) => frameSection(model, f, 'node → client')),
+    '## Encrypted plaintexts',
+    '',
+    'The JSON objects sealed inside `encrypted_session_init` and `encrypted_message`.',
+    '',
+    ...inGroup(model, 'plaintext-object').map((n) => objectSection(model, n)),
+    '## Error codes',
+    '',
+    'Shape A errors carry one of the node codes in `code`; shape B errors have only an `error` text and are mapped ' +
+      'by the SDK to `RATE_LIMITED` or `NODE_ERROR`. Codes with origin `client` are raised by the SDK itself. ' +
+      '"Retryable" means repeating the operation after the recommended action can succeed.',
+    '',
+    errorTable(errorCodes),
+    '',
+    '## Other named parts',
+    '',
+    'Named sub-objects referenced by the tables above (each has its own type, checker and JSON Schema file).',
+    '',
+    ...inGroup(model, 'part')
+      .filter((n) => n.node.kind === 'object')
+      .map((n) => objectSection(model, n)),
+    '## JSON Schema files',
+    '',
+    'Draft 2020-12, in `packages/wire/json-schema/`: `bundle.schema.json` (every schema under `$defs`), ' +
+      '`error-codes.json` (the table above) and one self-contained file per schema:',
+    '',
+    ...[...model.keys()].map((n) => `- \`${schemaFileName(n)}\``),
+    '',
+  ]
+  return `${sections.join('\n').replace(/\n{3,}/g, '\n\n')}`
+}

@@ -1,0 +1,28 @@
+/** Generates every output file in memory, from the schema registry. Pure and deterministic. */
+import { ERROR_CODE_TABLE, SCHEMAS } from '@fabstir/schema'
+import { emitDocs } from './emit-docs.js'
+import { assertErrorCodesMatch, emitErrorCodes } from './emit-error-codes.js'
+import { emitJsonSchemas } from './emit-json-schema.js'
+import { emitTypes } from './emit-types.js'
+import { emitFrameTypes, emitValidators } from './emit-validators.js'
+import { buildModel } from './model.js'
+
+/** Directories fully owned by the generator (relative to the repository root): any other file in them is stale. */
+export const GENERATED_DIRS = ['packages/wire/src/generated', 'packages/wire/json-schema'] as const
+
+/** Every generated file: repository-relative path (forward slashes) → content. */
+export function generateAll(): Map<string, string> {
+  const model = buildModel(SCHEMAS)
+  assertErrorCodesMatch(model, ERROR_CODE_TABLE)
+  const files = new Map<string, string>()
+  const gen = 'packages/wire/src/generated'
+  files.set(`${gen}/types.ts`, emitTypes(model))
+  files.set(`${gen}/validators.ts`, emitValidators(model))
+  files.set(`${gen}/frame-types.ts`, emitFrameTypes(model))
+  files.set(`${gen}/error-codes.ts`, emitErrorCodes(ERROR_CODE_TABLE))
+  for (const [name, content] of emitJsonSchemas(model, ERROR_CODE_TABLE)) {
+    files.set(`packages/wire/json-schema/${name}`, content)
+  }
+  files.set('docs/protocol.md', emitDocs(model, ERROR_CODE_TABLE))
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+}
