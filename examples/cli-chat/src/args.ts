@@ -60,7 +60,8 @@ export function parseArgs(argv: string[]): ChatArgs {
         break
       case '--private-key': {
         const v = value()
-        if (!/^0x[0-9a-fA-F]{64}$/.test(v)) throw new Error('--private-key must be 0x followed by 64 hex digits')
+        if (!/^0x[0-9a-fA-F]{64}$/.test(v))
+          throw new Error('--private-key must be 0x followed by 64 hex digits')
         args.privateKey = v as `0x${string}`
         break
       }

@@ -59,13 +59,19 @@ async function main(): Promise<number> {
     }
   })
   try {
-    const session = await client.startSession({ jobId: args.jobId, modelName: args.model, pricePerToken: args.price })
+    const session = await client.startSession({
+      jobId: args.jobId,
+      modelName: args.model,
+      pricePerToken: args.price,
+    })
     const ask = async (prompt: string) => {
       process.stdout.write(`\nyou  › ${prompt}\nnode › `)
       const stream = session.stream(prompt)
       for await (const delta of stream) process.stdout.write(delta.text)
       const reply = await stream.result
-      process.stdout.write(`\n      (${reply.finishReason}, ${reply.tokensUsed} tokens${reply.encrypted ? ', encrypted' : ''})\n`)
+      process.stdout.write(
+        `\n      (${reply.finishReason}, ${reply.tokensUsed} tokens${reply.encrypted ? ', encrypted' : ''})\n`,
+      )
     }
     if (args.prompts.length > 0 || !process.stdin.isTTY) {
       for (const p of args.prompts.length > 0 ? args.prompts : DEMO_PROMPTS) await ask(p)

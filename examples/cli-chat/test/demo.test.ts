@@ -39,7 +39,16 @@ describe('cli-chat demo', () => {
     const sim = await startNodeSim({ port: 0 })
     try {
       const key = `0x${'11'.repeat(32)}`
-      const r = await run(['--url', sim.url, '--node-public-key', sim.publicKey, '--private-key', key, '--prompt', 'What is 2+2?'])
+      const r = await run([
+        '--url',
+        sim.url,
+        '--node-public-key',
+        sim.publicKey,
+        '--private-key',
+        key,
+        '--prompt',
+        'What is 2+2?',
+      ])
       expect(r.code).toBe(0)
       expect(r.stdout).toContain('wallet 0x')
       expect(r.stdout).toContain('node › 2 + 2 = 4.')
@@ -69,7 +78,15 @@ describe('cli-chat demo', () => {
       const refused = await run(['--url', sim.url, '--node-public-key', key, '--prompt', 'hi'])
       expect(refused.code).toBe(1)
       expect(refused.stderr).toContain('[ENCRYPTION_NOT_SUPPORTED]')
-      const allowed = await run(['--url', sim.url, '--node-public-key', key, '--allow-plaintext-fallback', '--prompt', 'What is 2+2?'])
+      const allowed = await run([
+        '--url',
+        sim.url,
+        '--node-public-key',
+        key,
+        '--allow-plaintext-fallback',
+        '--prompt',
+        'What is 2+2?',
+      ])
       expect(allowed.code).toBe(0)
       expect(allowed.stdout).toContain('PLAINTEXT — not encrypted')
       expect(allowed.stdout).toContain('2 + 2 = 4.')

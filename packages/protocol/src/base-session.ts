@@ -1,0 +1,279 @@
+import {
+  checkNodeFrame,
+  type ErrorFrame,
+  NODE_FRAME_TYPES,
+  type NodeFrame,
+  parseJson,
+  type SessionInitAckFrame,
+  type StreamEndFrame,
+} from '@fabstir/wire'
+import { FabstirError } from './errors.js'
+import type { EndEvent, ProtocolEvent, SessionState, Usage } from './events.js'
+import type { Logger } from './logger.js'
+import { errorFromNodeFrame } from './node-errors.js'
+
+/** The node's message size limit (PROTOCOL.md §1). Larger inbound frames are rejected before parsing. */
+export const MAX_FRAME_CHARS = 64 * 1024 * 1024
+
+/** Bookkeeping of the one request that may be in flight on a session. */
+export interface InFlight {
+  id: string
+  nextIndex: number
+  sawFinal: boolean
+  /** Finish reason from a valid `encrypted_response` (encrypted mode only). */
+  finishReason: string | undefined
+  cancelRequested: boolean
+}
+
+const nodeFrameTypes: ReadonlySet<string> = new Set(NODE_FRAME_TYPES)
+
+/**
+ * What encrypted and plaintext sessions share: frame parsing and validation, error mapping, `stream_end`
+ * handling and state bookkeeping. Subclasses handle the acknowledgement and their data frames.
+ * `receive` never throws: every problem becomes an `error` event or an ignored frame.
+ */
+export abstract class BaseSession {
+  readonly sessionId: string
+  protected _state: SessionState = 'new'
+  protected inflight: InFlight | undefined
+  protected initRequestId: string | undefined
+  protected readonly log: Logger
+
+  protected constructor(sessionId: string, logger: Logger | undefined) {
+    this.sessionId = sessionId
+    this.log = logger ?? {}
+  }
+
+  /** Current state: `new` → `initializing` → `ready` ⇄ `streaming`; `closed` / `failed` are final. */
+  get state(): SessionState {
+    return this._state
+  }
+
+  /** Id of the request in flight, if any. */
+  get inFlightId(): string | undefined {
+    return this.inflight?.id
+  }
+
+  /** Whether this session encrypts its traffic. */
+  abstract readonly encrypted: boolean
+
+  /**
+   * Feed one inbound frame (the raw text, or an already parsed object). Returns the events it produced, in order.
+   * Never throws. Frames of unknown type, and frames that belong to no current request, are ignored.
+   */
+  receive(frame: string | object): ProtocolEvent[] {
+    try {
+      return this.receiveFrame(frame)
+    } catch (cause) {
+      // Defensive: a bug must not escape into the transport's event loop; it ends the session cleanly.
+      return [
+        this.fail(
+          new FabstirError('INVALID_FRAME', 'internal error while handling an inbound frame', { cause }),
+        ),
+      ]
+    }
+  }
+
+  /** Zero every key and end the session. Idempotent. */
+  close(): void {
+    if (this._state === 'closed') return
+    this.zeroizeKeys()
+    this.inflight = undefined
+    this._state = 'closed'
+  }
+
+  /**
+   * The transport lost its connection. Fails the request in flight with `CONNECTION_LOST` (it may have been partly
+   * processed, so it is never replayed), zeroes the session key and returns to `new`, so that `init()` re-keys
+   * the same `session_id` on a new connection.
+   */
+  connectionLost(): ProtocolEvent[] {
+    if (this._state === 'closed' || this._state === 'failed') return []
+    const events: ProtocolEvent[] = []
+    const lost = this.inflight
+    if (lost) {
+      events.push({
+        type: 'error',
+        error: new FabstirError('CONNECTION_LOST', 'the connection closed while the answer was streaming', {
+          requestId: lost.id,
+          sessionId: this.sessionId,
+        }),
+      })
+    }
+    this.inflight = undefined
+    this.zeroizeKeys()
+    this._state = 'new'
+    return events
+  }
+
+  protected abstract zeroizeKeys(): void
+  protected abstract onAck(frame: SessionInitAckFrame): ProtocolEvent[]
+  /** Mode-specific data frames (`encrypted_chunk`/`encrypted_response` or `stream_chunk`). */
+  protected abstract onDataFrame(frame: NodeFrame): ProtocolEvent[]
+  /** Whether a `stream_end` may complete the request in flight without being a truncation. */
+  protected abstract endIsAuthentic(inflight: InFlight, frame: StreamEndFrame): boolean
+
+  /** End the session because of `error`: keys zeroed, state `failed`. Returns the event to emit. */
+  protected fail(error: FabstirError): ProtocolEvent {
+    this.zeroizeKeys()
+    this.inflight = undefined
+    this._state = 'failed'
+    const fatal = error.fatal
+      ? error
+      : new FabstirError(error.code, error.message, {
+          cause: error.cause,
+          requestId: error.requestId,
+          sessionId: error.sessionId ?? this.sessionId,
+          nodeMessage: error.nodeMessage,
+          retryAfterMs: error.retryAfterMs,
+          details: error.details,
+          fatal: true,
+        })
+    this.log.warn?.('session failed', { code: fatal.code, sessionId: this.sessionId })
+    return { type: 'error', error: fatal }
+  }
+
+  protected ignore(reason: string, frameType?: string): ProtocolEvent[] {
+    this.log.debug?.('inbound frame ignored', { reason, frameType })
+    return []
+  }
+
+  /** True when `frameId` (possibly absent) refers to the request in flight. */
+  protected isCurrent(frameId: string | undefined): boolean {
+    return this.inflight !== undefined && (frameId === undefined || frameId === this.inflight.id)
+  }
+
+  private receiveFrame(input: string | object): ProtocolEvent[] {
+    if (this._state === 'closed' || this._state === 'failed') return this.ignore('session is over')
+    let value: unknown = input
+    if (typeof input === 'string') {
+      if (input.length > MAX_FRAME_CHARS) {
+        return this.malformed(undefined, `frame of ${input.length} characters exceeds the 64 MiB limit`)
+      }
+      try {
+        value = parseJson(input)
+      } catch {
+        return this.malformed(undefined, 'frame is not valid JSON')
+      }
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      return this.malformed(undefined, 'frame is not a JSON object')
+    }
+    const type = (value as { type?: unknown }).type
+    if (typeof type !== 'string' || !nodeFrameTypes.has(type)) return this.ignore('unknown frame type')
+    const checked = checkNodeFrame(value)
+    if (!checked.ok) {
+      const issue = checked.issues[0]
+      return this.malformed(
+        type,
+        `invalid ${type} frame${issue ? ` at ${issue.path || '/'}: ${issue.message}` : ''}`,
+        checked.issues,
+      )
+    }
+    return this.dispatch(checked.value)
+  }
+
+  /**
+   * A frame that cannot be used. When it would have carried part of the answer in flight, the answer can no longer
+   * be authenticated as complete: the session fails. Otherwise it is reported and the session goes on.
+   */
+  private malformed(type: string | undefined, message: string, issues?: unknown): ProtocolEvent[] {
+    const error = new FabstirError('INVALID_FRAME', message, {
+      requestId: this.inflight?.id,
+      sessionId: this.sessionId,
+      details: issues === undefined ? { frameType: type } : { frameType: type, issues },
+    })
+    const carriesAnswer =
+      type === 'encrypted_chunk' || type === 'encrypted_response' || type === 'stream_chunk'
+    if (this._state === 'streaming' && carriesAnswer && this.encrypted) return [this.fail(error)]
+    return [{ type: 'error', error }]
+  }
+
+  private dispatch(frame: NodeFrame): ProtocolEvent[] {
+    switch (frame.type) {
+      case 'connected':
+        return [{ type: 'connected' }]
+      case 'session_init_ack':
+        if (this._state !== 'initializing')
+          return this.ignore('acknowledgement while not initializing', frame.type)
+        return this.onAck(frame)
+      case 'error':
+        return this.onError(frame)
+      case 'stream_end':
+        return this.onStreamEnd(frame)
+      default:
+        return this.onDataFrame(frame)
+    }
+  }
+
+  private onError(frame: ErrorFrame): ProtocolEvent[] {
+    const frameId = (frame as { id?: unknown }).id
+    const id = typeof frameId === 'string' ? frameId : undefined
+    if (this._state === 'initializing' && (id === undefined || id === this.initRequestId)) {
+      const error = errorFromNodeFrame(frame, this.initRequestId)
+      if (error.retryable) {
+        this.zeroizeKeys()
+        this._state = 'new'
+        return [{ type: 'error', error }]
+      }
+      return [this.fail(error)]
+    }
+    if (this._state === 'streaming' && this.isCurrent(id)) {
+      const error = errorFromNodeFrame(frame, this.inflight?.id)
+      this.inflight = undefined
+      if (error.code === 'SESSION_KEY_NOT_FOUND') {
+        // The node lost its keys (restart): this session must be re-initialised before the next prompt.
+        this.zeroizeKeys()
+        this._state = 'new'
+      } else {
+        this._state = 'ready'
+      }
+      return [{ type: 'error', error }]
+    }
+    // Not about anything in flight (e.g. a late error for a finished request): report, change nothing.
+    return [{ type: 'error', error: errorFromNodeFrame(frame) }]
+  }
+
+  private onStreamEnd(frame: StreamEndFrame): ProtocolEvent[] {
+    const inflight = this.inflight
+    if (this._state !== 'streaming' || !inflight || !this.isCurrent(frame.id)) {
+      return this.ignore('stream_end for no request in flight', frame.type)
+    }
+    if (!inflight.cancelRequested && !this.endIsAuthentic(inflight, frame)) {
+      return [
+        this.fail(
+          new FabstirError(
+            'STREAM_TRUNCATED',
+            'the answer ended without an authenticated encrypted_response: it may have been truncated',
+            {
+              requestId: inflight.id,
+              sessionId: this.sessionId,
+              details: { chunksReceived: inflight.nextIndex },
+            },
+          ),
+        ),
+      ]
+    }
+    this.inflight = undefined
+    this._state = 'ready'
+    const reason =
+      inflight.cancelRequested && inflight.finishReason === undefined ? 'cancelled' : frame.reason
+    const end: EndEvent = { type: 'end', id: inflight.id, reason, tokensUsed: frame.tokens_used ?? 0 }
+    const finishReason = frame.finish_reason ?? inflight.finishReason
+    if (finishReason !== undefined) end.finishReason = finishReason
+    const usage = toUsage(frame)
+    if (usage) end.usage = usage
+    return [end]
+  }
+}
+
+function toUsage(frame: StreamEndFrame): Usage | undefined {
+  const u = frame.usage
+  if (!u) return undefined
+  return {
+    promptTokens: u.prompt_tokens,
+    completionTokens: u.completion_tokens,
+    totalTokens: u.total_tokens,
+    contextWindowSize: u.context_window_size,
+  }
+}

@@ -1,0 +1,456 @@
+import {
+  bytesToHex,
+  bytesToUtf8,
+  deriveInitKey,
+  generateEphemeralKey,
+  hexToBytes,
+  open,
+  parsePublicKey,
+  randomBytes,
+  recoverAddress,
+  seal,
+  sha256,
+  utf8ToBytes,
+  zeroize,
+} from '@fabstir/crypto'
+import {
+  checkEncryptedMessageFrame,
+  checkEncryptedSessionInitFrame,
+  type EncryptedChunkFrame,
+  type EncryptedMessageFrame,
+  type EncryptedResponseFrame,
+  type EncryptedSessionInitFrame,
+  type NodeFrame,
+  type SessionInitAckFrame,
+  type StreamCancelFrame,
+  stringifyJson,
+} from '@fabstir/wire'
+import { BaseSession, type InFlight } from './base-session.js'
+import { FabstirError, isFabstirError } from './errors.js'
+import type { ProtocolEvent } from './events.js'
+import { newRequestId, newSessionId } from './ids.js'
+import type { Logger } from './logger.js'
+import {
+  normalizeChainId,
+  normalizeJobId,
+  normalizePrice,
+  normalizePrompt,
+  type PromptInput,
+  requireNonEmptyString,
+} from './options.js'
+import { encodeSessionData, type VectorDatabase } from './session-data.js'
+import type { DigestSigner } from './signer.js'
+
+export interface EncryptedSessionOptions {
+  /** The node's static secp256k1 public key (33 or 65 bytes, or hex). Get it out of band (PROTOCOL.md §2). */
+  nodePublicKey: Uint8Array | string
+  /** The user's wallet: signs `sha256(ciphertext)` of the session data as a raw digest. */
+  signer: DigestSigner
+  /** On-chain job id (sent as a decimal string). */
+  jobId: string | number | bigint
+  /** 84532 (Base Sepolia, default) or 5611. */
+  chainId?: number
+  modelName: string
+  /** Smallest token unit (wei or 6-decimal USDC units); bigint for values above 2^53. */
+  pricePerToken: number | bigint
+  /** Defaults to a fresh UUID. Reuse it to re-key an existing session (the node keeps its history). */
+  sessionId?: string
+  vectorDatabase?: VectorDatabase
+  recoveryPublicKey?: string
+  logger?: Logger
+}
+
+const SESSION_INIT_AAD = 'session_init'
+const RESPONSE_AAD = 'encrypted_response_final'
+
+function nonEmpty(text: string): boolean {
+  return text.length > 0
+}
+
+/**
+ * The encrypted session state machine (sans-IO): builds `encrypted_session_init` / `encrypted_message` /
+ * `stream_cancel` frames and consumes the node's frames. It owns the 32-byte session key; nothing else ever sees it.
+ */
+export class EncryptedSession extends BaseSession {
+  readonly encrypted = true
+  readonly chainId: number
+  readonly jobId: string
+  private readonly nodePublicKey: Uint8Array
+  private readonly signer: DigestSigner
+  private readonly signerAddress: string
+  private readonly modelName: string
+  private readonly pricePerToken: number | bigint
+  private readonly vectorDatabase: VectorDatabase | undefined
+  private readonly recoveryPublicKey: string | undefined
+  private sessionKey: Uint8Array | undefined
+  private messageIndex = 0
+  private _clientAddress: `0x${string}` | undefined
+
+  constructor(options: EncryptedSessionOptions) {
+    super(
+      options.sessionId === undefined
+        ? newSessionId()
+        : requireNonEmptyString(options.sessionId, 'sessionId'),
+      options.logger,
+    )
+    try {
+      this.nodePublicKey = parsePublicKey(options.nodePublicKey)
+    } catch (cause) {
+      throw new FabstirError('INVALID_CONFIG', 'nodePublicKey is not a valid secp256k1 public key', {
+        cause,
+        details: { field: 'nodePublicKey' },
+      })
+    }
+    const signer = options.signer
+    if (!signer || typeof signer.signDigest !== 'function' || typeof signer.address !== 'string') {
+      throw new FabstirError('INVALID_CONFIG', 'signer must provide { address, signDigest(digest) }', {
+        details: { field: 'signer' },
+      })
+    }
+    if (!/^0x[0-9a-fA-F]{40}$/.test(signer.address)) {
+      throw new FabstirError('INVALID_CONFIG', 'signer.address is not a 20-byte hex address', {
+        details: { field: 'signer.address' },
+      })
+    }
+    this.signer = signer
+    this.signerAddress = signer.address.toLowerCase()
+    this.jobId = normalizeJobId(options.jobId)
+    this.chainId = normalizeChainId(options.chainId)
+    this.modelName = requireNonEmptyString(options.modelName, 'modelName')
+    this.pricePerToken = normalizePrice(options.pricePerToken)
+    if (options.vectorDatabase !== undefined) {
+      requireNonEmptyString(options.vectorDatabase?.manifestPath, 'vectorDatabase.manifestPath')
+      requireNonEmptyString(options.vectorDatabase?.userAddress, 'vectorDatabase.userAddress')
+    }
+    this.vectorDatabase = options.vectorDatabase
+    if (options.recoveryPublicKey !== undefined) {
+      requireNonEmptyString(options.recoveryPublicKey, 'recoveryPublicKey')
+    }
+    this.recoveryPublicKey = options.recoveryPublicKey
+  }
+
+  /** The address the node recovered from the init signature (set once the session is ready). */
+  get clientAddress(): `0x${string}` | undefined {
+    return this._clientAddress
+  }
+
+  /**
+   * Build the `encrypted_session_init` frame: fresh ephemeral key → ECDH → HKDF init key → seal the session data
+   * (with a fresh random session key) → raw-digest signature over `sha256(ciphertext)`. The ephemeral private key
+   * and the init key are zeroed before this resolves. Allowed in state `new` (also to re-key after a node restart
+   * or reconnect, with the same `session_id`).
+   */
+  async init(options: { id?: string } = {}): Promise<EncryptedSessionInitFrame> {
+    if (this._state !== 'new') {
+      throw new FabstirError('INVALID_STATE', `init() is not allowed in state "${this._state}"`, {
+        sessionId: this.sessionId,
+      })
+    }
+    const id = options.id ?? newRequestId()
+    this._state = 'initializing'
+    this.initRequestId = id
+    const eph = generateEphemeralKey()
+    let initKey: Uint8Array | undefined
+    let plaintext: Uint8Array | undefined
+    const sessionKey = randomBytes(32)
+    try {
+      initKey = deriveInitKey(eph.privateKey, this.nodePublicKey)
+      zeroize(eph.privateKey)
+      plaintext = utf8ToBytes(
+        encodeSessionData({
+          sessionKey,
+          jobId: this.jobId,
+          modelName: this.modelName,
+          pricePerToken: this.pricePerToken,
+          vectorDatabase: this.vectorDatabase,
+          recoveryPublicKey: this.recoveryPublicKey,
+        }),
+      )
+      const sealed = seal(initKey, plaintext, SESSION_INIT_AAD)
+      zeroize(initKey, plaintext)
+      const digest = sha256(sealed.ciphertext)
+      const signature = await this.sign(digest)
+      if (this._state !== 'initializing') {
+        throw new FabstirError('SESSION_CLOSED', 'the session was closed while the wallet was signing', {
+          sessionId: this.sessionId,
+        })
+      }
+      this.sessionKey = sessionKey
+      this.messageIndex = 0
+      const frame: EncryptedSessionInitFrame = {
+        type: 'encrypted_session_init',
+        id,
+        session_id: this.sessionId,
+        chain_id: this.chainId,
+        payload: {
+          ephPubHex: bytesToHex(eph.publicKey),
+          ciphertextHex: bytesToHex(sealed.ciphertext),
+          signatureHex: bytesToHex(signature),
+          nonceHex: bytesToHex(sealed.nonce),
+          aadHex: bytesToHex(utf8ToBytes(SESSION_INIT_AAD)),
+        },
+      }
+      const jobNumber = Number(this.jobId)
+      if (Number.isSafeInteger(jobNumber)) frame.job_id = jobNumber
+      assertValid(checkEncryptedSessionInitFrame(frame), 'encrypted_session_init')
+      this.log.debug?.('session init built', { sessionId: this.sessionId, id })
+      return frame
+    } catch (e) {
+      zeroize(eph.privateKey, initKey, plaintext, sessionKey)
+      if (this._state === 'initializing') this._state = 'new'
+      throw e
+    }
+  }
+
+  /**
+   * Seal a prompt with the session key (AAD `message_<N>`) and build the `encrypted_message` frame. Only one
+   * prompt may be in flight: the node silently drops frames that arrive while it streams (`PROMPT_IN_FLIGHT`).
+   */
+  prompt(prompt: PromptInput, options: { id?: string } = {}): EncryptedMessageFrame {
+    this.assertCanPrompt()
+    const request = normalizePrompt(prompt)
+    const id = options.id ?? newRequestId()
+    const key = this.sessionKey!
+    const plaintext = utf8ToBytes(stringifyJson(request))
+    const aad = `message_${this.messageIndex}`
+    const sealed = seal(key, plaintext, aad)
+    zeroize(plaintext)
+    const frame: EncryptedMessageFrame = {
+      type: 'encrypted_message',
+      id,
+      session_id: this.sessionId,
+      payload: {
+        ciphertextHex: bytesToHex(sealed.ciphertext),
+        nonceHex: bytesToHex(sealed.nonce),
+        aadHex: bytesToHex(utf8ToBytes(aad)),
+      },
+    }
+    assertValid(checkEncryptedMessageFrame(frame), 'encrypted_message')
+    this.messageIndex++
+    this.inflight = { id, nextIndex: 0, sawFinal: false, finishReason: undefined, cancelRequested: false }
+    this._state = 'streaming'
+    return frame
+  }
+
+  /** Build `stream_cancel` for the answer in flight (undefined when nothing streams). */
+  cancel(): StreamCancelFrame | undefined {
+    if (this._state !== 'streaming' || !this.inflight) return undefined
+    this.inflight.cancelRequested = true
+    return { type: 'stream_cancel', session_id: this.sessionId }
+  }
+
+  protected zeroizeKeys(): void {
+    zeroize(this.sessionKey)
+    this.sessionKey = undefined
+  }
+
+  protected onAck(frame: SessionInitAckFrame): ProtocolEvent[] {
+    if (frame.id !== undefined && frame.id !== this.initRequestId)
+      return this.ignore('ack for another request', frame.type)
+    const echoed = frame.client_address?.toLowerCase()
+    if (echoed !== this.signerAddress) {
+      return [
+        this.fail(
+          new FabstirError(
+            'CLIENT_ADDRESS_MISMATCH',
+            `the node recovered ${echoed ?? 'no address'} from the init signature, not the signer's ${this.signerAddress}: the session would not be billed to this wallet`,
+            {
+              sessionId: this.sessionId,
+              details: { expected: this.signerAddress, received: echoed ?? null },
+            },
+          ),
+        ),
+      ]
+    }
+    if (frame.session_id !== undefined && frame.session_id !== this.sessionId) {
+      return [
+        this.fail(
+          new FabstirError('INVALID_FRAME', 'the node acknowledged a different session id', {
+            sessionId: this.sessionId,
+            details: { received: frame.session_id },
+          }),
+        ),
+      ]
+    }
+    this._clientAddress = echoed as `0x${string}`
+    this._state = 'ready'
+    return [{ type: 'ready', sessionId: this.sessionId, clientAddress: this._clientAddress }]
+  }
+
+  protected onDataFrame(frame: NodeFrame): ProtocolEvent[] {
+    if (frame.type === 'encrypted_chunk') return this.onChunk(frame)
+    if (frame.type === 'encrypted_response') return this.onResponse(frame)
+    return this.ignore('plaintext frame on an encrypted session', frame.type)
+  }
+
+  protected endIsAuthentic(inflight: InFlight): boolean {
+    return inflight.finishReason !== undefined
+  }
+
+  private onChunk(frame: EncryptedChunkFrame): ProtocolEvent[] {
+    const inflight = this.inflight
+    if (this._state !== 'streaming' || !inflight || !this.isCurrent(frame.id)) {
+      return this.ignore('chunk for no request in flight', frame.type)
+    }
+    const expected = inflight.nextIndex
+    if (frame.payload.index !== expected || inflight.sawFinal) {
+      return [
+        this.fail(
+          new FabstirError(
+            'CHUNK_OUT_OF_ORDER',
+            inflight.sawFinal
+              ? `chunk ${frame.payload.index} arrived after the final chunk`
+              : `expected chunk ${expected}, received chunk ${frame.payload.index} (reordered, replayed or dropped)`,
+            {
+              requestId: inflight.id,
+              sessionId: this.sessionId,
+              details: { expected, received: frame.payload.index },
+            },
+          ),
+        ),
+      ]
+    }
+    const text = this.openText(frame, `chunk_${expected}`, inflight.id)
+    if (typeof text !== 'string') return [text]
+    inflight.nextIndex++
+    const final = frame.final === true
+    if (final) inflight.sawFinal = true
+    return [{ type: 'chunk', id: inflight.id, index: expected, text, tokens: frame.tokens, final }]
+  }
+
+  private onResponse(frame: EncryptedResponseFrame): ProtocolEvent[] {
+    const inflight = this.inflight
+    if (this._state !== 'streaming' || !inflight || !this.isCurrent(frame.id)) {
+      return this.ignore('response for no request in flight', frame.type)
+    }
+    if (!inflight.sawFinal || inflight.finishReason !== undefined) {
+      return [
+        this.fail(
+          new FabstirError(
+            'STREAM_TRUNCATED',
+            inflight.sawFinal
+              ? 'a second encrypted_response arrived for the same answer'
+              : 'encrypted_response arrived before the final chunk: the answer may have been truncated',
+            {
+              requestId: inflight.id,
+              sessionId: this.sessionId,
+              details: { chunksReceived: inflight.nextIndex },
+            },
+          ),
+        ),
+      ]
+    }
+    const finishReason = this.openText(frame, RESPONSE_AAD, inflight.id)
+    if (typeof finishReason !== 'string') return [finishReason]
+    if (!nonEmpty(finishReason)) {
+      return [
+        this.fail(
+          new FabstirError('INVALID_FRAME', 'encrypted_response carried an empty finish reason', {
+            requestId: inflight.id,
+          }),
+        ),
+      ]
+    }
+    inflight.finishReason = finishReason
+    return [{ type: 'response', id: inflight.id, finishReason }]
+  }
+
+  /** Authenticate and decrypt a payload with the AAD this client expects; failures end the session. */
+  private openText(
+    frame: EncryptedChunkFrame | EncryptedResponseFrame,
+    aad: string,
+    requestId: string,
+  ): string | ProtocolEvent {
+    try {
+      const bytes = open(
+        this.sessionKey!,
+        hexToBytes(frame.payload.nonceHex),
+        hexToBytes(frame.payload.ciphertextHex),
+        aad,
+      )
+      return bytesToUtf8(bytes)
+    } catch (cause) {
+      const utf8 = isFabstirError(cause) ? false : (cause as { code?: string }).code === 'INVALID_INPUT'
+      return this.fail(
+        new FabstirError(
+          utf8 ? 'INVALID_UTF8' : 'DECRYPTION_FAILED',
+          utf8
+            ? `${frame.type} decrypted to bytes that are not UTF-8`
+            : `${frame.type} failed authentication with AAD "${aad}": tampered, replayed or reordered`,
+          { cause, requestId, sessionId: this.sessionId, details: { aad } },
+        ),
+      )
+    }
+  }
+
+  private assertCanPrompt(): void {
+    if (this._state === 'ready') return
+    if (this._state === 'streaming') {
+      throw new FabstirError(
+        'PROMPT_IN_FLIGHT',
+        'a prompt is already streaming on this session; wait for its end or cancel it',
+        {
+          sessionId: this.sessionId,
+          requestId: this.inflight?.id,
+        },
+      )
+    }
+    if (this._state === 'closed' || this._state === 'failed') {
+      throw new FabstirError('SESSION_CLOSED', `the session is ${this._state}`, { sessionId: this.sessionId })
+    }
+    throw new FabstirError('INVALID_STATE', `prompt() needs a ready session; state is "${this._state}"`, {
+      sessionId: this.sessionId,
+    })
+  }
+
+  private async sign(digest: Uint8Array): Promise<Uint8Array> {
+    let raw: unknown
+    try {
+      raw = await this.signer.signDigest(digest)
+    } catch (cause) {
+      const code = (cause as { code?: unknown }).code
+      if (code === 'UNSUPPORTED_SIGNER') {
+        throw new FabstirError('UNSUPPORTED_SIGNER', (cause as Error).message, { cause })
+      }
+      throw new FabstirError('SIGNER_FAILED', 'the signer failed to sign the session-init digest', { cause })
+    }
+    if (!(raw instanceof Uint8Array) || raw.length !== 65) {
+      throw new FabstirError('UNSUPPORTED_SIGNER', 'signDigest must resolve to 65 bytes r ‖ s ‖ v')
+    }
+    const signature = raw.slice()
+    if (signature[64] === 27 || signature[64] === 28) signature[64] -= 27
+    let recovered: string
+    try {
+      recovered = recoverAddress(digest, signature)
+    } catch (cause) {
+      throw new FabstirError('UNSUPPORTED_SIGNER', 'the signer returned an invalid or high-S signature', {
+        cause,
+      })
+    }
+    if (recovered !== this.signerAddress) {
+      throw new FabstirError(
+        'UNSUPPORTED_SIGNER',
+        'the signature does not recover to signer.address: the signer must sign the raw 32-byte digest (no EIP-191 personal_sign prefix)',
+        { details: { expected: this.signerAddress, recovered } },
+      )
+    }
+    return signature
+  }
+}
+
+function assertValid(result: { ok: boolean; issues?: unknown }, what: string): void {
+  if (!result.ok) {
+    throw new FabstirError(
+      'INVALID_FRAME',
+      `internal error: the ${what} frame built does not match the wire schema`,
+      {
+        details: { issues: result.issues },
+      },
+    )
+  }
+}
+
+/** Create an encrypted session (sans-IO). See {@link EncryptedSession}. */
+export function createSession(options: EncryptedSessionOptions): EncryptedSession {
+  return new EncryptedSession(options)
+}

@@ -1,0 +1,37 @@
+/**
+ * `@fabstir/protocol` — the Fabstir encrypted session protocol as a sans-IO state machine. It builds outbound
+ * frames and consumes inbound frames; it owns no socket, timer or global. Drive it over any transport:
+ *
+ * ```ts
+ * const session = createSession({ nodePublicKey, signer, jobId, modelName, pricePerToken })
+ * send(await session.init())
+ * for (const event of session.receive(frameText)) { ... }   // 'ready', 'chunk', 'response', 'end', 'error'
+ * send(session.prompt('What is 2+2?'))
+ * ```
+ * @packageDocumentation
+ */
+export { MAX_FRAME_CHARS } from './base-session.js'
+export { createSession, EncryptedSession, type EncryptedSessionOptions } from './encrypted-session.js'
+export { FabstirError, type FabstirErrorCode, type FabstirErrorOptions, isFabstirError } from './errors.js'
+export type {
+  ChunkEvent,
+  ConnectedEvent,
+  EndEvent,
+  ErrorEvent,
+  ProtocolEvent,
+  ReadyEvent,
+  ResponseEvent,
+  SessionState,
+  Usage,
+} from './events.js'
+export { newRequestId, newSessionId } from './ids.js'
+export { type Logger, silentLogger } from './logger.js'
+export { errorFromNodeFrame } from './node-errors.js'
+export { normalizeJobId, normalizePrice, normalizePrompt, type PromptInput } from './options.js'
+export {
+  createPlaintextSession,
+  PlaintextSession,
+  type PlaintextSessionOptions,
+} from './plaintext-session.js'
+export { encodeSessionData, type SessionDataInput, type VectorDatabase } from './session-data.js'
+export type { DigestSigner } from './signer.js'

@@ -1,0 +1,50 @@
+import { type ErrorFrame, isErrorCode } from '@fabstir/wire'
+import { FabstirError } from './errors.js'
+
+const RETRY_AFTER = /retry after (\d+) seconds?/i
+const DEFAULT_RETRY_AFTER_MS = 60_000
+
+/**
+ * Map a node `error` frame (shape A with `code`, or shape B with only `error`) to a typed {@link FabstirError}.
+ * Shape B rate-limit messages become `RATE_LIMITED` with `retryAfterMs`; other shape B messages `NODE_ERROR`.
+ * Unknown shape A codes are kept verbatim in `details.nodeCode` under `NODE_ERROR`.
+ */
+export function errorFromNodeFrame(frame: ErrorFrame, fallbackRequestId?: string): FabstirError {
+  const frameId = (frame as { id?: unknown }).id
+  const requestId = typeof frameId === 'string' ? frameId : fallbackRequestId
+  if ('code' in frame) {
+    const sessionId = frame.session_id
+    const details: Record<string, unknown> = {}
+    if ('prompt_tokens' in frame && frame.prompt_tokens !== undefined)
+      details.promptTokens = frame.prompt_tokens
+    if ('context_window_size' in frame && frame.context_window_size !== undefined) {
+      details.contextWindowSize = frame.context_window_size
+    }
+    if (isErrorCode(frame.code)) {
+      return new FabstirError(frame.code, `node error ${frame.code}: ${frame.message}`, {
+        requestId,
+        sessionId,
+        nodeMessage: frame.message,
+        details,
+      })
+    }
+    return new FabstirError('NODE_ERROR', `node error ${frame.code}: ${frame.message}`, {
+      requestId,
+      sessionId,
+      nodeMessage: frame.message,
+      details: { ...details, nodeCode: frame.code },
+    })
+  }
+  const message = frame.error
+  if (/rate limit/i.test(message)) {
+    const m = RETRY_AFTER.exec(message)
+    const retryAfterMs = m ? Number(m[1]) * 1000 : DEFAULT_RETRY_AFTER_MS
+    return new FabstirError('RATE_LIMITED', `node rate limit reached: ${message}`, {
+      requestId,
+      nodeMessage: message,
+      retryAfterMs,
+      retryable: true,
+    })
+  }
+  return new FabstirError('NODE_ERROR', `node error: ${message}`, { requestId, nodeMessage: message })
+}

@@ -1,0 +1,119 @@
+import { checkPromptRequest, type PromptRequest } from '@fabstir/wire'
+import { FabstirError } from './errors.js'
+
+const U64_MAX = (1n << 64n) - 1n
+const U32_MAX = 0xffff_ffff
+
+/** A prompt: plain text, or the node's prompt object (snake_case fields, PROTOCOL.md §5). */
+export type PromptInput = string | PromptRequest
+
+function invalidConfig(message: string, field: string): FabstirError {
+  return new FabstirError('INVALID_CONFIG', message, { details: { field } })
+}
+
+/**
+ * `pricePerToken` as an exact u64: a safe non-negative integer `number` or a `bigint` in [0, 2^64 − 1].
+ * Floats, strings and unsafe integers (precision already lost) are rejected.
+ */
+export function normalizePrice(value: unknown): number | bigint {
+  if (typeof value === 'bigint') {
+    if (value < 0n || value > U64_MAX)
+      throw invalidConfig('pricePerToken must be within the u64 range', 'pricePerToken')
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value
+  }
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value < 0) {
+      throw invalidConfig(
+        'pricePerToken must be a non-negative integer in the smallest token unit (wei or 6-decimal USDC units)',
+        'pricePerToken',
+      )
+    }
+    if (!Number.isSafeInteger(value)) {
+      throw invalidConfig(
+        'pricePerToken is above 2^53 − 1 as a number, so its exact value is lost: pass a bigint',
+        'pricePerToken',
+      )
+    }
+    return value
+  }
+  throw invalidConfig(`pricePerToken must be a number or bigint, got ${typeof value}`, 'pricePerToken')
+}
+
+/** `jobId` as the decimal string the node expects (a number or bigint is converted exactly). */
+export function normalizeJobId(value: unknown): string {
+  if (typeof value === 'string' && /^(0|[1-9][0-9]*)$/.test(value)) return value
+  if (typeof value === 'bigint' && value >= 0n) return value.toString()
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value)
+  throw invalidConfig('jobId must be a non-negative integer (decimal string, safe number or bigint)', 'jobId')
+}
+
+/** `chainId`: a positive safe integer (84532 Base Sepolia by default; 5611 opBNB testnet). */
+export function normalizeChainId(value: unknown): number {
+  if (value === undefined) return 84532
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value
+  throw invalidConfig('chainId must be a positive integer', 'chainId')
+}
+
+export function requireNonEmptyString(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length === 0)
+    throw invalidConfig(`${field} must be a non-empty string`, field)
+  return value
+}
+
+const CAMEL_TO_SNAKE: Record<string, string> = {
+  maxTokens: 'max_tokens',
+  webSearch: 'web_search',
+  maxSearches: 'max_searches',
+  searchQueries: 'search_queries',
+}
+
+/**
+ * Validate a prompt before it is sealed: the node silently drops some malformed requests (e.g. `max_tokens` beyond
+ * u32), so every field is checked here and reported as `INVALID_PROMPT` with the offending field.
+ */
+export function normalizePrompt(input: unknown): PromptRequest {
+  if (typeof input === 'string') return { prompt: input }
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new FabstirError('INVALID_PROMPT', 'a prompt must be a string or a prompt object { prompt, ... }')
+  }
+  for (const [camel, snake] of Object.entries(CAMEL_TO_SNAKE)) {
+    if (camel in input) {
+      throw new FabstirError(
+        'INVALID_PROMPT',
+        `the node reads snake_case fields only: use "${snake}" instead of "${camel}"`,
+        {
+          details: { field: camel },
+        },
+      )
+    }
+  }
+  const result = checkPromptRequest(input)
+  if (!result.ok) {
+    const first = result.issues[0]
+    throw new FabstirError(
+      'INVALID_PROMPT',
+      `invalid prompt${first ? ` at ${first.path || '/'}: ${first.message}` : ''}`,
+      {
+        details: { issues: result.issues },
+      },
+    )
+  }
+  const p = result.value
+  if (
+    p.max_tokens !== undefined &&
+    !(Number.isInteger(p.max_tokens) && p.max_tokens >= 0 && p.max_tokens <= U32_MAX)
+  ) {
+    throw new FabstirError('INVALID_PROMPT', 'max_tokens must be an integer from 0 to 4294967295', {
+      details: { field: 'max_tokens' },
+    })
+  }
+  if (
+    p.temperature !== undefined &&
+    !(Number.isFinite(p.temperature) && p.temperature >= 0 && p.temperature <= 2)
+  ) {
+    throw new FabstirError('INVALID_PROMPT', 'temperature must be a number from 0 to 2', {
+      details: { field: 'temperature' },
+    })
+  }
+  return p
+}

@@ -1,0 +1,595 @@
+import {
+  createPlaintextSession,
+  createSession,
+  type EncryptedSession,
+  FabstirError,
+  type PlaintextSession,
+  type PromptInput,
+  type ProtocolEvent,
+  type VectorDatabase,
+} from '@fabstir/protocol'
+import { defaultSocketFactory } from '#socket-factory'
+import { Emitter } from './emitter.js'
+import { backoffDelay, type ResolvedOptions } from './options.js'
+import { type Reply, ResponseStream } from './response-stream.js'
+import { OPEN, type SocketLike } from './socket.js'
+
+/** What `client.on('status')` reports; `session.encrypted` is the source of truth for the indicator. */
+export type ClientStatus =
+  | 'connecting'
+  | 'connected'
+  | 'encrypted'
+  | 'plaintext'
+  | 'reconnecting'
+  | 'closed'
+  | 'failed'
+
+export interface StartSessionOptions {
+  jobId: string | number | bigint
+  chainId?: number
+  modelName: string
+  pricePerToken: number | bigint
+  /** Reuse an existing session id (e.g. after an app restart); defaults to a fresh UUID. */
+  sessionId?: string
+  vectorDatabase?: VectorDatabase
+  recoveryPublicKey?: string
+}
+
+export interface PromptOptions {
+  /** Aborting sends `stream_cancel` and fails the stream with `ABORTED`. */
+  signal?: AbortSignal
+  /** Request id (default: a fresh random id). */
+  id?: string
+}
+
+interface Request {
+  prompt: PromptInput
+  options: PromptOptions
+  stream: ResponseStream
+  id: string | undefined
+  phase: 'queued' | 'active' | 'abandoned'
+  text: string[]
+  finishReason: string | undefined
+  keyRetryUsed: boolean
+  rateRetries: number
+  detachAbort: () => void
+}
+
+type Waiter = { kind: 'connected' | 'ready'; resolve: () => void; reject: (e: FabstirError) => void }
+
+type SessionEvents = { status: [ClientStatus] }
+
+/**
+ * One encrypted (or plaintext) session over its own WebSocket connection. Owns the socket, the timers, the FIFO
+ * queue of prompts and the reconnect policy; all protocol logic is in `@fabstir/protocol`'s sans-IO core.
+ * Closing the socket makes the node settle the session's job on-chain.
+ */
+export class ClientSession extends Emitter<SessionEvents> {
+  private protocol: EncryptedSession | PlaintextSession
+  private socket: SocketLike | undefined
+  private waiter: Waiter | undefined
+  private readonly queue: Request[] = []
+  private active: Request | undefined
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private phase: 'starting' | 'open' | 'reinit' | 'reconnecting' | 'closed' | 'failed' = 'starting'
+  private _status: ClientStatus = 'connecting'
+
+  /** @internal use `client.startSession()` */
+  constructor(
+    private readonly opts: ResolvedOptions,
+    private readonly start: StartSessionOptions,
+  ) {
+    super()
+    this.protocol = opts.encryption
+      ? createSession({
+          nodePublicKey: opts.nodePublicKey!,
+          signer: opts.signer!,
+          jobId: start.jobId,
+          chainId: start.chainId,
+          modelName: start.modelName,
+          pricePerToken: start.pricePerToken,
+          sessionId: start.sessionId,
+          vectorDatabase: start.vectorDatabase,
+          recoveryPublicKey: start.recoveryPublicKey,
+          logger: opts.logger,
+        })
+      : this.plaintextProtocol(start.sessionId)
+  }
+
+  get sessionId(): string {
+    return this.protocol.sessionId
+  }
+
+  /** True while traffic is end-to-end encrypted; false on the plaintext path. The status indicator's truth. */
+  get encrypted(): boolean {
+    return this.protocol.encrypted
+  }
+
+  get status(): ClientStatus {
+    return this._status
+  }
+
+  /** Address the node recovered from the init signature (encrypted sessions). */
+  get clientAddress(): string | undefined {
+    return this.protocol.encrypted ? (this.protocol as EncryptedSession).clientAddress : undefined
+  }
+
+  /** @internal connect, initialise (falling back to plaintext only if allowed and the node has no key). */
+  async open(): Promise<void> {
+    try {
+      await this.connect()
+      try {
+        await this.initialize()
+      } catch (e) {
+        if (
+          !(e instanceof FabstirError) ||
+          e.code !== 'ENCRYPTION_NOT_SUPPORTED' ||
+          !this.opts.allowPlaintextFallback
+        ) {
+          throw e
+        }
+        this.opts.logger.warn?.('node has no encryption key: falling back to plaintext as allowed', {
+          sessionId: this.sessionId,
+        })
+        this.protocol = this.plaintextProtocol(this.sessionId)
+        await this.initialize()
+      }
+      this.phase = 'open'
+      this.setStatus(this.encrypted ? 'encrypted' : 'plaintext')
+    } catch (e) {
+      this.shutdown('failed', asFabstirError(e))
+      throw e
+    }
+  }
+
+  /**
+   * Stream the answer to a prompt. Prompts queue FIFO: one is in flight per connection (the node drops frames that
+   * arrive while it streams). Deltas are authenticated before they are yielded.
+   */
+  stream(prompt: PromptInput, options: PromptOptions = {}): ResponseStream {
+    const req: Request = {
+      prompt,
+      options,
+      stream: new ResponseStream(() =>
+        this.abandon(req, new FabstirError('ABORTED', 'the stream was not read to the end')),
+      ),
+      id: undefined,
+      phase: 'queued',
+      text: [],
+      finishReason: undefined,
+      keyRetryUsed: false,
+      rateRetries: 0,
+      detachAbort: () => {},
+    }
+    if (this.phase === 'closed' || this.phase === 'failed') {
+      req.stream.fail(
+        new FabstirError('SESSION_CLOSED', `the session is ${this.phase}`, { sessionId: this.sessionId }),
+      )
+      return req.stream
+    }
+    const signal = options.signal
+    if (signal) {
+      if (signal.aborted) {
+        req.stream.fail(abortError(signal))
+        return req.stream
+      }
+      const onAbort = () => this.abandon(req, abortError(signal))
+      signal.addEventListener('abort', onAbort, { once: true })
+      req.detachAbort = () => signal.removeEventListener('abort', onAbort)
+    }
+    this.queue.push(req)
+    this.pump()
+    return req.stream
+  }
+
+  /** Send a prompt and wait for the whole answer. */
+  send(prompt: PromptInput, options: PromptOptions = {}): Promise<Reply> {
+    return this.stream(prompt, options).result
+  }
+
+  /** Close the connection (the node settles the job) and zero every key. Pending prompts fail `SESSION_CLOSED`. */
+  async close(): Promise<void> {
+    this.shutdown(
+      'closed',
+      new FabstirError('SESSION_CLOSED', 'the session was closed', { sessionId: this.sessionId }),
+    )
+  }
+
+  // ── connection ────────────────────────────────────────────────────────────────────────────────────────────
+
+  private connect(): Promise<void> {
+    this.setStatus(this.phase === 'reconnecting' ? 'reconnecting' : 'connecting')
+    const factory = this.opts.socketFactory ?? defaultSocketFactory
+    let socket: SocketLike
+    try {
+      socket = factory(this.opts.url)
+    } catch (cause) {
+      return Promise.reject(
+        new FabstirError('CONNECTION_FAILED', `cannot open a WebSocket to ${this.opts.url}`, { cause }),
+      )
+    }
+    this.socket = socket
+    socket.onmessage = (ev) => {
+      if (this.socket === socket && typeof ev.data === 'string') this.onFrame(ev.data)
+    }
+    socket.onclose = (ev) => {
+      if (this.socket === socket) this.onSocketClosed(ev.code)
+    }
+    socket.onerror = () => {
+      // Followed by a close event, which does the work.
+    }
+    return this.wait('connected', this.opts.timeouts.connectMs, 'connect').then(() => {
+      if (this.phase === 'starting') this.setStatus('connected')
+    })
+  }
+
+  private async initialize(): Promise<void> {
+    const frame = await this.protocol.init()
+    const ready = this.wait('ready', this.opts.timeouts.ackMs, 'ack')
+    this.sendFrame(frame)
+    await ready
+  }
+
+  private wait(kind: Waiter['kind'], ms: number, phase: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined
+        reject(
+          new FabstirError('TIMEOUT', `timed out after ${ms} ms waiting for the node (${phase})`, {
+            details: { phase, ms },
+          }),
+        )
+      }, ms)
+      this.waiter = {
+        kind,
+        resolve: () => {
+          clearTimeout(timer)
+          resolve()
+        },
+        reject: (e) => {
+          clearTimeout(timer)
+          reject(e)
+        },
+      }
+    })
+  }
+
+  private settleWaiter(kind: Waiter['kind'] | undefined, error?: FabstirError): void {
+    const w = this.waiter
+    if (!w || (kind !== undefined && w.kind !== kind)) return
+    this.waiter = undefined
+    if (error) w.reject(error)
+    else w.resolve()
+  }
+
+  private sendFrame(frame: object): void {
+    const socket = this.socket
+    if (!socket || socket.readyState !== OPEN) {
+      throw new FabstirError('CONNECTION_LOST', 'the connection is not open', { sessionId: this.sessionId })
+    }
+    socket.send(JSON.stringify(frame))
+  }
+
+  private onSocketClosed(code: number): void {
+    this.socket = undefined
+    this.clearTimer()
+    const lost = new FabstirError('CONNECTION_LOST', `the connection closed (code ${code})`, {
+      sessionId: this.sessionId,
+    })
+    this.settleWaiter(undefined, lost)
+    if (this.phase === 'closed' || this.phase === 'failed') return
+    for (const ev of this.protocol.connectionLost()) this.handle(ev)
+    this.failActive(lost)
+    if (this.phase === 'open' || this.phase === 'reinit') void this.reconnect()
+  }
+
+  private async reconnect(): Promise<void> {
+    const policy = this.opts.reconnect
+    if (!policy) {
+      this.shutdown(
+        'failed',
+        new FabstirError('CONNECTION_LOST', 'the connection closed and reconnect is off', {
+          sessionId: this.sessionId,
+        }),
+      )
+      return
+    }
+    this.phase = 'reconnecting'
+    for (let attempt = 0; attempt < policy.attempts; attempt++) {
+      this.setStatus('reconnecting')
+      await sleep(backoffDelay(policy, attempt, this.opts.random))
+      if (this.phase !== 'reconnecting') return
+      try {
+        await this.connect()
+        await this.initialize()
+        this.phase = 'open'
+        this.setStatus(this.encrypted ? 'encrypted' : 'plaintext')
+        this.pump()
+        return
+      } catch (e) {
+        this.opts.logger.info?.('reconnect attempt failed', {
+          attempt: attempt + 1,
+          code: asFabstirError(e).code,
+        })
+        if (asFabstirError(e).fatal) break
+        this.dropSocket()
+        for (const ev of this.protocol.connectionLost()) this.handle(ev)
+      }
+    }
+    this.shutdown(
+      'failed',
+      new FabstirError('CONNECTION_LOST', 'could not reconnect to the node', { sessionId: this.sessionId }),
+    )
+  }
+
+  private dropSocket(): void {
+    const s = this.socket
+    this.socket = undefined
+    if (s) {
+      s.onclose = null
+      s.onmessage = null
+      try {
+        s.close(1000)
+      } catch {
+        // already closed
+      }
+    }
+  }
+
+  // ── inbound frames ────────────────────────────────────────────────────────────────────────────────────────
+
+  private onFrame(text: string): void {
+    for (const ev of this.protocol.receive(text)) this.handle(ev)
+  }
+
+  private handle(ev: ProtocolEvent): void {
+    switch (ev.type) {
+      case 'connected':
+        this.settleWaiter('connected')
+        return
+      case 'ready':
+        this.settleWaiter('ready')
+        return
+      case 'chunk': {
+        const req = this.active
+        if (!req || req.id !== ev.id) return
+        this.armTimer('idle')
+        if (ev.text.length === 0) return
+        req.text.push(ev.text)
+        if (req.phase === 'active') req.stream.push({ text: ev.text, index: ev.index, tokens: ev.tokens })
+        return
+      }
+      case 'response':
+        if (this.active && this.active.id === ev.id) {
+          this.active.finishReason = ev.finishReason
+          this.armTimer('idle')
+        }
+        return
+      case 'end': {
+        const req = this.active
+        if (!req || req.id !== ev.id) return
+        this.finishActive()
+        const reply: Reply = {
+          id: ev.id,
+          text: req.text.join(''),
+          finishReason: ev.finishReason ?? req.finishReason ?? ev.reason,
+          tokensUsed: ev.tokensUsed,
+          encrypted: this.encrypted,
+        }
+        if (ev.usage) reply.usage = ev.usage
+        if (req.phase === 'active') req.stream.finish(reply)
+        this.pump()
+        return
+      }
+      case 'error':
+        this.onError(ev.error)
+        return
+    }
+  }
+
+  private onError(error: FabstirError): void {
+    if (this.waiter?.kind === 'ready' && !this.active) {
+      this.settleWaiter('ready', error)
+      return
+    }
+    const req = this.active
+    if (req && (error.requestId === undefined || error.requestId === req.id)) {
+      this.finishActive()
+      if (error.code === 'SESSION_KEY_NOT_FOUND' && !req.keyRetryUsed && req.phase === 'active') {
+        // The node restarted and lost its keys; it never processed this prompt: re-key once and resend it.
+        req.keyRetryUsed = true
+        req.phase = 'queued'
+        this.queue.unshift(req)
+        void this.reinit()
+        return
+      }
+      const rl = this.opts.retryOnRateLimit
+      if (error.code === 'RATE_LIMITED' && rl && req.phase === 'active' && req.rateRetries < rl.attempts) {
+        const wait = error.retryAfterMs ?? 60_000
+        if (wait <= rl.maxWaitMs) {
+          req.rateRetries++
+          req.phase = 'queued'
+          this.queue.unshift(req)
+          this.opts.logger.info?.('rate limited: retrying later', { retryAfterMs: wait })
+          setTimeout(() => this.pump(), wait)
+          this.pausedUntil = Date.now() + wait
+          return
+        }
+      }
+      this.settle(req, error)
+      if (error.fatal) this.shutdown('failed', error)
+      else this.pump()
+      return
+    }
+    if (error.fatal) {
+      this.shutdown('failed', error)
+      return
+    }
+    this.opts.logger.warn?.('node reported an error outside any request', { code: error.code })
+  }
+
+  private pausedUntil = 0
+
+  private async reinit(): Promise<void> {
+    this.phase = 'reinit'
+    try {
+      await this.initialize()
+      this.phase = 'open'
+      this.pump()
+    } catch (e) {
+      if (this.phase === 'reinit') this.shutdown('failed', asFabstirError(e))
+    }
+  }
+
+  // ── requests ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  private pump(): void {
+    if (this.phase !== 'open' || this.active || this.protocol.state !== 'ready') return
+    if (Date.now() < this.pausedUntil) return
+    const req = this.queue.shift()
+    if (!req) return
+    try {
+      const frame = this.protocol.prompt(
+        req.prompt,
+        req.options.id === undefined ? {} : { id: req.options.id },
+      )
+      req.id = frame.id
+      req.phase = 'active'
+      this.active = req
+      this.sendFrame(frame)
+      this.armTimer('first-chunk')
+    } catch (e) {
+      if (this.active === req) this.finishActive()
+      this.settle(req, asFabstirError(e))
+      queueMicrotask(() => this.pump())
+    }
+  }
+
+  /** Stop reading an answer (abort, timeout, early break): cancel it on the node, keep the slot until it ends. */
+  private abandon(req: Request, error: FabstirError): void {
+    if (req.phase === 'queued') {
+      const i = this.queue.indexOf(req)
+      if (i >= 0) this.queue.splice(i, 1)
+      this.settle(req, error)
+      return
+    }
+    if (req.phase !== 'active') return
+    req.phase = 'abandoned'
+    this.settle(req, error)
+    const cancel = this.protocol.cancel()
+    if (cancel && this.socket?.readyState === OPEN) {
+      this.socket.send(JSON.stringify(cancel))
+      // The node answers stream_end at once; if it does not, the connection is recycled (reconnect re-keys it).
+      this.armTimer('cancel')
+    } else {
+      this.recycleConnection()
+    }
+  }
+
+  private settle(req: Request, error: FabstirError): void {
+    req.detachAbort()
+    if (req.phase !== 'abandoned') req.phase = 'abandoned'
+    req.stream.fail(error)
+  }
+
+  private finishActive(): void {
+    this.clearTimer()
+    const req = this.active
+    this.active = undefined
+    req?.detachAbort()
+  }
+
+  private failActive(error: FabstirError): void {
+    const req = this.active
+    if (!req) return
+    this.finishActive()
+    if (req.phase === 'active') this.settle(req, error)
+  }
+
+  private armTimer(phase: 'first-chunk' | 'idle' | 'cancel'): void {
+    this.clearTimer()
+    const ms = phase === 'first-chunk' ? this.opts.timeouts.firstChunkMs : this.opts.timeouts.idleMs
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      const req = this.active
+      if (!req) return
+      if (phase === 'cancel' || req.phase === 'abandoned') {
+        this.recycleConnection()
+        return
+      }
+      this.abandon(
+        req,
+        new FabstirError('TIMEOUT', `no answer frame from the node for ${ms} ms (${phase})`, {
+          requestId: req.id,
+          sessionId: this.sessionId,
+          details: { phase, ms },
+        }),
+      )
+    }, ms)
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer = undefined
+  }
+
+  /** Drop a connection whose state is unknown (the node may still be streaming); reconnect re-keys the session. */
+  private recycleConnection(): void {
+    const s = this.socket
+    if (s) {
+      try {
+        s.close(4000, 'recycle')
+      } catch {
+        // already closing
+      }
+    }
+  }
+
+  // ── lifecycle ─────────────────────────────────────────────────────────────────────────────────────────────
+
+  private shutdown(final: 'closed' | 'failed', error: FabstirError): void {
+    if (this.phase === 'closed' || this.phase === 'failed') return
+    this.phase = final
+    this.clearTimer()
+    this.settleWaiter(undefined, error)
+    this.failActive(error)
+    for (const req of this.queue.splice(0)) this.settle(req, error)
+    this.protocol.close()
+    this.dropSocket()
+    this.setStatus(final)
+    this.removeAllListenersLater()
+  }
+
+  private removeAllListenersLater(): void {
+    queueMicrotask(() => this.removeAllListeners())
+  }
+
+  private setStatus(status: ClientStatus): void {
+    if (this._status === status) return
+    this._status = status
+    this.emit('status', status)
+  }
+
+  private plaintextProtocol(sessionId: string | undefined): PlaintextSession {
+    return createPlaintextSession({
+      jobId: this.start.jobId,
+      chainId: this.start.chainId,
+      sessionId,
+      logger: this.opts.logger,
+    })
+  }
+}
+
+function asFabstirError(e: unknown): FabstirError {
+  return e instanceof FabstirError
+    ? e
+    : new FabstirError('CONNECTION_FAILED', 'unexpected failure', { cause: e })
+}
+
+function abortError(signal: AbortSignal): FabstirError {
+  return new FabstirError('ABORTED', 'the request was aborted', { cause: signal.reason })
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}

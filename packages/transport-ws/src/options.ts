@@ -1,0 +1,140 @@
+import { type DigestSigner, FabstirError, type Logger } from '@fabstir/protocol'
+import type { SocketFactory } from './socket.js'
+
+/** Timeouts in milliseconds; each expiry is a `TIMEOUT` error whose `details.phase` names it. */
+export interface Timeouts {
+  /** Socket open + the node's `connected` greeting. Default 10 s. */
+  connectMs?: number
+  /** `session_init_ack` after the init frame. Default 15 s. */
+  ackMs?: number
+  /** First answer frame after a prompt. Default 60 s (models can be slow to start). */
+  firstChunkMs?: number
+  /** Longest silence between two frames of an answer. Default 30 s. */
+  idleMs?: number
+}
+
+export interface ReconnectPolicy {
+  /** Reconnection attempts after an unexpected disconnect. Default 5. */
+  attempts?: number
+  /** First backoff delay; doubles per attempt, with full jitter. Default 250 ms. */
+  baseDelayMs?: number
+  /** Backoff cap. Default 10 s. */
+  maxDelayMs?: number
+}
+
+export interface RateLimitRetryPolicy {
+  /** How many times one prompt is retried after `RATE_LIMITED`. Default 1. */
+  attempts?: number
+  /** Give up instead of waiting longer than this for one retry. Default 60 s. */
+  maxWaitMs?: number
+}
+
+export interface ClientOptions {
+  /** Node WebSocket URL, e.g. `ws://host:8080/v1/ws`. */
+  url: string
+  /** Required when encryption is on: the node's static secp256k1 public key, obtained out of band. */
+  nodePublicKey?: Uint8Array | string
+  /** Required when encryption is on: signs the session init (raw digest). */
+  signer?: DigestSigner
+  /** End-to-end encryption. Default `true`. `false` uses the deprecated plaintext protocol. */
+  encryption?: boolean
+  /** Fall back to plaintext when — and only when — the node answers `ENCRYPTION_NOT_SUPPORTED`. Default `false`. */
+  allowPlaintextFallback?: boolean
+  timeouts?: Timeouts
+  /** Reconnect after unexpected disconnects (default on); `false` to fail the session instead. */
+  reconnect?: false | ReconnectPolicy
+  /** Retry a prompt after `RATE_LIMITED`, waiting `retryAfterMs`. Off by default. */
+  retryOnRateLimit?: false | RateLimitRetryPolicy
+  logger?: Logger
+  /** Custom socket factory (tests, proxies, other runtimes). */
+  socketFactory?: SocketFactory
+  /** Injected randomness for backoff jitter, in [0, 1). Default `Math.random` (jitter needs no CSPRNG). */
+  random?: () => number
+}
+
+export interface ResolvedOptions {
+  url: string
+  nodePublicKey: Uint8Array | string | undefined
+  signer: DigestSigner | undefined
+  encryption: boolean
+  allowPlaintextFallback: boolean
+  timeouts: Required<Timeouts>
+  reconnect: Required<ReconnectPolicy> | false
+  retryOnRateLimit: Required<RateLimitRetryPolicy> | false
+  logger: Logger
+  socketFactory: SocketFactory | undefined
+  random: () => number
+}
+
+function positive(value: number | undefined, fallback: number, field: string): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new FabstirError('INVALID_CONFIG', `${field} must be a non-negative number of milliseconds`, {
+      details: { field },
+    })
+  }
+  return value
+}
+
+/** Validate and complete client options; throws `INVALID_CONFIG` with the offending field. */
+export function resolveOptions(o: ClientOptions): ResolvedOptions {
+  if (!o || typeof o.url !== 'string' || !/^wss?:\/\//.test(o.url)) {
+    throw new FabstirError('INVALID_CONFIG', 'url must be a ws:// or wss:// URL', {
+      details: { field: 'url' },
+    })
+  }
+  const encryption = o.encryption ?? true
+  if (encryption && (o.nodePublicKey === undefined || o.signer === undefined)) {
+    throw new FabstirError(
+      'INVALID_CONFIG',
+      'encryption needs nodePublicKey and signer (or set encryption: false)',
+      {
+        details: { field: o.nodePublicKey === undefined ? 'nodePublicKey' : 'signer' },
+      },
+    )
+  }
+  const t = o.timeouts ?? {}
+  const r = o.reconnect
+  const rl = o.retryOnRateLimit
+  return {
+    url: o.url,
+    nodePublicKey: o.nodePublicKey,
+    signer: o.signer,
+    encryption,
+    allowPlaintextFallback: o.allowPlaintextFallback ?? false,
+    timeouts: {
+      connectMs: positive(t.connectMs, 10_000, 'timeouts.connectMs'),
+      ackMs: positive(t.ackMs, 15_000, 'timeouts.ackMs'),
+      firstChunkMs: positive(t.firstChunkMs, 60_000, 'timeouts.firstChunkMs'),
+      idleMs: positive(t.idleMs, 30_000, 'timeouts.idleMs'),
+    },
+    reconnect:
+      r === false
+        ? false
+        : {
+            attempts: positive(r?.attempts, 5, 'reconnect.attempts'),
+            baseDelayMs: positive(r?.baseDelayMs, 250, 'reconnect.baseDelayMs'),
+            maxDelayMs: positive(r?.maxDelayMs, 10_000, 'reconnect.maxDelayMs'),
+          },
+    retryOnRateLimit:
+      rl === undefined || rl === false
+        ? false
+        : {
+            attempts: positive(rl.attempts, 1, 'retryOnRateLimit.attempts'),
+            maxWaitMs: positive(rl.maxWaitMs, 60_000, 'retryOnRateLimit.maxWaitMs'),
+          },
+    logger: o.logger ?? {},
+    socketFactory: o.socketFactory,
+    random: o.random ?? Math.random,
+  }
+}
+
+/** Exponential backoff with full jitter: a random delay in [0, min(max, base·2^attempt)]. */
+export function backoffDelay(
+  policy: Required<ReconnectPolicy>,
+  attempt: number,
+  random: () => number,
+): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt)
+  return Math.floor(random() * ceiling)
+}

@@ -1,0 +1,112 @@
+import type { FabstirError, Usage } from '@fabstir/protocol'
+
+/** One piece of a streamed answer (decrypted and authenticated in encrypted mode). */
+export interface StreamDelta {
+  text: string
+  /** Chunk index within the answer (0, 1, 2, …). */
+  index: number
+  tokens: number
+}
+
+/** A complete answer. */
+export interface Reply {
+  /** Request id (the node echoes it on every frame of the answer). */
+  id: string
+  text: string
+  /** `stop`, `length`, or `error` (the model failed mid-answer; the text then ends with the node's `Error: …`). */
+  finishReason: string
+  tokensUsed: number
+  usage?: Usage
+  /** Whether the answer travelled end-to-end encrypted. */
+  encrypted: boolean
+}
+
+/**
+ * The async iterable returned by `session.stream()`. Iterate it for deltas; `result` resolves with the whole
+ * answer (or rejects with the same typed error the iteration throws). Breaking out of the loop cancels the answer.
+ */
+export class ResponseStream implements AsyncIterable<StreamDelta> {
+  readonly result: Promise<Reply>
+  private readonly buffer: StreamDelta[] = []
+  private waiting:
+    | { resolve: (r: IteratorResult<StreamDelta>) => void; reject: (e: unknown) => void }
+    | undefined
+  private done = false
+  private error: FabstirError | undefined
+  private resolveResult!: (r: Reply) => void
+  private rejectResult!: (e: unknown) => void
+  private iterated = false
+
+  /** @param onCancel called when the consumer stops iterating before the end. */
+  constructor(private readonly onCancel: () => void) {
+    this.result = new Promise<Reply>((resolve, reject) => {
+      this.resolveResult = resolve
+      this.rejectResult = reject
+    })
+    // The caller may only iterate; a rejection then must not also surface as an unhandled rejection.
+    this.result.catch(() => {})
+  }
+
+  /** @internal */
+  push(delta: StreamDelta): void {
+    if (this.done) return
+    if (this.waiting) {
+      const w = this.waiting
+      this.waiting = undefined
+      w.resolve({ value: delta, done: false })
+    } else {
+      this.buffer.push(delta)
+    }
+  }
+
+  /** @internal */
+  finish(reply: Reply): void {
+    if (this.done) return
+    this.done = true
+    this.resolveResult(reply)
+    if (this.waiting) {
+      const w = this.waiting
+      this.waiting = undefined
+      w.resolve({ value: undefined, done: true })
+    }
+  }
+
+  /** @internal */
+  fail(error: FabstirError): void {
+    if (this.done) return
+    this.done = true
+    this.error = error
+    this.rejectResult(error)
+    if (this.waiting) {
+      const w = this.waiting
+      this.waiting = undefined
+      w.reject(error)
+    }
+  }
+
+  /** Whether the answer has ended (completed or failed). */
+  get settled(): boolean {
+    return this.done
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<StreamDelta> {
+    if (this.iterated) throw new TypeError('a response stream can be iterated only once')
+    this.iterated = true
+    return {
+      next: () => {
+        const value = this.buffer.shift()
+        if (value) return Promise.resolve({ value, done: false })
+        if (this.error) return Promise.reject(this.error)
+        if (this.done) return Promise.resolve({ value: undefined, done: true })
+        return new Promise((resolve, reject) => {
+          this.waiting = { resolve, reject }
+        })
+      },
+      return: () => {
+        if (!this.done) this.onCancel()
+        this.buffer.length = 0
+        return Promise.resolve({ value: undefined, done: true })
+      },
+    }
+  }
+}
