@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dirs = ['packages', 'examples']
   .flatMap((d) => (existsSync(join(root, d)) ? readdirSync(join(root, d)).map((n) => join(d, n)) : []))
-  .concat(['tools', 'bench'])
+  .concat(['tools', 'bench', 'reliability'])
 let passed = 0
 let failed = 0
 let skipped = 0
