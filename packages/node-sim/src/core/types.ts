@@ -1,0 +1,129 @@
+/** Minimal structured logger. The simulator never passes keys, session data or plaintext prompts to it. */
+export interface Logger {
+  debug(message: string, context?: Record<string, unknown>): void
+  info(message: string, context?: Record<string, unknown>): void
+  warn(message: string, context?: Record<string, unknown>): void
+  error(message: string, context?: Record<string, unknown>): void
+}
+
+/** What a responder receives: the resolved inference request (node defaults applied) plus any extra prompt fields. */
+export interface ResponderRequest {
+  /** The prompt text (the bare plaintext, or the `prompt` field of a JSON prompt object). */
+  prompt: string
+  /** Resolved `max_tokens` (default 4000). The core stops after this many chunks on its own. */
+  max_tokens?: number
+  /** Resolved temperature (default 0.7). */
+  temperature?: number
+  /** Resolved model (default `tiny-vicuna`). */
+  model?: string
+  /** Other fields of the decrypted prompt object (`thinking`, `web_search`, `images`, …) as plain JavaScript. */
+  [key: string]: unknown
+}
+
+/** A "model": each yielded string becomes one response chunk worth one token. Throwing ends the stream with an error. */
+export type Responder = (request: ResponderRequest) => AsyncIterable<string>
+
+/**
+ * Fault injection for encrypted responses (all off by default). Chunk numbers are the chunk `index` values of one
+ * response (0-based; the final empty chunk has the last index). `silent` and `wrongClientAddress` apply to every frame.
+ */
+export interface Faults {
+  /** Flip one ciphertext byte of chunk k (its tag no longer verifies). */
+  tamperChunk?: number
+  /** Swap the sending order of chunks a and b. */
+  reorderChunks?: readonly [number, number]
+  /** Send chunk k twice. */
+  replayChunk?: number
+  /** Never send chunk k (its index is still used up). */
+  dropChunk?: number
+  /** Seal chunk k with AAD `chunk_<k+1>` (and report that AAD in `aadHex`) while labelling it `index: k`. */
+  wrongAadChunk?: number
+  /** Send a plaintext `stream_end` (complete) right after the first chunk, then stop: no `encrypted_response`. */
+  forgeStreamEnd?: boolean
+  /** Close the connection right after chunk k was sent. */
+  closeMidStream?: number
+  /** Wait this many milliseconds before the first chunk. */
+  delayMs?: number
+  /** Echo this address as `client_address` in encrypted session acks instead of the recovered one. */
+  wrongClientAddress?: string
+  /** Fail to encrypt chunk k: `ENCRYPTION_FAILED` error, then `stream_end {reason:"error"}`. */
+  encryptionFailureAtChunk?: number
+  /** Accept every frame and never answer (the `connected` greeting is still sent on open). */
+  silent?: boolean
+}
+
+/** Options of {@link createNodeCore} (and, with the server options, of `startNodeSim`). */
+export interface NodeCoreOptions {
+  /** The node's static secp256k1 key (32-byte hex, optional `0x`, or bytes). Generated when absent. */
+  privateKey?: string | Uint8Array
+  /** `false` models a node without a configured key: encrypted inits get `ENCRYPTION_NOT_SUPPORTED`. Default true. */
+  encryption?: boolean
+  /** The simulated model. Default: {@link defaultResponder}. */
+  responder?: Responder
+  /** Delay before each response chunk, in milliseconds. Default 0. */
+  chunkDelayMs?: number
+  /** Prompt requests per sliding minute, shared by every connection of the node. Default 60. */
+  rateLimitPerMinute?: number
+  /** Context window in tokens; longer prompts get `TOKEN_LIMIT_EXCEEDED`. Default 8192. */
+  contextWindowSize?: number
+  /** Initial fault injection. */
+  faults?: Faults
+  /** Optional logger (never receives keys or plaintext). */
+  logger?: Logger
+  /** Wire tap: every text frame in and out, with the connection id. */
+  onFrame?: (direction: 'in' | 'out', text: string, connectionId: number) => void
+  /** Clock in milliseconds for the rate limiter. Default `Date.now`. */
+  now?: () => number
+  /** Sleep used for chunk delays. Default: a timer. */
+  sleep?: (ms: number) => Promise<void>
+}
+
+/** A job the node settled because a connection that carried a job id closed. */
+export interface SettledJob {
+  /** Decimal job id (u64). */
+  jobId: string
+  /** The connection's session id at close time, if any. */
+  sessionId: string | null
+  /** Id of the connection that closed. */
+  connectionId: number
+}
+
+/** One client connection's state machine. Feed it inbound text frames; it answers through the `send` callback. */
+export interface NodeConnection {
+  /** Connection id (also passed to `onFrame`). */
+  readonly id: number
+  /** Process one inbound text frame. Never throws; streaming continues in the background. */
+  receive(text: string): void
+  /** Stop any stream and forget the connection, like a socket close. Settles the job if one is attached. */
+  close(): void
+  /** Resolves when no response is streaming on this connection. */
+  readonly idle: Promise<void>
+  /** The session id this connection last initialised (or `null`). */
+  readonly sessionId: string | null
+  /** The job id attached to this connection (decimal u64 string), or `null`. */
+  readonly jobId: string | null
+  /** True after `close()`. */
+  readonly closed: boolean
+}
+
+/** The sans-IO node: shared key store and rate limiter plus per-connection state machines. */
+export interface NodeCore {
+  /** Compressed SEC1 public key of the node, `0x` + 66 lowercase hex digits. */
+  readonly publicKey: `0x${string}`
+  /** The node's (host wallet) address, lowercase. */
+  readonly address: `0x${string}`
+  /** Whether encrypted sessions are served. */
+  readonly encryption: boolean
+  /** Open a connection; the `connected` frame is sent immediately. `closeTransport` is called by the close fault. */
+  openConnection(send: (text: string) => void, closeTransport?: () => void): NodeConnection
+  /** Drop every session key and the rate-limit window, like a node restart. */
+  restart(): void
+  /** Replace the fault injection settings (they apply to responses that start afterwards). */
+  setFaults(faults: Faults): void
+  /** Current fault injection settings. */
+  readonly faults: Readonly<Faults>
+  /** Number of stored session keys. */
+  readonly sessionCount: number
+  /** Jobs settled so far (connections with a job id that closed). */
+  readonly settledJobs: readonly SettledJob[]
+}

@@ -1,0 +1,30 @@
+/** Stable codes of the errors the simulator itself throws (configuration problems, never protocol errors). */
+export type NodeSimErrorCode = 'INVALID_OPTION' | 'INVALID_FAULTS' | 'SERVER_START_FAILED'
+
+/**
+ * The error class of `@fabstir/node-sim`'s own API (bad options, bad faults, a port that cannot be bound).
+ * Protocol errors are never thrown: they are sent to the client as the node would send them.
+ */
+export class NodeSimError extends Error {
+  override readonly name = 'NodeSimError'
+  /** Stable machine-readable code. */
+  readonly code: NodeSimErrorCode
+  /** Extra context (option names, values that are not secret). */
+  readonly context: Record<string, unknown>
+
+  constructor(
+    code: NodeSimErrorCode,
+    message: string,
+    context: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+    this.code = code
+    this.context = context
+  }
+}
+
+/** True when `e` is a {@link NodeSimError}, optionally with the given code. */
+export function isNodeSimError(e: unknown, code?: NodeSimErrorCode): e is NodeSimError {
+  return e instanceof NodeSimError && (code === undefined || e.code === code)
+}

@@ -1,0 +1,38 @@
+/**
+ * `@fabstir/node-sim` — a faithful reference simulator of the Fabstir LLM node's end-to-end encrypted WebSocket
+ * protocol (PROTOCOL.md): a sans-IO core, a thin `ws` server and a CLI. For tests, demos and integrators.
+ * @packageDocumentation
+ */
+export {
+  createNodeCore,
+  DEFAULT_CONTEXT_WINDOW_SIZE,
+  DEFAULT_RATE_LIMIT_PER_MINUTE,
+} from './core/node-core.js'
+export { estimateTokens } from './core/tokens.js'
+export type {
+  Faults,
+  Logger,
+  NodeConnection,
+  NodeCore,
+  NodeCoreOptions,
+  Responder,
+  ResponderRequest,
+  SettledJob,
+} from './core/types.js'
+export { isNodeSimError, NodeSimError, type NodeSimErrorCode } from './errors.js'
+export {
+  JsonNumber,
+  JsonObject,
+  JsonSyntaxError,
+  type JsonValue,
+  parseJsonLossless,
+  stringifyJson,
+} from './json-lossless.js'
+export { answerChunks, defaultResponder, expectedAnswer } from './responder.js'
+export {
+  MAX_PAYLOAD_BYTES,
+  type NodeSimHandle,
+  type NodeSimOptions,
+  startNodeSim,
+  WS_PATH,
+} from './server.js'

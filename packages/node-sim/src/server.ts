@@ -1,0 +1,155 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { type RawData, type WebSocket, WebSocketServer } from 'ws'
+import { createNodeCore } from './core/node-core.js'
+import type { Faults, NodeConnection, NodeCore, NodeCoreOptions, SettledJob } from './core/types.js'
+import { NodeSimError } from './errors.js'
+
+/** The only WebSocket route the node serves. */
+export const WS_PATH = '/v1/ws'
+/** The node's message size limit (64 MiB). */
+export const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
+
+/** Options of {@link startNodeSim}: where to listen, plus every {@link NodeCoreOptions}. */
+export interface NodeSimOptions extends NodeCoreOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number
+  /** Interface to bind; default `127.0.0.1`. */
+  host?: string
+}
+
+/** A running simulator. */
+export interface NodeSimHandle {
+  /** `ws://HOST:PORT/v1/ws`. */
+  readonly url: string
+  /** Node public key (compressed, `0x` + 66 hex). */
+  readonly publicKey: `0x${string}`
+  /** Node (host) address, lowercase. */
+  readonly address: `0x${string}`
+  /** The bound port. */
+  readonly port: number
+  /** The sans-IO core behind the socket. */
+  readonly core: NodeCore
+  /** Jobs settled because a connection with a job id closed. */
+  readonly settledJobs: readonly SettledJob[]
+  /** Replace the fault injection settings. */
+  setFaults(faults: Faults): void
+  /** Drop every session key (a node restart; open sockets stay connected). */
+  restart(): Promise<void>
+  /** Terminate every socket and stop listening; resolves when fully closed. Idempotent. */
+  close(): Promise<void>
+}
+
+function rejectUpgrade(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+  socket.destroy()
+}
+
+function rawToText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8')
+  return data.toString('utf8')
+}
+
+function pathOf(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost').pathname
+  } catch {
+    return ''
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (cause: Error): void => {
+      reject(
+        new NodeSimError(
+          'SERVER_START_FAILED',
+          `cannot listen on ${host}:${port}`,
+          { host, port },
+          { cause },
+        ),
+      )
+    }
+    server.once('error', onError)
+    server.listen(port, host, () => {
+      server.off('error', onError)
+      resolve()
+    })
+  })
+}
+
+/**
+ * Start the simulator: a WebSocket server on `/v1/ws` (other paths answer 404 on upgrade, plain HTTP requests get
+ * 404), bound to 127.0.0.1 by default, text frames only (binary frames are ignored), 64 MiB max payload, no
+ * compression. Each socket is one {@link NodeCore} connection.
+ */
+export async function startNodeSim(options: NodeSimOptions = {}): Promise<NodeSimHandle> {
+  const { port: requestedPort = 0, host = '127.0.0.1', ...coreOptions } = options
+  const core = createNodeCore(coreOptions)
+  const logger = coreOptions.logger
+  const sockets = new Set<WebSocket>()
+  const connections = new Set<NodeConnection>()
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false })
+  const server = createServer((_req, res) => {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found')
+  })
+
+  wss.on('connection', (ws: WebSocket) => {
+    sockets.add(ws)
+    const conn = core.openConnection(
+      (text) => {
+        if (ws.readyState === ws.OPEN) ws.send(text)
+      },
+      () => ws.terminate(),
+    )
+    connections.add(conn)
+    logger?.info('connection opened', { connection: conn.id })
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (!isBinary) conn.receive(rawToText(data))
+    })
+    ws.on('close', () => {
+      sockets.delete(ws)
+      connections.delete(conn)
+      conn.close()
+      logger?.info('connection closed', { connection: conn.id })
+    })
+    ws.on('error', (e) => logger?.warn('socket error', { connection: conn.id, error: e.message }))
+  })
+
+  server.on('upgrade', (req, socket, head) => {
+    if (pathOf(req) !== WS_PATH) return rejectUpgrade(socket, '404 Not Found')
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
+  })
+
+  await listen(server, requestedPort, host)
+  const port = (server.address() as AddressInfo).port
+  const urlHost = host.includes(':') ? `[${host}]` : host
+  let closing: Promise<void> | undefined
+
+  return {
+    url: `ws://${urlHost}:${port}${WS_PATH}`,
+    publicKey: core.publicKey,
+    address: core.address,
+    port,
+    core,
+    get settledJobs() {
+      return core.settledJobs
+    },
+    setFaults: (faults) => core.setFaults(faults),
+    restart: async () => core.restart(),
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        // Close the protocol connections first so that jobs are settled before the process may exit.
+        for (const conn of connections) conn.close()
+        connections.clear()
+        for (const ws of sockets) ws.terminate()
+        wss.close()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      return closing
+    },
+  }
+}
