@@ -13,7 +13,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const pnpmVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1]
 
 function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32', ...opts })
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+    ...opts,
+  })
   if (r.error) throw r.error
   return r.status ?? 1
 }
@@ -37,7 +42,16 @@ if (process.env.FABSTIR_SKIP_INSTALL !== '1') p('install', ...frozen, '--reporte
 
 if (task === 'test') {
   p('exec', 'turbo', 'run', 'build', '--output-logs=errors-only')
-  const status = run(pnpm, [...pre, 'exec', 'turbo', 'run', 'test', '--concurrency=1', '--output-logs=full', ...rest])
+  const status = run(pnpm, [
+    ...pre,
+    'exec',
+    'turbo',
+    'run',
+    'test',
+    '--concurrency=1',
+    '--output-logs=full',
+    ...rest,
+  ])
   const summary = run(process.execPath, [join(root, 'tools/test-summary.mjs')])
   process.exit(status || summary)
 } else if (task === 'demo') {

@@ -1,12 +1,24 @@
 /** Emits `docs/protocol.md`: the human-readable protocol reference, from the schemas and the prose in `schema/`. */
 import { docs, type ErrorCodeRow, type SchemaGroup } from '@fabstir/schema'
+import { schemaFileName } from './emit-json-schema.js'
 import { GENERATED_NOTICE } from './header.js'
 import { printJson } from './json-print.js'
 import { type NamedSchema, resolve, type SchemaNode } from './model.js'
-import { schemaFileName } from './emit-json-schema.js'
 
 function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ')
+}
+
+/**
+ * A Markdown table with padded, aligned columns — the layout of the repository formatter (biome), so that the
+ * generated document passes `biome check`. Widths count code points (the text has no wide characters).
+ */
+function markdownTable(header: string[], body: string[][]): string {
+  const rows = [header, ...body]
+  const widths = header.map((_, c) => Math.max(3, ...rows.map((r) => [...(r[c] ?? '')].length)))
+  const line = (cells: string[]) =>
+    `| ${cells.map((x, c) => x + ' '.repeat(widths[c]! - [...x].length)).join(' | ')} |`
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n')
 }
 
 function range(min: number, max: number): string {
@@ -38,7 +50,7 @@ function typeText(model: Map<string, NamedSchema>, node: SchemaNode): string {
         if (sizes !== undefined) return `hex, ${sizes.join(' or ')} bytes`
         return minBytes !== undefined && minBytes > 0 ? `hex, ≥ ${minBytes} bytes` : 'hex'
       }
-      if (node.patternMessage !== undefined) return `string (${node.patternMessage})`
+      if (node.pattern !== undefined) return `string matching \`${node.pattern}\``
       return 'string'
     }
     case 'integer':
@@ -82,11 +94,15 @@ function rows(model: Map<string, NamedSchema>, node: SchemaNode, prefix: string)
 }
 
 function table(model: Map<string, NamedSchema>, node: SchemaNode): string {
-  const lines = ['| Field | Type | Required | Description |', '|---|---|---|---|']
-  for (const r of rows(model, node, '')) {
-    lines.push(`| \`${r.field}\` | ${cell(r.type)} | ${r.required ? 'yes' : 'no'} | ${cell(r.description)} |`)
-  }
-  return lines.join('\n')
+  return markdownTable(
+    ['Field', 'Type', 'Required', 'Description'],
+    rows(model, node, '').map((r) => [
+      `\`${r.field}\``,
+      cell(r.type),
+      r.required ? 'yes' : 'no',
+      cell(r.description),
+    ]),
+  )
 }
 
 function examples(named: NamedSchema): string {
@@ -129,7 +145,12 @@ function frameSection(model: Map<string, NamedSchema>, named: NamedSchema, direc
     named.node.branches.forEach((branch, i) => {
       if (branch.kind !== 'ref') return
       const part = model.get(branch.name)!
-      parts.push(`#### Shape ${String.fromCharCode(65 + i)} — ${part.name}`, '', part.node.description ?? '', '')
+      parts.push(
+        `#### Shape ${String.fromCharCode(65 + i)} — ${part.name}`,
+        '',
+        part.node.description ?? '',
+        '',
+      )
       parts.push(table(model, branch), '', examples(part))
     })
   } else {
@@ -139,23 +160,29 @@ function frameSection(model: Map<string, NamedSchema>, named: NamedSchema, direc
 }
 
 function objectSection(model: Map<string, NamedSchema>, named: NamedSchema): string {
-  return [`### ${named.name}`, '', named.node.description ?? '', '', table(model, named.node), '', examples(named)].join(
-    '\n',
-  )
+  return [
+    `### ${named.name}`,
+    '',
+    named.node.description ?? '',
+    '',
+    table(model, named.node),
+    '',
+    examples(named),
+  ].join('\n')
 }
 
 function errorTable(table: readonly ErrorCodeRow[]): string {
-  const lines = [
-    '| Code | Origin | Sent by node | Retryable | Description | Action |',
-    '|---|---|---|---|---|---|',
-  ]
-  for (const r of table) {
-    lines.push(
-      `| \`${r.code}\` | ${r.origin} | ${r.sentByNode ? 'yes' : 'no'} | ${r.retryable ? 'yes' : 'no'} | ` +
-        `${cell(r.description)} | ${cell(r.action)} |`,
-    )
-  }
-  return lines.join('\n')
+  return markdownTable(
+    ['Code', 'Origin', 'Sent by node', 'Retryable', 'Description', 'Action'],
+    table.map((r) => [
+      `\`${r.code}\``,
+      r.origin,
+      r.sentByNode ? 'yes' : 'no',
+      r.retryable ? 'yes' : 'no',
+      cell(r.description),
+      cell(r.action),
+    ]),
+  )
 }
 
 function inGroup(model: Map<string, NamedSchema>, group: SchemaGroup): NamedSchema[] {
@@ -179,9 +206,13 @@ export function emitDocs(model: Map<string, NamedSchema>, errorCodes: readonly E
     '- [Keys and encryption](#keys-and-encryption)',
     '- [Ordering rules](#ordering-rules)',
     '- [Client → node frames](#client--node-frames)',
-    ...clientFrames.map((f) => `  - [\`${frameType(f, model)}\`](#${anchor(`${frameType(f, model)} — ${f.name}`)})`),
+    ...clientFrames.map(
+      (f) => `  - [\`${frameType(f, model)}\`](#${anchor(`${frameType(f, model)} — ${f.name}`)})`,
+    ),
     '- [Node → client frames](#node--client-frames)',
-    ...nodeFrames.map((f) => `  - [\`${frameType(f, model)}\`](#${anchor(`${frameType(f, model)} — ${f.name}`)})`),
+    ...nodeFrames.map(
+      (f) => `  - [\`${frameType(f, model)}\`](#${anchor(`${frameType(f, model)} — ${f.name}`)})`,
+    ),
     '- [Encrypted plaintexts](#encrypted-plaintexts)',
     '- [Error codes](#error-codes)',
     '- [Other named parts](#other-named-parts)',
@@ -195,9 +226,10 @@ export function emitDocs(model: Map<string, NamedSchema>, errorCodes: readonly E
     '',
     docs.CRYPTO,
     '',
-    '| Payload | AAD |',
-    '|---|---|',
-    ...docs.AAD_TABLE.map((r) => `| \`${r.payload}\` | ${cell(r.aad)} |`),
+    markdownTable(
+      ['Payload', 'AAD'],
+      docs.AAD_TABLE.map((r) => [`\`${r.payload}\``, cell(r.aad)]),
+    ),
     '',
     '## Ordering rules',
     '',

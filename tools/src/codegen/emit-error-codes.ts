@@ -8,10 +8,12 @@ export function assertErrorCodesMatch(model: Map<string, NamedSchema>, table: re
   const node = model.get('ErrorCode')?.node
   if (node?.kind !== 'union') throw new Error('ErrorCode schema missing or not a union')
   const codes = node.branches.map((b) => (b.kind === 'const' ? b.value : undefined))
-  if (codes.join() !== table.map((r) => r.code).join()) throw new Error('ErrorCode schema and error table disagree')
+  if (codes.join() !== table.map((r) => r.code).join())
+    throw new Error('ErrorCode schema and error table disagree')
   if (new Set(codes).size !== codes.length) throw new Error('duplicate error code')
   for (const row of table) {
-    if (row.origin === 'client' && row.sentByNode) throw new Error(`${row.code}: a client code cannot be sent by node`)
+    if (row.origin === 'client' && row.sentByNode)
+      throw new Error(`${row.code}: a client code cannot be sent by node`)
   }
 }
 
@@ -37,7 +39,7 @@ export function emitErrorCodes(table: readonly ErrorCodeRow[]): string {
     'export interface ErrorCodeInfo {\n' +
     '  /** The stable code string. */\n' +
     '  code: ErrorCode\n' +
-    "  /** `node`: a code of the node protocol (`error.code`); `client`: raised by the SDK itself. */\n" +
+    '  /** `node`: a code of the node protocol (`error.code`); `client`: raised by the SDK itself. */\n' +
     "  origin: 'node' | 'client'\n" +
     '  /** True when the real node actually sends this code (some node codes are documented but never sent). */\n' +
     '  sentByNode: boolean\n' +

@@ -62,7 +62,11 @@ function convert(raw: RawSchema, refs: Set<string>, isRoot: boolean): RawSchema 
     } else if (key === 'anyOf') {
       const branches = value as RawSchema[]
       // A union of undocumented string constants reads better as an enum.
-      if (branches.every((b) => typeof b.const === 'string' && schemaName(b) === undefined && b.description === undefined)) {
+      if (
+        branches.every(
+          (b) => typeof b.const === 'string' && schemaName(b) === undefined && b.description === undefined,
+        )
+      ) {
         out.type = 'string'
         out.enum = branches.map((b) => b.const)
       } else {
@@ -113,13 +117,19 @@ export function schemaFileName(name: string): string {
 }
 
 /** Every JSON Schema file: name → content. */
-export function emitJsonSchemas(model: Map<string, NamedSchema>, table: readonly ErrorCodeRow[]): Map<string, string> {
+export function emitJsonSchemas(
+  model: Map<string, NamedSchema>,
+  table: readonly ErrorCodeRow[],
+): Map<string, string> {
   const files = new Map<string, string>()
   for (const name of model.keys()) {
     const body = convert(model.get(name)!.raw, new Set(), true)
     files.set(schemaFileName(name), printJson(document(name, body, definitionsFor(model, name))))
   }
-  const all = [...model.keys()].map((n): [string, RawSchema] => [n, convert(model.get(n)!.raw, new Set(), true)])
+  const all = [...model.keys()].map((n): [string, RawSchema] => [
+    n,
+    convert(model.get(n)!.raw, new Set(), true),
+  ])
   const bundle = ordered({
     $comment: GENERATED_NOTICE,
     $schema: DIALECT,

@@ -1,7 +1,8 @@
 /** Emits `packages/wire/src/generated/types.ts`: one TypeScript type per registered schema. */
-import { printJson } from './json-print.js'
-import { type NamedSchema, type SchemaNode, resolve } from './model.js'
+
 import { tsDoc, tsHeader, tsKey, tsString } from './header.js'
+import { printJson } from './json-print.js'
+import { type NamedSchema, resolve, type SchemaNode } from './model.js'
 
 function needsParens(node: SchemaNode): boolean {
   return node.kind === 'union' || node.kind === 'u64'
@@ -36,9 +37,15 @@ export function tsType(node: SchemaNode, indent = ''): string {
   }
 }
 
-function objectBody(properties: Extract<SchemaNode, { kind: 'object' }>['properties'], indent: string): string {
+function objectBody(
+  properties: Extract<SchemaNode, { kind: 'object' }>['properties'],
+  indent: string,
+): string {
   return properties
-    .map((p) => `${tsDoc(p.node.description, indent)}${indent}${tsKey(p.key)}${p.required ? '' : '?'}: ${tsType(p.node, indent)}\n`)
+    .map(
+      (p) =>
+        `${tsDoc(p.node.description, indent)}${indent}${tsKey(p.key)}${p.required ? '' : '?'}: ${tsType(p.node, indent)}\n`,
+    )
     .join('')
 }
 
@@ -52,12 +59,13 @@ function examplesDoc(named: NamedSchema): string[] {
 function emitOne(model: Map<string, NamedSchema>, named: NamedSchema): string {
   const doc = tsDoc(named.node.description, '', examplesDoc(named))
   const node = named.node
-  if (node.kind === 'object') return `${doc}export interface ${named.name} {\n${objectBody(node.properties, '  ')}}\n`
-  // Unions of references are written one per line for readability.
-  if (node.kind === 'union' && node.branches.every((b) => resolve(model, b).kind === 'object')) {
-    return `${doc}export type ${named.name} =\n${node.branches.map((b) => `  | ${tsType(b)}`).join('\n')}\n`
-  }
-  if (node.kind === 'union' && node.branches.length > 4) {
+  if (node.kind === 'object')
+    return `${doc}export interface ${named.name} {\n${objectBody(node.properties, '  ')}}\n`
+  // Unions of objects, and long unions, are written one member per line.
+  if (
+    node.kind === 'union' &&
+    (node.branches.length > 4 || node.branches.every((b) => resolve(model, b).kind === 'object'))
+  ) {
     return `${doc}export type ${named.name} =\n${node.branches.map((b) => `  | ${tsType(b)}`).join('\n')}\n`
   }
   return `${doc}export type ${named.name} = ${tsType(node)}\n`

@@ -12,7 +12,8 @@ function renderPath(parts: readonly PathPart[]): string {
   const merged: PathPart[] = []
   for (const part of parts) {
     const last = merged[merged.length - 1]
-    if ('lit' in part && last !== undefined && 'lit' in last) merged[merged.length - 1] = { lit: last.lit + part.lit }
+    if ('lit' in part && last !== undefined && 'lit' in last)
+      merged[merged.length - 1] = { lit: last.lit + part.lit }
     else merged.push(part)
   }
   return merged.map((p) => ('lit' in p ? tsString(p.lit) : p.code)).join(' + ')
@@ -119,7 +120,12 @@ class ValidatorEmitter {
     }
   }
 
-  private object(node: Extract<SchemaNode, { kind: 'object' }>, x: string, path: readonly PathPart[], indent: string) {
+  private object(
+    node: Extract<SchemaNode, { kind: 'object' }>,
+    x: string,
+    path: readonly PathPart[],
+    indent: string,
+  ) {
     let out = `${indent}if (!${this.helper('isRecord')}(${x})) ${this.report(path, `${this.helper('mustBe')}('an object', ${x})`)}\n`
     out += `${indent}else {\n`
     const inner = `${indent}  `
@@ -138,13 +144,21 @@ class ValidatorEmitter {
     return `${out}${indent}}\n`
   }
 
-  private union(node: Extract<SchemaNode, { kind: 'union' }>, x: string, path: readonly PathPart[], indent: string) {
+  private union(
+    node: Extract<SchemaNode, { kind: 'union' }>,
+    x: string,
+    path: readonly PathPart[],
+    indent: string,
+  ) {
     const branches = node.branches.map((b) => resolve(this.model, b))
     if (branches.every((b) => b.kind === 'const')) {
       const values = branches.map((b) => (b.kind === 'const' ? b.value : undefined))
       const list = values.map((v) => (typeof v === 'string' ? tsString(v) : String(v)))
       const set = this.constant('SET', `new Set<unknown>([${list.join(', ')}])`)
-      const message = list.length <= 8 ? `must be one of ${list.join(', ')}` : `must be one of the ${list.length} allowed values`
+      const message =
+        list.length <= 8
+          ? `must be one of ${list.join(', ')}`
+          : `must be one of the ${list.length} allowed values`
       return `${indent}if (!${set}.has(${x})) ${this.report(path, tsString(message))}\n`
     }
     const tags = discriminators(this.model, node)
@@ -179,7 +193,12 @@ class ValidatorEmitter {
     return `${out}${indent}  }\n${indent}}\n`
   }
 
-  private string(node: Extract<SchemaNode, { kind: 'string' }>, x: string, path: readonly PathPart[], indent: string) {
+  private string(
+    node: Extract<SchemaNode, { kind: 'string' }>,
+    x: string,
+    path: readonly PathPart[],
+    indent: string,
+  ) {
     let out = `${indent}if (typeof ${x} !== 'string') ${this.report(path, `${this.helper('mustBe')}('a string', ${x})`)}\n`
     if (node.minLength !== undefined) {
       const plural = node.minLength === 1 ? '' : 's'
@@ -192,7 +211,8 @@ class ValidatorEmitter {
       out += `${indent}else if (${this.helper('codePointLength')}(${x}) > ${node.maxLength}) ${this.report(path, msg)}\n`
     }
     if (node.hex !== undefined) {
-      const sizes = node.hex.sizes === undefined ? 'undefined' : this.constant('SIZES', `[${node.hex.sizes.join(', ')}]`)
+      const sizes =
+        node.hex.sizes === undefined ? 'undefined' : this.constant('SIZES', `[${node.hex.sizes.join(', ')}]`)
       const m = this.fresh('m')
       const call = `${this.helper('hexIssue')}(${x}, ${sizes}, ${node.hex.minBytes ?? 0})`
       out += `${indent}else {\n${indent}  const ${m} = ${call}\n${indent}  if (${m} !== undefined) ${this.report(path, m)}\n${indent}}\n`
@@ -204,7 +224,12 @@ class ValidatorEmitter {
     return out
   }
 
-  private array(node: Extract<SchemaNode, { kind: 'array' }>, x: string, path: readonly PathPart[], indent: string) {
+  private array(
+    node: Extract<SchemaNode, { kind: 'array' }>,
+    x: string,
+    path: readonly PathPart[],
+    indent: string,
+  ) {
     let out = `${indent}if (!Array.isArray(${x})) ${this.report(path, `${this.helper('mustBe')}('an array', ${x})`)}\n`
     out += `${indent}else {\n`
     if (node.minItems !== undefined) {
@@ -242,8 +267,13 @@ export function emitValidators(model: Map<string, NamedSchema>): string {
   const checkers: string[] = []
   for (const named of model.values()) {
     const body = emitter.node(named.node, 'v', [{ code: 'p' }], '  ')
-    validators.push(`function validate${named.name}(v: unknown, p: string, out: WireIssue[]): void {\n${body}}\n`)
-    const what = named.node.kind === 'union' && discriminators(model, named.node) !== undefined ? ' (dispatching on `type`)' : ''
+    validators.push(
+      `function validate${named.name}(v: unknown, p: string, out: WireIssue[]): void {\n${body}}\n`,
+    )
+    const what =
+      named.node.kind === 'union' && discriminators(model, named.node) !== undefined
+        ? ' (dispatching on `type`)'
+        : ''
     checkers.push(
       tsDoc(
         `Validates a {@link ${named.name}}${what}. On failure every issue is reported with its JSON Pointer. ` +

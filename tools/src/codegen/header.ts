@@ -8,7 +8,9 @@ export function tsHeader(purpose: string): string {
 
 /** Formats a TSDoc comment at `indent`, or nothing when there is no text. */
 export function tsDoc(text: string | undefined, indent = '', extra: string[] = []): string {
-  const lines = [...(text === undefined ? [] : text.split('\n')), ...extra].map((l) => l.replaceAll('*/', '*\\/'))
+  const lines = [...(text === undefined ? [] : text.split('\n')), ...extra].map((l) =>
+    l.replaceAll('*/', '*\\/'),
+  )
   if (lines.length === 0) return ''
   if (lines.length === 1) return `${indent}/** ${lines[0]} */\n`
   return `${indent}/**\n${lines.map((l) => (l === '' ? `${indent} *` : `${indent} * ${l}`)).join('\n')}\n${indent} */\n`

@@ -18,7 +18,8 @@ function scalar(value: unknown): string {
   if (typeof value === 'bigint') return value.toString()
   if (Array.isArray(value)) return '[]'
   if (typeof value === 'object' && value !== null) return '{}'
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('non-finite number in JSON output')
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new TypeError('non-finite number in JSON output')
   const text = JSON.stringify(value)
   if (text === undefined) throw new TypeError(`value of type ${typeof value} has no JSON representation`)
   return text
@@ -32,7 +33,9 @@ function print(value: unknown, indent: string, prefixWidth: number, suffixWidth:
       const flat = `[${value.map(scalar).join(', ')}]`
       if (prefixWidth + [...flat].length + suffixWidth <= LINE_WIDTH) return flat
     }
-    const items = value.map((v, i) => `${inner}${print(v, inner, inner.length, i < value.length - 1 ? 1 : 0)}`)
+    const items = value.map(
+      (v, i) => `${inner}${print(v, inner, inner.length, i < value.length - 1 ? 1 : 0)}`,
+    )
     return `[\n${items.join(',\n')}\n${indent}]`
   }
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined)

@@ -37,7 +37,9 @@ function main(): number {
     return 1
   }
   const changed = writeAll(root, files)
-  console.log(`codegen: ${files.size} files, ${changed.length} written${changed.length ? `: ${changed.join(', ')}` : ''}`)
+  console.log(
+    `codegen: ${files.size} files, ${changed.length} written${changed.length ? `: ${changed.join(', ')}` : ''}`,
+  )
   return 0
 }
 

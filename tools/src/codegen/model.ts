@@ -83,7 +83,8 @@ function kindOf(raw: RawSchema): string {
   if (raw.const !== undefined) return 'const'
   if (raw[U64_KEYWORD] === true) return 'u64'
   const type = raw.type
-  if (typeof type !== 'string') throw new Error(`unsupported schema without a single type: ${Object.keys(raw)}`)
+  if (typeof type !== 'string')
+    throw new Error(`unsupported schema without a single type: ${Object.keys(raw)}`)
   return type
 }
 
@@ -110,7 +111,8 @@ export function toNode(raw: RawSchema, where: string, asRoot = false): SchemaNod
   const allowed = ALLOWED[kind]
   if (allowed === undefined) throw new Error(`${where}: unsupported schema type ${kind}`)
   for (const key of Object.keys(raw)) {
-    if (!ANNOTATIONS.has(key) && !allowed.includes(key)) throw new Error(`${where}: unsupported keyword ${key}`)
+    if (!ANNOTATIONS.has(key) && !allowed.includes(key))
+      throw new Error(`${where}: unsupported keyword ${key}`)
   }
   if (description === undefined) throw new Error(`${where}: every schema needs a description`)
   switch (kind) {
@@ -183,12 +185,14 @@ export function buildModel(entries: readonly SchemaEntry[]): Map<string, NamedSc
   for (const entry of entries) {
     const raw = entry.schema as unknown as RawSchema
     const name = schemaName(raw)
-    if (name !== entry.name || raw.title !== name) throw new Error(`${entry.name}: $id, title and name must agree`)
+    if (name !== entry.name || raw.title !== name)
+      throw new Error(`${entry.name}: $id, title and name must agree`)
     if (model.has(name)) throw new Error(`duplicate schema name ${name}`)
     model.set(name, { entry, name, node: toNode(raw, name, true), raw })
   }
   const check = (node: SchemaNode, where: string): void => {
-    if (node.kind === 'ref' && !model.has(node.name)) throw new Error(`${where}: ${node.name} is not registered`)
+    if (node.kind === 'ref' && !model.has(node.name))
+      throw new Error(`${where}: ${node.name} is not registered`)
     if (node.kind === 'object') for (const p of node.properties) check(p.node, `${where}/${p.key}`)
     if (node.kind === 'union') for (const b of node.branches) check(b, where)
     if (node.kind === 'array') check(node.items, where)
@@ -223,7 +227,12 @@ function typeValues(model: Map<string, NamedSchema>, node: SchemaNode): string[]
   const target = resolve(model, node)
   if (target.kind === 'object') {
     const type = target.properties.find((p) => p.key === 'type')
-    if (type === undefined || !type.required || type.node.kind !== 'const' || typeof type.node.value !== 'string') {
+    if (
+      type === undefined ||
+      !type.required ||
+      type.node.kind !== 'const' ||
+      typeof type.node.value !== 'string'
+    ) {
       return undefined
     }
     return [type.node.value]
@@ -276,7 +285,8 @@ export function phrase(model: Map<string, NamedSchema>, node: SchemaNode): strin
 /** "hex string of 24 bytes" etc. */
 export function hexPhrase(rule: HexRule): string {
   if (rule.sizes !== undefined) return `a hex string of ${rule.sizes.join(' or ')} bytes`
-  if (rule.minBytes !== undefined && rule.minBytes > 0) return `a hex string of at least ${rule.minBytes} bytes`
+  if (rule.minBytes !== undefined && rule.minBytes > 0)
+    return `a hex string of at least ${rule.minBytes} bytes`
   return 'a hex string'
 }
 

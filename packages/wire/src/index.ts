@@ -1,0 +1,14 @@
+/**
+ * `@fabstir/wire` — types and ahead-of-time compiled validators of every frame of the Fabstir E2E encrypted
+ * WebSocket protocol (both directions), the decrypted session-data and prompt objects, the error code table, and a
+ * lossless JSON codec for u64 integers. Zero runtime dependencies; no `eval`.
+ *
+ * `src/generated/` is generated from `schema/` by `pnpm codegen` — do not edit it by hand.
+ * @packageDocumentation
+ */
+export { ERROR_CODES, type ErrorCodeInfo, isErrorCode } from './generated/error-codes.js'
+export * from './generated/frame-types.js'
+export type * from './generated/types.js'
+export * from './generated/validators.js'
+export type { CheckResult, WireIssue } from './issues.js'
+export { parseJson, stringifyJson, WireJsonError } from './json.js'
