@@ -1,0 +1,32 @@
+const MAX_LENGTH = 300
+
+interface Coded {
+  code?: unknown
+  message?: unknown
+  action?: unknown
+  nodeMessage?: unknown
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  return flat.length > MAX_LENGTH ? `${flat.slice(0, MAX_LENGTH - 1)}…` : flat
+}
+
+/**
+ * A readable one-line description of a failure: `CODE: message — action` for the SDK's typed errors
+ * (`FabstirError`, `CryptoError`; the node's own message when it sent one), the message for anything else.
+ * Never a stack trace.
+ */
+export function formatError(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const { code, message, action, nodeMessage } = error as Coded
+    const parts: string[] = []
+    if (typeof code === 'string' && code) parts.push(`${code}:`)
+    // A node error's own text reads better than the SDK's wrapper around it.
+    if (typeof nodeMessage === 'string' && nodeMessage) parts.push(nodeMessage)
+    else parts.push(typeof message === 'string' && message ? message : 'unexpected failure')
+    if (typeof action === 'string' && action) parts.push(`— ${action}`)
+    return oneLine(parts.join(' '))
+  }
+  return oneLine(`UNEXPECTED: ${String(error)}`)
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import { formatReport, isForbiddenModule, measureBundle, packageOf } from '../scripts/bundle-size.mjs'
+
+/** Measured 2025-11: see the report in the package README; the ceiling leaves room for growth, not for a new dep. */
+const GZIP_CEILING_BYTES = 48 * 1024
+
+describe('browser bundle of the SDK', () => {
+  it('contains no ws, no Node built-in, no eval, and stays under the gzip ceiling', async () => {
+    const report = await measureBundle()
+    expect(report.forbidden).toEqual([])
+    const offending = report.inputs.filter((path) => packageOf(path) === 'ws' || /(^|\/)node:/.test(path))
+    expect(offending).toEqual([])
+    const names = report.packages.map((p) => p.name)
+    expect(names).toEqual(
+      expect.arrayContaining(['@fabstir/crypto', '@fabstir/protocol', '@fabstir/transport-ws']),
+    )
+    // The browser socket factory was chosen (the `browser` condition of `#socket-factory`).
+    expect(report.inputs.some((p) => p.endsWith('transport-ws/dist/socket-browser.js'))).toBe(true)
+    expect(report.inputs.some((p) => p.endsWith('transport-ws/dist/socket-node.js'))).toBe(false)
+    expect(report.minifiedBytes).toBeLessThan(report.rawBytes)
+    expect(report.gzipBytes).toBeLessThan(report.minifiedBytes)
+    expect(report.gzipBytes).toBeLessThan(GZIP_CEILING_BYTES)
+    expect(formatReport(report)).toContain('OK: no ws, no Node built-ins')
+  })
+
+  it('flags ws, Node built-ins and eval when they are imported (the check can fail)', async () => {
+    const report = await measureBundle({
+      contents: [
+        "import WebSocket from 'ws'",
+        "import { createHash } from 'node:crypto'",
+        "import { EventEmitter } from 'events'",
+        'export const probe = [WebSocket, createHash, EventEmitter, (0, eval)("1")]',
+      ].join('\n'),
+    })
+    const text = report.forbidden.join('\n')
+    expect(text).toContain('ws (imported by')
+    expect(text).toContain('node:crypto (imported by')
+    expect(text).toContain('events (imported by')
+    expect(text).toContain('eval in the minified bundle')
+    expect(formatReport(report)).toContain('FAIL')
+  })
+
+  it('classifies module specifiers and input paths', () => {
+    for (const m of ['ws', 'node:fs', 'crypto', 'buffer', 'events', 'fs/promises', 'stream/web']) {
+      expect(isForbiddenModule(m)).toBe(true)
+    }
+    for (const m of ['@noble/ciphers/chacha.js', 'wsx', '@fabstir/crypto', 'cryptography']) {
+      expect(isForbiddenModule(m)).toBe(false)
+    }
+    expect(
+      packageOf('../../node_modules/.pnpm/@noble+curves@2.4.0/node_modules/@noble/curves/secp256k1.js'),
+    ).toBe('@noble/curves')
+    expect(packageOf('../../node_modules/.pnpm/ws@8.18.3/node_modules/ws/index.js')).toBe('ws')
+    expect(packageOf('../../packages/transport-ws/dist/client.js')).toBe('@fabstir/transport-ws')
+    expect(packageOf('scripts/size-entry.ts')).toBe('(app)')
+  })
+})
