@@ -139,6 +139,11 @@ export abstract class BaseSession {
   }
 
   /** True when `frameId` (possibly absent) refers to the request in flight. */
+  /** The id of the init request awaiting its acknowledgement, if any. */
+  private pendingInitId(): string | undefined {
+    return this._state === 'initializing' ? this.initRequestId : undefined
+  }
+
   protected isCurrent(frameId: string | undefined): boolean {
     return this.inflight !== undefined && (frameId === undefined || frameId === this.inflight.id)
   }
@@ -163,6 +168,12 @@ export abstract class BaseSession {
     if (typeof type !== 'string' || !nodeFrameTypes.has(type)) return this.ignore('unknown frame type')
     const checked = checkNodeFrame(value)
     if (!checked.ok) {
+      // A frame that names a request which is no longer (or never was) in flight belongs to no current request:
+      // ignored like its well-formed twin (e.g. the trailing `stream_end` after a refused prompt).
+      const frameId = (value as { id?: unknown }).id
+      if (typeof frameId === 'string' && frameId !== this.inflight?.id && frameId !== this.pendingInitId()) {
+        return this.ignore('invalid frame for no current request', type)
+      }
       const issue = checked.issues[0]
       return this.malformed(
         type,
@@ -257,7 +268,9 @@ export abstract class BaseSession {
     this.inflight = undefined
     this._state = 'ready'
     const reason =
-      inflight.cancelRequested && inflight.finishReason === undefined ? 'cancelled' : frame.reason
+      inflight.cancelRequested && inflight.finishReason === undefined
+        ? 'cancelled'
+        : (frame.reason ?? 'complete')
     const end: EndEvent = { type: 'end', id: inflight.id, reason, tokensUsed: frame.tokens_used ?? 0 }
     const finishReason = frame.finish_reason ?? inflight.finishReason
     if (finishReason !== undefined) end.finishReason = finishReason

@@ -30,6 +30,7 @@ import { FabstirError, isFabstirError } from './errors.js'
 import type { ProtocolEvent } from './events.js'
 import { newRequestId, newSessionId } from './ids.js'
 import type { Logger } from './logger.js'
+import { verifyNodePublicKey } from './node-key.js'
 import {
   normalizeChainId,
   normalizeJobId,
@@ -57,6 +58,11 @@ export interface EncryptedSessionOptions {
   sessionId?: string
   vectorDatabase?: VectorDatabase
   recoveryPublicKey?: string
+  /**
+   * The host's Ethereum address (e.g. from registry metadata). When given, `nodePublicKey` must belong to it, or
+   * `createSession` throws `NODE_KEY_MISMATCH` before any secret is derived or sent.
+   */
+  expectedNodeAddress?: string
   logger?: Logger
 }
 
@@ -94,8 +100,12 @@ export class EncryptedSession extends BaseSession {
       options.logger,
     )
     try {
-      this.nodePublicKey = parsePublicKey(options.nodePublicKey)
+      this.nodePublicKey =
+        options.expectedNodeAddress === undefined
+          ? parsePublicKey(options.nodePublicKey)
+          : verifyNodePublicKey(options.nodePublicKey, options.expectedNodeAddress)
     } catch (cause) {
+      if (cause instanceof FabstirError) throw cause
       throw new FabstirError('INVALID_CONFIG', 'nodePublicKey is not a valid secp256k1 public key', {
         cause,
         details: { field: 'nodePublicKey' },

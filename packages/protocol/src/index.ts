@@ -27,6 +27,7 @@ export type {
 export { newRequestId, newSessionId } from './ids.js'
 export { type Logger, silentLogger } from './logger.js'
 export { errorFromNodeFrame } from './node-errors.js'
+export { verifyNodePublicKey } from './node-key.js'
 export { normalizeJobId, normalizePrice, normalizePrompt, type PromptInput } from './options.js'
 export {
   createPlaintextSession,

@@ -1,4 +1,4 @@
-import { type ErrorFrame, isErrorCode } from '@fabstir/wire'
+import { ERROR_CODES, type ErrorFrame, isErrorCode } from '@fabstir/wire'
 import { FabstirError } from './errors.js'
 
 const RETRY_AFTER = /retry after (\d+) seconds?/i
@@ -20,7 +20,8 @@ export function errorFromNodeFrame(frame: ErrorFrame, fallbackRequestId?: string
     if ('context_window_size' in frame && frame.context_window_size !== undefined) {
       details.contextWindowSize = frame.context_window_size
     }
-    if (isErrorCode(frame.code)) {
+    // Only node-origin codes pass through: a node cannot make the SDK report one of its own client-side codes.
+    if (isErrorCode(frame.code) && ERROR_CODES[frame.code].origin === 'node') {
       return new FabstirError(frame.code, `node error ${frame.code}: ${frame.message}`, {
         requestId,
         sessionId,

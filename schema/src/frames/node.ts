@@ -201,8 +201,15 @@ export const StreamEndFrame = named(
   Type.Object(
     {
       type: Type.Literal('stream_end', { description: 'Frame type.' }),
-      reason: Type.String({ description: 'Why the stream ended: "complete", "cancelled" or "error".' }),
-      tokens_used: Count('Tokens generated for this response.'),
+      reason: Type.Optional(
+        Type.String({
+          description:
+            'Why the stream ended: "complete", "cancelled" or "error". Optional: older nodes, and the `stream_end` after a shape B error, may omit it (read absent as "complete").',
+        }),
+      ),
+      tokens_used: Type.Optional(
+        Count('Tokens generated for this response. Absent on some error paths and on older nodes (read as 0).'),
+      ),
       finish_reason: Type.Optional(Type.String({ description: '"stop", "length" or "cancelled".' })),
       usage: Type.Optional(StreamUsage),
       id: Type.Optional(EchoedId),

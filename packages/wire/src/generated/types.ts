@@ -283,10 +283,10 @@ export interface EncryptedResponseFrame {
 export interface StreamEndFrame {
   /** Frame type. */
   type: 'stream_end'
-  /** Why the stream ended: "complete", "cancelled" or "error". */
-  reason: string
-  /** Tokens generated for this response. */
-  tokens_used: number
+  /** Why the stream ended: "complete", "cancelled" or "error". Optional: older nodes, and the `stream_end` after a shape B error, may omit it (read absent as "complete"). */
+  reason?: string
+  /** Tokens generated for this response. Absent on some error paths and on older nodes (read as 0). */
+  tokens_used?: number
   /** "stop", "length" or "cancelled". */
   finish_reason?: string
   /** Token usage of the finished response. */

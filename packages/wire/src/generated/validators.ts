@@ -345,13 +345,11 @@ function validateStreamEndFrame(v: unknown, p: string, out: WireIssue[]): void {
       if (x55 !== 'stream_end') issue(out, p + '/type', "must be 'stream_end'")
     }
     const x56 = v['reason']
-    if (x56 === undefined) issue(out, p + '/reason', 'is required')
-    else {
+    if (x56 !== undefined) {
       if (typeof x56 !== 'string') issue(out, p + '/reason', mustBe('a string', x56))
     }
     const x57 = v['tokens_used']
-    if (x57 === undefined) issue(out, p + '/tokens_used', 'is required')
-    else {
+    if (x57 !== undefined) {
       {
         const m58 = integerIssue(x57, 0, Number.MAX_SAFE_INTEGER)
         if (m58 !== undefined) issue(out, p + '/tokens_used', m58)
