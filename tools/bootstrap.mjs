@@ -48,6 +48,7 @@ if (task === 'test') {
     'turbo',
     'run',
     'test',
+    '--continue',
     '--concurrency=1',
     '--output-logs=full',
     ...rest,

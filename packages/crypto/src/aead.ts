@@ -1,6 +1,6 @@
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { getCryptoBackend } from './backend/active.js'
 import { expectBytes, toBytes } from './bytes.js'
-import { CryptoError } from './errors.js'
+import { CryptoError, isCryptoError } from './errors.js'
 import { randomBytes } from './random.js'
 
 /** XChaCha20-Poly1305 sizes: 32-byte key, 24-byte nonce, 16-byte tag appended to the ciphertext. */
@@ -8,13 +8,17 @@ export const KEY_SIZE = 32
 export const NONCE_SIZE = 24
 export const TAG_SIZE = 16
 
+/** Output of {@link seal}: the random nonce and the ciphertext, both needed to open it. */
 export interface Sealed {
   nonce: Uint8Array
   /** Encrypted bytes followed by the 16-byte Poly1305 tag. */
   ciphertext: Uint8Array
 }
 
-/** Encrypt with a fresh 24-byte CSPRNG nonce. Strings are UTF-8 encoded. */
+/**
+ * Encrypt with a fresh 24-byte CSPRNG nonce. Strings are UTF-8 encoded. Runs on the active backend
+ * ({@link getCryptoBackend}); every backend produces the same bytes.
+ */
 export function seal(key: Uint8Array, plaintext: Uint8Array | string, aad: Uint8Array | string): Sealed {
   const nonce = randomBytes(NONCE_SIZE)
   return { nonce, ciphertext: sealWithNonce(key, nonce, plaintext, aad) }
@@ -32,7 +36,8 @@ export function sealWithNonce(
 ): Uint8Array {
   expectBytes(key, KEY_SIZE, 'INVALID_KEY', 'key')
   expectBytes(nonce, NONCE_SIZE, 'INVALID_NONCE_SIZE', 'nonce')
-  return xchacha20poly1305(key, nonce, toBytes(aad, 'aad')).encrypt(toBytes(plaintext, 'plaintext'))
+  const aadBytes = toBytes(aad, 'aad')
+  return getCryptoBackend().xchachaSeal(key, nonce, toBytes(plaintext, 'plaintext'), aadBytes)
 }
 
 /** Decrypt and authenticate. Any mismatch of key, nonce, AAD, ciphertext or tag throws `DECRYPTION_FAILED`. */
@@ -51,8 +56,9 @@ export function open(
   }
   const aadBytes = toBytes(aad, 'aad')
   try {
-    return xchacha20poly1305(key, nonce, aadBytes).decrypt(ciphertext)
+    return getCryptoBackend().xchachaOpen(key, nonce, ciphertext, aadBytes)
   } catch (cause) {
+    if (isCryptoError(cause, 'BACKEND_UNAVAILABLE')) throw cause
     throw new CryptoError(
       'DECRYPTION_FAILED',
       'authentication failed: wrong key, nonce, AAD or tampered ciphertext',

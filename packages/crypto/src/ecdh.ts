@@ -1,7 +1,8 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
-import { expectBytes, hexToBytes, zeroize } from './bytes.js'
+import { getCryptoBackend } from './backend/active.js'
+import { equalBytes, expectBytes, hexToBytes, zeroize } from './bytes.js'
 import { CryptoError } from './errors.js'
 import { randomBytes } from './random.js'
 
@@ -38,11 +39,20 @@ export function assertPrivateKey(privateKey: Uint8Array): Uint8Array {
   return privateKey
 }
 
+type Point = ReturnType<typeof secp256k1.Point.fromBytes>
+
+// The last public key parsed, as a copy of its SEC1 bytes and the point: sessions use one static node key over and
+// over, and decompressing it costs a modular square root. Public data only.
+let lastKey: { bytes: Uint8Array; point: Point; uncompressed: Uint8Array } | undefined
+
 /**
- * Parse a SEC1 public key (33-byte compressed or 65-byte uncompressed, as bytes or hex with optional `0x`) and
- * check that it is a point on secp256k1. Returns the 33-byte compressed form. Throws `INVALID_PUBLIC_KEY`.
+ * Parse and validate a SEC1 public key (see {@link parsePublicKey}). `remember` keeps it as the cached key: only
+ * for keys likely to come back (the node's static key), not for one-off keys such as recovered signers.
  */
-export function parsePublicKey(publicKey: Uint8Array | string): Uint8Array {
+function parsePoint(
+  publicKey: Uint8Array | string,
+  remember: boolean,
+): { point: Point; uncompressed: Uint8Array } {
   let bytes: Uint8Array
   if (typeof publicKey === 'string') {
     try {
@@ -63,21 +73,42 @@ export function parsePublicKey(publicKey: Uint8Array | string): Uint8Array {
       `public key must be 33 bytes (compressed, 02/03 prefix) or 65 bytes (uncompressed, 04 prefix); got ${bytes.length} bytes`,
     )
   }
+  if (lastKey !== undefined && equalBytes(lastKey.bytes, bytes)) return lastKey
+  let point: Point
   try {
-    return secp256k1.Point.fromBytes(bytes).toBytes(true)
+    point = secp256k1.Point.fromBytes(bytes)
   } catch (cause) {
     throw new CryptoError('INVALID_PUBLIC_KEY', 'public key is not a point on secp256k1', { cause })
   }
+  const parsed = { bytes: bytes.slice(), point, uncompressed: point.toBytes(false) }
+  if (remember) lastKey = parsed
+  return parsed
 }
 
-/** Raw ECDH: the 32-byte x-coordinate of `privateKey × publicKey` (no prefix byte, no hashing). */
+/**
+ * Parse a SEC1 public key (33-byte compressed or 65-byte uncompressed, as bytes or hex with optional `0x`) and
+ * check that it is a point on secp256k1. Returns the 33-byte compressed form. Throws `INVALID_PUBLIC_KEY`.
+ */
+export function parsePublicKey(publicKey: Uint8Array | string): Uint8Array {
+  return parsePoint(publicKey, true).point.toBytes(true)
+}
+
+/**
+ * Internal: the 65-byte uncompressed form of a SEC1 public key, validated like {@link parsePublicKey}
+ * (`INVALID_PUBLIC_KEY`). Not cached.
+ */
+export function parseUncompressedPublicKey(publicKey: Uint8Array | string): Uint8Array {
+  return parsePoint(publicKey, false).uncompressed.slice()
+}
+
+/**
+ * Raw ECDH: the 32-byte x-coordinate of `privateKey × publicKey` (no prefix byte, no hashing). Inputs are checked
+ * here (`INVALID_KEY`, `INVALID_PUBLIC_KEY`); the multiplication runs on the active backend.
+ */
 export function ecdhSharedX(privateKey: Uint8Array, publicKey: Uint8Array | string): Uint8Array {
   assertPrivateKey(privateKey)
-  const point = parsePublicKey(publicKey)
-  const shared = secp256k1.getSharedSecret(privateKey, point, true)
-  const x = shared.slice(1)
-  zeroize(shared)
-  return x
+  // A copy, so that no backend can alter the cached point.
+  return getCryptoBackend().ecdhX(privateKey, parsePoint(publicKey, true).uncompressed.slice())
 }
 
 /** RFC 5869 limit on the HKDF output length: 255 × HashLen. */

@@ -9,6 +9,7 @@ export type CryptoErrorCode =
   | 'INVALID_SIGNATURE'
   | 'DECRYPTION_FAILED'
   | 'RANDOM_UNAVAILABLE'
+  | 'BACKEND_UNAVAILABLE'
 
 /**
  * The only error class thrown by `@fabstir/crypto`. `code` is stable and meant for programs; `message` is for

@@ -4,6 +4,9 @@
  * @packageDocumentation
  */
 export { KEY_SIZE, NONCE_SIZE, open, type Sealed, seal, sealWithNonce, TAG_SIZE } from './aead.js'
+export { getCryptoBackend, setCryptoBackend } from './backend/active.js'
+export { nobleBackend } from './backend/noble.js'
+export type { CryptoBackend, CryptoBackendName } from './backend/types.js'
 export { bytesToHex, bytesToUtf8, equalBytes, hexToBytes, utf8ToBytes, zeroize } from './bytes.js'
 export {
   assertPrivateKey,

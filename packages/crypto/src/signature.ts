@@ -1,15 +1,15 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js'
-import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
 import { keccak_256 } from '@noble/hashes/sha3.js'
+import { getCryptoBackend } from './backend/active.js'
 import { bytesToHex, expectBytes, toBytes } from './bytes.js'
-import { assertPrivateKey, parsePublicKey } from './ecdh.js'
+import { assertPrivateKey, parsePublicKey, parseUncompressedPublicKey } from './ecdh.js'
 import { CryptoError } from './errors.js'
 
 export type Address = `0x${string}`
 
-/** SHA-256 of bytes (or of a string's UTF-8 bytes). */
+/** SHA-256 of bytes (or of a string's UTF-8 bytes), on the active backend. */
 export function sha256(data: Uint8Array | string): Uint8Array {
-  return nobleSha256(toBytes(data, 'data'))
+  return getCryptoBackend().sha256(toBytes(data, 'data'))
 }
 
 /** Keccak-256 (Ethereum's hash). */
@@ -69,8 +69,7 @@ export function recoverAddress(digest: Uint8Array, signature: Uint8Array): Addre
 
 /** `0x` + last 20 bytes of keccak256(uncompressed key without its 04 byte), lowercase. */
 export function publicKeyToAddress(publicKey: Uint8Array | string): Address {
-  const compressed = parsePublicKey(publicKey)
-  const uncompressed = secp256k1.Point.fromBytes(compressed).toBytes(false)
+  const uncompressed = parseUncompressedPublicKey(publicKey)
   return `0x${bytesToHex(keccak_256(uncompressed.subarray(1)).subarray(12))}`
 }
 

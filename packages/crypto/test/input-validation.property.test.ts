@@ -28,6 +28,7 @@ import {
   verifyDigest,
   zeroize,
 } from '../src/index.js'
+import { describeEachBackend } from './helpers/backends.js'
 
 // Valid arguments; each row below replaces exactly one of them.
 const KEY = new Uint8Array(32).fill(0x11)
@@ -340,44 +341,46 @@ function check(row: Row, x: unknown): void {
     throw new Error(`${row.name} accepted an invalid argument and returned ${typeof result}`)
 }
 
-describe('every API rejects wrong-typed and wrong-sized input with the right CryptoError', () => {
-  it.each(ROWS.map((row) => [row.name, row] as const))('%s — look-alike values', (_name, row) => {
-    for (const x of LOOKALIKES) check(row, x)
-  })
+describeEachBackend('input validation', () => {
+  describe('every API rejects wrong-typed and wrong-sized input with the right CryptoError', () => {
+    it.each(ROWS.map((row) => [row.name, row] as const))('%s — look-alike values', (_name, row) => {
+      for (const x of LOOKALIKES) check(row, x)
+    })
 
-  it.each(ROWS.map((row) => [row.name, row] as const))('%s — fc.anything()', (_name, row) => {
-    fc.assert(
-      fc.property(anything, (x) => check(row, x)),
-      { numRuns: 300 },
-    )
-  })
+    it.each(ROWS.map((row) => [row.name, row] as const))('%s — fc.anything()', (_name, row) => {
+      fc.assert(
+        fc.property(anything, (x) => check(row, x)),
+        { numRuns: 300 },
+      )
+    })
 
-  it('verifyDigest never throws: any bad argument makes it return false', () => {
-    const rows: Array<(x: unknown) => boolean> = [
-      (x) => verifyDigest(x as Any, DIGEST, SIG),
-      (x) => verifyDigest(PUB, x as Any, SIG),
-      (x) => verifyDigest(PUB, DIGEST, x as Any),
-    ]
-    expect(verifyDigest(PUB, DIGEST, SIG)).toBe(true)
-    for (const call of rows) {
-      for (const x of LOOKALIKES) expect(call(x)).toBe(false)
-      fc.assert(fc.property(anything, (x) => call(x) === false))
-    }
-  })
+    it('verifyDigest never throws: any bad argument makes it return false', () => {
+      const rows: Array<(x: unknown) => boolean> = [
+        (x) => verifyDigest(x as Any, DIGEST, SIG),
+        (x) => verifyDigest(PUB, x as Any, SIG),
+        (x) => verifyDigest(PUB, DIGEST, x as Any),
+      ]
+      expect(verifyDigest(PUB, DIGEST, SIG)).toBe(true)
+      for (const call of rows) {
+        for (const x of LOOKALIKES) expect(call(x)).toBe(false)
+        fc.assert(fc.property(anything, (x) => call(x) === false))
+      }
+    })
 
-  it('isCryptoError never throws and is true only for CryptoErrors', () => {
-    fc.assert(fc.property(anything, (x) => isCryptoError(x) === false))
-    expect(isCryptoError(new Error('x'))).toBe(false)
-    expect(isCryptoError(new CryptoError('INVALID_KEY', 'x'), 'INVALID_KEY')).toBe(true)
-    expect(isCryptoError(new CryptoError('INVALID_KEY', 'x'), 'INVALID_HEX')).toBe(false)
-  })
+    it('isCryptoError never throws and is true only for CryptoErrors', () => {
+      fc.assert(fc.property(anything, (x) => isCryptoError(x) === false))
+      expect(isCryptoError(new Error('x'))).toBe(false)
+      expect(isCryptoError(new CryptoError('INVALID_KEY', 'x'), 'INVALID_KEY')).toBe(true)
+      expect(isCryptoError(new CryptoError('INVALID_KEY', 'x'), 'INVALID_HEX')).toBe(false)
+    })
 
-  it('CryptoError carries its code, name and cause', () => {
-    const cause = new Error('inner')
-    const error = new CryptoError('DECRYPTION_FAILED', 'authentication failed', { cause })
-    expect(error).toBeInstanceOf(Error)
-    expect(error.name).toBe('CryptoError')
-    expect(error.code).toBe('DECRYPTION_FAILED')
-    expect(error.cause).toBe(cause)
+    it('CryptoError carries its code, name and cause', () => {
+      const cause = new Error('inner')
+      const error = new CryptoError('DECRYPTION_FAILED', 'authentication failed', { cause })
+      expect(error).toBeInstanceOf(Error)
+      expect(error.name).toBe('CryptoError')
+      expect(error.code).toBe('DECRYPTION_FAILED')
+      expect(error.cause).toBe(cause)
+    })
   })
 })

@@ -20,6 +20,7 @@ import {
   signDigest,
   utf8ToBytes,
 } from '../src/index.js'
+import { describeEachBackend } from './helpers/backends.js'
 import { ecdhXOpenSsl, hchacha20, hkdfOpenSsl, nodeInitKey, xchachaOpenOpenSsl } from './helpers/node-side.js'
 
 // Fixed, clearly-test-only keys: the node's static host key and the user's wallet key.
@@ -94,79 +95,83 @@ describe('node-side helpers agree with published vectors', () => {
   })
 })
 
-describe('session init interop (PROTOCOL.md §2–4): SDK client ↔ independent node model', () => {
-  it('the node decrypts the camelCase session data and recovers the user address', () => {
-    const sessionKey = randomBytes(32)
-    const { payload } = buildInit(sessionData(sessionKey))
-    expect(payload.ephPubHex).toMatch(/^0[23][0-9a-f]{64}$/) // compressed ephemeral key is sent
-    expect(payload.nonceHex).toMatch(/^[0-9a-f]{48}$/)
-    expect(payload.signatureHex).toMatch(/^[0-9a-f]{128}0[01]$/)
-    expect(payload.aadHex).toBe('73657373696f6e5f696e6974')
+describeEachBackend('interop with an OpenSSL node model', () => {
+  describe('session init interop (PROTOCOL.md §2–4): SDK client ↔ independent node model', () => {
+    it('the node decrypts the camelCase session data and recovers the user address', () => {
+      const sessionKey = randomBytes(32)
+      const { payload } = buildInit(sessionData(sessionKey))
+      expect(payload.ephPubHex).toMatch(/^0[23][0-9a-f]{64}$/) // compressed ephemeral key is sent
+      expect(payload.nonceHex).toMatch(/^[0-9a-f]{48}$/)
+      expect(payload.signatureHex).toMatch(/^[0-9a-f]{128}0[01]$/)
+      expect(payload.aadHex).toBe('73657373696f6e5f696e6974')
 
-    const received = nodeReceives(payload)
-    expect(received.sessionData).toEqual({
-      sessionKey: bytesToHex(sessionKey),
-      jobId: '12345',
-      modelName: 'llama-3',
-      pricePerToken: 2272727273,
+      const received = nodeReceives(payload)
+      expect(received.sessionData).toEqual({
+        sessionKey: bytesToHex(sessionKey),
+        jobId: '12345',
+        modelName: 'llama-3',
+        pricePerToken: 2272727273,
+      })
+      expect(received.clientAddress).toBe(USER_ADDRESS)
+      expect(publicKeyToAddress(getPublicKey(USER_PRIVATE_KEY))).toBe(USER_ADDRESS)
     })
-    expect(received.clientAddress).toBe(USER_ADDRESS)
-    expect(publicKeyToAddress(getPublicKey(USER_PRIVATE_KEY))).toBe(USER_ADDRESS)
-  })
 
-  it('both sides derive the same init key, with the ephemeral key compressed or uncompressed', () => {
-    for (let i = 0; i < 20; i++) {
+    it('both sides derive the same init key, with the ephemeral key compressed or uncompressed', () => {
+      for (let i = 0; i < 20; i++) {
+        const eph = generateEphemeralKey()
+        const clientKey = deriveInitKey(eph.privateKey, NODE_PUBLIC_KEY)
+        const uncompressed = secp256k1.Point.fromBytes(eph.publicKey).toBytes(false)
+        expect(bytesToHex(nodeInitKey(NODE_PRIVATE_KEY, eph.publicKey))).toBe(bytesToHex(clientKey))
+        expect(bytesToHex(nodeInitKey(NODE_PRIVATE_KEY, uncompressed))).toBe(bytesToHex(clientKey))
+        // The SDK's own primitives give the node's derivation too (the same ECDH from the other side).
+        expect(bytesToHex(hkdfSha256(ecdhSharedX(NODE_PRIVATE_KEY, eph.publicKey)))).toBe(
+          bytesToHex(clientKey),
+        )
+        expect(bytesToHex(ecdhSharedX(eph.privateKey, NODE_PUBLIC_KEY))).toBe(
+          bytesToHex(ecdhXOpenSsl(NODE_PRIVATE_KEY, eph.publicKey)),
+        )
+      }
+    })
+
+    it('the node can then read traffic sealed with the sessionKey from the session data', () => {
+      const sessionKey = randomBytes(32)
+      const received = nodeReceives(buildInit(sessionData(sessionKey)).payload)
+      const nodeSessionKey = hexToBytes(received.sessionData.sessionKey as string)
+      const { nonce, ciphertext } = seal(sessionKey, 'What is 2+2?', 'message_0')
+      expect(
+        bytesToUtf8(xchachaOpenOpenSsl(nodeSessionKey, nonce, ciphertext, utf8ToBytes('message_0'))),
+      ).toBe('What is 2+2?')
+    })
+
+    it('a tampered ciphertext is rejected by the node', () => {
+      const { payload } = buildInit(sessionData(randomBytes(32)))
+      const ciphertext = hexToBytes(payload.ciphertextHex)
+      ciphertext[0]! ^= 1
+      expect(() => nodeReceives({ ...payload, ciphertextHex: bytesToHex(ciphertext) })).toThrow()
+    })
+
+    it("negative: the seed guide's 33-byte prefixed shared secret as IKM gives a different key the node rejects", () => {
       const eph = generateEphemeralKey()
-      const clientKey = deriveInitKey(eph.privateKey, NODE_PUBLIC_KEY)
-      const uncompressed = secp256k1.Point.fromBytes(eph.publicKey).toBytes(false)
-      expect(bytesToHex(nodeInitKey(NODE_PRIVATE_KEY, eph.publicKey))).toBe(bytesToHex(clientKey))
-      expect(bytesToHex(nodeInitKey(NODE_PRIVATE_KEY, uncompressed))).toBe(bytesToHex(clientKey))
-      // The SDK's own primitives give the node's derivation too (the same ECDH from the other side).
-      expect(bytesToHex(hkdfSha256(ecdhSharedX(NODE_PRIVATE_KEY, eph.publicKey)))).toBe(bytesToHex(clientKey))
-      expect(bytesToHex(ecdhSharedX(eph.privateKey, NODE_PUBLIC_KEY))).toBe(
-        bytesToHex(ecdhXOpenSsl(NODE_PRIVATE_KEY, eph.publicKey)),
-      )
-    }
-  })
+      const prefixed = secp256k1.getSharedSecret(eph.privateKey, NODE_PUBLIC_KEY, true)
+      expect(prefixed).toHaveLength(33)
+      expect(equalBytes(prefixed.subarray(1), ecdhSharedX(eph.privateKey, NODE_PUBLIC_KEY))).toBe(true)
 
-  it('the node can then read traffic sealed with the sessionKey from the session data', () => {
-    const sessionKey = randomBytes(32)
-    const received = nodeReceives(buildInit(sessionData(sessionKey)).payload)
-    const nodeSessionKey = hexToBytes(received.sessionData.sessionKey as string)
-    const { nonce, ciphertext } = seal(sessionKey, 'What is 2+2?', 'message_0')
-    expect(bytesToUtf8(xchachaOpenOpenSsl(nodeSessionKey, nonce, ciphertext, utf8ToBytes('message_0')))).toBe(
-      'What is 2+2?',
-    )
-  })
+      const wrongKey = hkdfSha256(prefixed)
+      const rightKey = deriveInitKey(eph.privateKey, NODE_PUBLIC_KEY)
+      expect(bytesToHex(wrongKey)).not.toBe(bytesToHex(rightKey))
+      expect(bytesToHex(hkdfOpenSsl(prefixed))).toBe(bytesToHex(wrongKey))
 
-  it('a tampered ciphertext is rejected by the node', () => {
-    const { payload } = buildInit(sessionData(randomBytes(32)))
-    const ciphertext = hexToBytes(payload.ciphertextHex)
-    ciphertext[0]! ^= 1
-    expect(() => nodeReceives({ ...payload, ciphertextHex: bytesToHex(ciphertext) })).toThrow()
-  })
-
-  it("negative: the seed guide's 33-byte prefixed shared secret as IKM gives a different key the node rejects", () => {
-    const eph = generateEphemeralKey()
-    const prefixed = secp256k1.getSharedSecret(eph.privateKey, NODE_PUBLIC_KEY, true)
-    expect(prefixed).toHaveLength(33)
-    expect(equalBytes(prefixed.subarray(1), ecdhSharedX(eph.privateKey, NODE_PUBLIC_KEY))).toBe(true)
-
-    const wrongKey = hkdfSha256(prefixed)
-    const rightKey = deriveInitKey(eph.privateKey, NODE_PUBLIC_KEY)
-    expect(bytesToHex(wrongKey)).not.toBe(bytesToHex(rightKey))
-    expect(bytesToHex(hkdfOpenSsl(prefixed))).toBe(bytesToHex(wrongKey))
-
-    const { nonce, ciphertext } = seal(wrongKey, sessionData(randomBytes(32)), 'session_init')
-    const nodeKey = nodeInitKey(NODE_PRIVATE_KEY, eph.publicKey)
-    expect(bytesToHex(nodeKey)).toBe(bytesToHex(rightKey))
-    expect(() => xchachaOpenOpenSsl(nodeKey, nonce, ciphertext, utf8ToBytes('session_init'))).toThrow()
-    let code: string | undefined
-    try {
-      open(nodeKey, nonce, ciphertext, 'session_init')
-    } catch (error) {
-      code = isCryptoError(error) ? error.code : 'not a CryptoError'
-    }
-    expect(code).toBe('DECRYPTION_FAILED')
+      const { nonce, ciphertext } = seal(wrongKey, sessionData(randomBytes(32)), 'session_init')
+      const nodeKey = nodeInitKey(NODE_PRIVATE_KEY, eph.publicKey)
+      expect(bytesToHex(nodeKey)).toBe(bytesToHex(rightKey))
+      expect(() => xchachaOpenOpenSsl(nodeKey, nonce, ciphertext, utf8ToBytes('session_init'))).toThrow()
+      let code: string | undefined
+      try {
+        open(nodeKey, nonce, ciphertext, 'session_init')
+      } catch (error) {
+        code = isCryptoError(error) ? error.code : 'not a CryptoError'
+      }
+      expect(code).toBe('DECRYPTION_FAILED')
+    })
   })
 })

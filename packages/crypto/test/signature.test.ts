@@ -15,6 +15,7 @@ import {
   signDigest,
   verifyDigest,
 } from '../src/index.js'
+import { describeEachBackend } from './helpers/backends.js'
 import { bytesToBigInt, toFixedBytes } from './helpers/der.js'
 import { CURVE_ORDER, HALF_ORDER } from './helpers/secp256k1.js'
 
@@ -51,13 +52,19 @@ function rsv(r: bigint, s: bigint, v: number): Uint8Array {
   return out
 }
 
-describe('sha256 / keccak256 known answers', () => {
-  it('sha256("abc") and keccak256("") match their standard values', () => {
-    expect(bytesToHex(sha256('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')
-    expect(bytesToHex(keccak256(''))).toBe('c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470')
-    expect(bytesToHex(sha256(new Uint8Array(0)))).toBe(
-      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    )
+describeEachBackend('hashes', () => {
+  describe('sha256 / keccak256 known answers', () => {
+    it('sha256("abc") and keccak256("") match their standard values', () => {
+      expect(bytesToHex(sha256('abc'))).toBe(
+        'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+      )
+      expect(bytesToHex(keccak256(''))).toBe(
+        'c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470',
+      )
+      expect(bytesToHex(sha256(new Uint8Array(0)))).toBe(
+        'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+      )
+    })
   })
 })
 

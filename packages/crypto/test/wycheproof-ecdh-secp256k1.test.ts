@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { bytesToHex, CryptoError, ecdhSharedX, hexToBytes } from '../src/index.js'
+import { describeEachBackend } from './helpers/backends.js'
 import { DerError, normalizePrivateKey, parseSecp256k1Spki } from './helpers/der.js'
 import {
   allCases,
@@ -78,33 +79,35 @@ describeWycheproof<WycheproofFile<EcdhGroup>>(
   'Wycheproof ECDH secp256k1 → ecdhSharedX',
   'ecdh_secp256k1_test.json',
   (file) => {
-    const cases = allCases(file)
+    describeEachBackend('Wycheproof ECDH secp256k1', () => {
+      const cases = allCases(file)
 
-    it(`has exactly ${EXPECTED_CASES} cases`, () => {
-      expect(file.numberOfTests).toBe(EXPECTED_CASES)
-      expect(cases).toHaveLength(EXPECTED_CASES)
-      for (const { group } of cases) {
-        expect(group.curve).toBe('secp256k1')
-        expect(group.encoding).toBe('asn')
-      }
-    })
-
-    it('rejects every well-formed off-curve or bad-x public key inside ecdhSharedX', () => {
-      const rejectedByEcdh = cases.filter(({ test }) => {
-        const outcome = runCase(test)
-        return test.result === 'invalid' && !outcome.accepted && outcome.stage === 'ecdh'
+      it(`has exactly ${EXPECTED_CASES} cases`, () => {
+        expect(file.numberOfTests).toBe(EXPECTED_CASES)
+        expect(cases).toHaveLength(EXPECTED_CASES)
+        for (const { group } of cases) {
+          expect(group.curve).toBe('secp256k1')
+          expect(group.encoding).toBe('asn')
+        }
       })
-      // The 16 InvalidCurveAttack points, 2 ModifiedPublicPoint, the empty point and 3 bad compressed x values.
-      expect(rejectedByEcdh.map(({ test }) => test.tcId)).toEqual([
-        475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 494, 495, 528,
-        529, 530,
-      ])
-    })
 
-    describe.each(['valid', 'acceptable', 'invalid'] as const)('%s cases', (result) => {
-      const subset = cases.filter(({ test }) => test.result === result)
-      it.each(subset.map(({ test }) => [caseName(test), test] as const))('%s', (_name, test) => {
-        expectOutcome(test, runCase(test))
+      it('rejects every well-formed off-curve or bad-x public key inside ecdhSharedX', () => {
+        const rejectedByEcdh = cases.filter(({ test }) => {
+          const outcome = runCase(test)
+          return test.result === 'invalid' && !outcome.accepted && outcome.stage === 'ecdh'
+        })
+        // The 16 InvalidCurveAttack points, 2 ModifiedPublicPoint, the empty point and 3 bad compressed x values.
+        expect(rejectedByEcdh.map(({ test }) => test.tcId)).toEqual([
+          475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 494, 495, 528,
+          529, 530,
+        ])
+      })
+
+      describe.each(['valid', 'acceptable', 'invalid'] as const)('%s cases', (result) => {
+        const subset = cases.filter(({ test }) => test.result === result)
+        it.each(subset.map(({ test }) => [caseName(test), test] as const))('%s', (_name, test) => {
+          expectOutcome(test, runCase(test))
+        })
       })
     })
   },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CryptoError, equalBytes, hexToBytes, recoverPublicKey, sha256, verifyDigest } from '../src/index.js'
+import { describeEachBackend } from './helpers/backends.js'
 import { DerError, parseDerSignature, toFixedBytes } from './helpers/der.js'
 import { CURVE_ORDER, HALF_ORDER, noncePointX } from './helpers/secp256k1.js'
 import {
@@ -83,66 +84,68 @@ describeWycheproof<WycheproofFile<EcdsaGroup>>(
   'Wycheproof ECDSA secp256k1 SHA-256 bitcoin (DER, low-S) → verifyDigest / recoverPublicKey',
   'ecdsa_secp256k1_sha256_bitcoin_test.json',
   (file) => {
-    const cases = allCases(file)
+    describeEachBackend('Wycheproof ECDSA secp256k1', () => {
+      const cases = allCases(file)
 
-    it(`has exactly ${BITCOIN_CASES} cases`, () => {
-      expect(file.numberOfTests).toBe(BITCOIN_CASES)
-      expect(cases).toHaveLength(BITCOIN_CASES)
-      expect(cases.filter(({ test }) => test.result === 'acceptable')).toHaveLength(0)
-    })
-
-    it('routes 162 valid + 69 invalid signatures into the SDK; the strict DER helper stops the rest', () => {
-      const routes: Record<string, number> = {}
-      for (const { test } of cases) {
-        let route = 'sdk'
-        try {
-          const { r, s } = parseDerSignature(hexToBytes(test.sig))
-          if (!compact(r, s)) route = 'over 32 bytes'
-        } catch {
-          route = 'not DER'
-        }
-        const key = `${test.result} → ${route}`
-        routes[key] = (routes[key] ?? 0) + 1
-      }
-      expect(routes).toEqual({
-        'valid → sdk': 162,
-        'invalid → sdk': 69,
-        'invalid → not DER': 217,
-        'invalid → over 32 bytes': 15,
+      it(`has exactly ${BITCOIN_CASES} cases`, () => {
+        expect(file.numberOfTests).toBe(BITCOIN_CASES)
+        expect(cases).toHaveLength(BITCOIN_CASES)
+        expect(cases.filter(({ test }) => test.result === 'acceptable')).toHaveLength(0)
       })
-    })
 
-    describe.each(['valid', 'invalid'] as const)('%s cases', (result) => {
-      const subset = cases.filter(({ test }) => test.result === result)
-      it.each(subset.map(({ group, test }) => [caseName(test), group, test] as const))(
-        '%s',
-        (_name, group, test) => {
-          const publicKey = checkGroupHeader(group)
-          const digest = sha256(hexToBytes(test.msg))
-          let parsed: { r: bigint; s: bigint }
+      it('routes 162 valid + 69 invalid signatures into the SDK; the strict DER helper stops the rest', () => {
+        const routes: Record<string, number> = {}
+        for (const { test } of cases) {
+          let route = 'sdk'
           try {
-            parsed = parseDerSignature(hexToBytes(test.sig))
-          } catch (error) {
-            // Non-DER (BER, truncated, wrong types…) never reaches the SDK: the case must be an invalid one.
-            expect(error).toBeInstanceOf(DerError)
-            expect(test.result).toBe('invalid')
-            return
+            const { r, s } = parseDerSignature(hexToBytes(test.sig))
+            if (!compact(r, s)) route = 'over 32 bytes'
+          } catch {
+            route = 'not DER'
           }
-          const rs = compact(parsed.r, parsed.s)
-          if (!rs) {
-            // r or s ≥ 2^256 cannot be expressed in the 65-byte wire format at all.
-            expect(test.result).toBe('invalid')
-            return
-          }
-          if (test.result === 'valid') {
-            const overflowed = expectValid(digest, parsed.r, parsed.s, rs, publicKey)
-            expect(overflowed).toBe(BITCOIN_OVERFLOWED_R.includes(test.tcId))
-            return
-          }
-          expect(verifyDigest(publicKey, digest, rs)).toBe(false)
-          expect(recoversKey(digest, rs, publicKey)).toBe(false)
-        },
-      )
+          const key = `${test.result} → ${route}`
+          routes[key] = (routes[key] ?? 0) + 1
+        }
+        expect(routes).toEqual({
+          'valid → sdk': 162,
+          'invalid → sdk': 69,
+          'invalid → not DER': 217,
+          'invalid → over 32 bytes': 15,
+        })
+      })
+
+      describe.each(['valid', 'invalid'] as const)('%s cases', (result) => {
+        const subset = cases.filter(({ test }) => test.result === result)
+        it.each(subset.map(({ group, test }) => [caseName(test), group, test] as const))(
+          '%s',
+          (_name, group, test) => {
+            const publicKey = checkGroupHeader(group)
+            const digest = sha256(hexToBytes(test.msg))
+            let parsed: { r: bigint; s: bigint }
+            try {
+              parsed = parseDerSignature(hexToBytes(test.sig))
+            } catch (error) {
+              // Non-DER (BER, truncated, wrong types…) never reaches the SDK: the case must be an invalid one.
+              expect(error).toBeInstanceOf(DerError)
+              expect(test.result).toBe('invalid')
+              return
+            }
+            const rs = compact(parsed.r, parsed.s)
+            if (!rs) {
+              // r or s ≥ 2^256 cannot be expressed in the 65-byte wire format at all.
+              expect(test.result).toBe('invalid')
+              return
+            }
+            if (test.result === 'valid') {
+              const overflowed = expectValid(digest, parsed.r, parsed.s, rs, publicKey)
+              expect(overflowed).toBe(BITCOIN_OVERFLOWED_R.includes(test.tcId))
+              return
+            }
+            expect(verifyDigest(publicKey, digest, rs)).toBe(false)
+            expect(recoversKey(digest, rs, publicKey)).toBe(false)
+          },
+        )
+      })
     })
   },
 )
@@ -151,45 +154,47 @@ describeWycheproof<WycheproofFile<EcdsaGroup>>(
   'Wycheproof ECDSA secp256k1 SHA-256 P1363 (r‖s) → verifyDigest / recoverPublicKey',
   'ecdsa_secp256k1_sha256_p1363_test.json',
   (file) => {
-    const cases = allCases(file)
+    describeEachBackend('Wycheproof ECDSA secp256k1', () => {
+      const cases = allCases(file)
 
-    it(`has exactly ${P1363_CASES} cases`, () => {
-      expect(file.numberOfTests).toBe(P1363_CASES)
-      expect(cases).toHaveLength(P1363_CASES)
-      expect(cases.filter(({ test }) => test.result === 'acceptable')).toHaveLength(0)
-    })
+      it(`has exactly ${P1363_CASES} cases`, () => {
+        expect(file.numberOfTests).toBe(P1363_CASES)
+        expect(cases).toHaveLength(P1363_CASES)
+        expect(cases.filter(({ test }) => test.result === 'acceptable')).toHaveLength(0)
+      })
 
-    // P1363 accepts high-S signatures; the SDK (like the node and Ethereum) does not. So a valid high-S case must be
-    // rejected as given and accepted once normalised to (r, n − s). Every other valid case must verify and recover.
-    describe.each(['valid', 'invalid'] as const)('%s cases', (result) => {
-      const subset = cases.filter(({ test }) => test.result === result)
-      it.each(subset.map(({ group, test }) => [caseName(test), group, test] as const))(
-        '%s',
-        (_name, group, test) => {
-          const publicKey = checkGroupHeader(group)
-          const digest = sha256(hexToBytes(test.msg))
-          const sig = hexToBytes(test.sig)
-          // The raw bytes go straight into the SDK, whatever their length.
-          const verified = verifyDigest(publicKey, digest, sig)
-          if (test.result === 'invalid') {
-            expect(verified).toBe(false)
-            if (sig.length === 64) expect(recoversKey(digest, sig, publicKey)).toBe(false)
-            return
-          }
-          expect(sig).toHaveLength(64)
-          const r = BigInt(`0x${test.sig.slice(0, 64)}`)
-          const s = BigInt(`0x${test.sig.slice(64)}`)
-          let overflowed: boolean
-          if (s > HALF_ORDER) {
-            expect(verified).toBe(false)
-            expect(recoversKey(digest, sig, publicKey)).toBe(false)
-            overflowed = expectValid(digest, r, CURVE_ORDER - s, compact(r, CURVE_ORDER - s)!, publicKey)
-          } else {
-            overflowed = expectValid(digest, r, s, sig, publicKey)
-          }
-          expect(overflowed).toBe(P1363_OVERFLOWED_R.includes(test.tcId))
-        },
-      )
+      // P1363 accepts high-S signatures; the SDK (like the node and Ethereum) does not. So a valid high-S case must be
+      // rejected as given and accepted once normalised to (r, n − s). Every other valid case must verify and recover.
+      describe.each(['valid', 'invalid'] as const)('%s cases', (result) => {
+        const subset = cases.filter(({ test }) => test.result === result)
+        it.each(subset.map(({ group, test }) => [caseName(test), group, test] as const))(
+          '%s',
+          (_name, group, test) => {
+            const publicKey = checkGroupHeader(group)
+            const digest = sha256(hexToBytes(test.msg))
+            const sig = hexToBytes(test.sig)
+            // The raw bytes go straight into the SDK, whatever their length.
+            const verified = verifyDigest(publicKey, digest, sig)
+            if (test.result === 'invalid') {
+              expect(verified).toBe(false)
+              if (sig.length === 64) expect(recoversKey(digest, sig, publicKey)).toBe(false)
+              return
+            }
+            expect(sig).toHaveLength(64)
+            const r = BigInt(`0x${test.sig.slice(0, 64)}`)
+            const s = BigInt(`0x${test.sig.slice(64)}`)
+            let overflowed: boolean
+            if (s > HALF_ORDER) {
+              expect(verified).toBe(false)
+              expect(recoversKey(digest, sig, publicKey)).toBe(false)
+              overflowed = expectValid(digest, r, CURVE_ORDER - s, compact(r, CURVE_ORDER - s)!, publicKey)
+            } else {
+              overflowed = expectValid(digest, r, s, sig, publicKey)
+            }
+            expect(overflowed).toBe(P1363_OVERFLOWED_R.includes(test.tcId))
+          },
+        )
+      })
     })
   },
 )

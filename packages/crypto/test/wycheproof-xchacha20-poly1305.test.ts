@@ -8,6 +8,7 @@ import {
   open,
   sealWithNonce,
 } from '../src/index.js'
+import { describeEachBackend } from './helpers/backends.js'
 import {
   allCases,
   caseName,
@@ -73,32 +74,34 @@ describeWycheproof<WycheproofFile<AeadGroup>>(
   'Wycheproof XChaCha20-Poly1305 → sealWithNonce / open',
   'xchacha20_poly1305_test.json',
   (file) => {
-    const cases = allCases(file)
+    describeEachBackend('Wycheproof XChaCha20-Poly1305', () => {
+      const cases = allCases(file)
 
-    it(`has exactly ${EXPECTED_CASES} cases, groups sized as declared`, () => {
-      expect(file.numberOfTests).toBe(EXPECTED_CASES)
-      expect(cases).toHaveLength(EXPECTED_CASES)
-      for (const { group, test } of cases) {
-        expect(test.key.length * 4).toBe(group.keySize)
-        expect(test.iv.length * 4).toBe(group.ivSize)
-        // Cases with a bad nonce size carry no ciphertext or tag at all.
-        if (!test.flags.includes('InvalidNonceSize')) expect(test.tag.length * 4).toBe(group.tagSize)
-      }
-      // The only invalid parameter sizes in this file are nonces: 9 of them, none 24 bytes long.
-      const badNonces = cases.filter(({ test }) => test.flags.includes('InvalidNonceSize'))
-      expect(badNonces).toHaveLength(9)
-      expect(badNonces.every(({ group }) => group.ivSize !== NONCE_SIZE * 8)).toBe(true)
-    })
-
-    describe.each(['valid', 'invalid'] as const)('%s cases', (result) => {
-      const subset = cases.filter(({ test }) => test.result === result)
-      it.each(subset.map(({ test }) => [caseName(test), test] as const))('%s', (_name, test) => {
-        checkCase(test)
+      it(`has exactly ${EXPECTED_CASES} cases, groups sized as declared`, () => {
+        expect(file.numberOfTests).toBe(EXPECTED_CASES)
+        expect(cases).toHaveLength(EXPECTED_CASES)
+        for (const { group, test } of cases) {
+          expect(test.key.length * 4).toBe(group.keySize)
+          expect(test.iv.length * 4).toBe(group.ivSize)
+          // Cases with a bad nonce size carry no ciphertext or tag at all.
+          if (!test.flags.includes('InvalidNonceSize')) expect(test.tag.length * 4).toBe(group.tagSize)
+        }
+        // The only invalid parameter sizes in this file are nonces: 9 of them, none 24 bytes long.
+        const badNonces = cases.filter(({ test }) => test.flags.includes('InvalidNonceSize'))
+        expect(badNonces).toHaveLength(9)
+        expect(badNonces.every(({ group }) => group.ivSize !== NONCE_SIZE * 8)).toBe(true)
       })
-    })
 
-    it('has no "acceptable" cases (every case above was checked)', () => {
-      expect(cases.filter(({ test }) => test.result === 'acceptable')).toHaveLength(0)
+      describe.each(['valid', 'invalid'] as const)('%s cases', (result) => {
+        const subset = cases.filter(({ test }) => test.result === result)
+        it.each(subset.map(({ test }) => [caseName(test), test] as const))('%s', (_name, test) => {
+          checkCase(test)
+        })
+      })
+
+      it('has no "acceptable" cases (every case above was checked)', () => {
+        expect(cases.filter(({ test }) => test.result === 'acceptable')).toHaveLength(0)
+      })
     })
   },
 )

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { bytesToHex, bytesToUtf8, CryptoError, hexToBytes, open, sealWithNonce } from '../src/index.js'
+import { describeEachBackend } from './helpers/backends.js'
 
 /** draft-irtf-cfrg-xchacha-03, Appendix A.3.1: AEAD_XChaCha20_Poly1305 test vector. */
 const KEY = '808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f'
@@ -14,22 +15,24 @@ const CIPHERTEXT =
   '21f9664c97637da9768812f615c68b13b52e'
 const TAG = 'c0875924c1c7987947deafd8780acf49'
 
-describe('XChaCha20-Poly1305 — draft-irtf-cfrg-xchacha A.3.1', () => {
-  const key = hexToBytes(KEY)
-  const nonce = hexToBytes(NONCE)
-  const aad = hexToBytes(AAD)
+describeEachBackend('draft vector', () => {
+  describe('XChaCha20-Poly1305 — draft-irtf-cfrg-xchacha A.3.1', () => {
+    const key = hexToBytes(KEY)
+    const nonce = hexToBytes(NONCE)
+    const aad = hexToBytes(AAD)
 
-  it('sealWithNonce produces the draft ciphertext followed by its tag', () => {
-    const sealed = sealWithNonce(key, nonce, PLAINTEXT, aad)
-    expect(sealed).toHaveLength(PLAINTEXT.length + 16)
-    expect(bytesToHex(sealed)).toBe(CIPHERTEXT + TAG)
-  })
+    it('sealWithNonce produces the draft ciphertext followed by its tag', () => {
+      const sealed = sealWithNonce(key, nonce, PLAINTEXT, aad)
+      expect(sealed).toHaveLength(PLAINTEXT.length + 16)
+      expect(bytesToHex(sealed)).toBe(CIPHERTEXT + TAG)
+    })
 
-  it('open recovers the plaintext', () => {
-    expect(bytesToUtf8(open(key, nonce, hexToBytes(CIPHERTEXT + TAG), aad))).toBe(PLAINTEXT)
-  })
+    it('open recovers the plaintext', () => {
+      expect(bytesToUtf8(open(key, nonce, hexToBytes(CIPHERTEXT + TAG), aad))).toBe(PLAINTEXT)
+    })
 
-  it('open rejects the draft ciphertext under a different AAD', () => {
-    expect(() => open(key, nonce, hexToBytes(CIPHERTEXT + TAG), 'session_init')).toThrow(CryptoError)
+    it('open rejects the draft ciphertext under a different AAD', () => {
+      expect(() => open(key, nonce, hexToBytes(CIPHERTEXT + TAG), 'session_init')).toThrow(CryptoError)
+    })
   })
 })

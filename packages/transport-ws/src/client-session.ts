@@ -83,6 +83,7 @@ export class ClientSession extends Emitter<SessionEvents> {
     this.protocol = opts.encryption
       ? createSession({
           nodePublicKey: opts.nodePublicKey!,
+          expectedNodeAddress: opts.expectedNodeAddress,
           signer: opts.signer!,
           jobId: start.jobId,
           chainId: start.chainId,
@@ -226,7 +227,12 @@ export class ClientSession extends Emitter<SessionEvents> {
   private async initialize(): Promise<void> {
     const frame = await this.protocol.init()
     const ready = this.wait('ready', this.opts.timeouts.ackMs, 'ack')
-    this.sendFrame(frame)
+    try {
+      this.sendFrame(frame)
+    } catch (e) {
+      // The connection closed while the init was being built (e.g. a slow signer): end the wait now.
+      this.settleWaiter('ready', asFabstirError(e))
+    }
     await ready
   }
 
@@ -297,7 +303,9 @@ export class ClientSession extends Emitter<SessionEvents> {
     this.phase = 'reconnecting'
     for (let attempt = 0; attempt < policy.attempts; attempt++) {
       this.setStatus('reconnecting')
-      await sleep(backoffDelay(policy, attempt, this.opts.random))
+      await new Promise<void>((resolve) =>
+        this.after(backoffDelay(policy, attempt, this.opts.random), resolve),
+      )
       if (this.phase !== 'reconnecting') return
       try {
         await this.connect()
@@ -307,6 +315,8 @@ export class ClientSession extends Emitter<SessionEvents> {
         this.pump()
         return
       } catch (e) {
+        // Closed (or failed) while this attempt was connecting: nothing left to do.
+        if (this.phase !== 'reconnecting') return
         this.opts.logger.info?.('reconnect attempt failed', {
           attempt: attempt + 1,
           code: asFabstirError(e).code,
@@ -394,6 +404,12 @@ export class ClientSession extends Emitter<SessionEvents> {
     }
     const req = this.active
     if (req && (error.requestId === undefined || error.requestId === req.id)) {
+      if (!error.fatal && this.protocol.state === 'streaming') {
+        // The answer is still in flight on the node (e.g. an unusable frame arrived in the middle of it): fail it for
+        // the caller, cancel it on the node and keep the slot until it ends or the connection is recycled.
+        this.abandon(req, error)
+        return
+      }
       this.finishActive()
       if (error.code === 'SESSION_KEY_NOT_FOUND' && !req.keyRetryUsed && req.phase === 'active') {
         // The node restarted and lost its keys; it never processed this prompt: re-key once and resend it.
@@ -411,13 +427,18 @@ export class ClientSession extends Emitter<SessionEvents> {
           req.phase = 'queued'
           this.queue.unshift(req)
           this.opts.logger.info?.('rate limited: retrying later', { retryAfterMs: wait })
-          setTimeout(() => this.pump(), wait)
           this.pausedUntil = Date.now() + wait
+          this.after(wait, () => {
+            this.pausedUntil = 0
+            this.pump()
+          })
           return
         }
       }
       this.settle(req, error)
       if (error.fatal) this.shutdown('failed', error)
+      // The node lost the key again right after a re-key: re-key once more so that later prompts can go out.
+      else if (error.code === 'SESSION_KEY_NOT_FOUND' && this.phase === 'open') void this.reinit()
       else this.pump()
       return
     }
@@ -429,6 +450,18 @@ export class ClientSession extends Emitter<SessionEvents> {
   }
 
   private pausedUntil = 0
+
+  /** Timers besides the request timer (reconnect backoff, rate-limit retry); `shutdown` clears them all. */
+  private readonly lifecycleTimers = new Set<ReturnType<typeof setTimeout>>()
+
+  /** Run `fn` after `ms` unless the session is shut down first (no timer may outlive the session). */
+  private after(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.lifecycleTimers.delete(timer)
+      fn()
+    }, ms)
+    this.lifecycleTimers.add(timer)
+  }
 
   private async reinit(): Promise<void> {
     this.phase = 'reinit'
@@ -551,6 +584,8 @@ export class ClientSession extends Emitter<SessionEvents> {
     if (this.phase === 'closed' || this.phase === 'failed') return
     this.phase = final
     this.clearTimer()
+    for (const timer of this.lifecycleTimers) clearTimeout(timer)
+    this.lifecycleTimers.clear()
     this.settleWaiter(undefined, error)
     this.failActive(error)
     for (const req of this.queue.splice(0)) this.settle(req, error)
@@ -588,8 +623,4 @@ function asFabstirError(e: unknown): FabstirError {
 
 function abortError(signal: AbortSignal): FabstirError {
   return new FabstirError('ABORTED', 'the request was aborted', { cause: signal.reason })
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
 }

@@ -1,4 +1,4 @@
-import { type DigestSigner, FabstirError, type Logger } from '@fabstir/protocol'
+import { type DigestSigner, FabstirError, type Logger, verifyNodePublicKey } from '@fabstir/protocol'
 import type { SocketFactory } from './socket.js'
 
 /** Timeouts in milliseconds; each expiry is a `TIMEOUT` error whose `details.phase` names it. */
@@ -34,6 +34,11 @@ export interface ClientOptions {
   url: string
   /** Required when encryption is on: the node's static secp256k1 public key, obtained out of band. */
   nodePublicKey?: Uint8Array | string
+  /**
+   * The node's host address (registry metadata). When set, `nodePublicKey` is checked against it before any secret
+   * is sent; a wrong or swapped key fails with `NODE_KEY_MISMATCH`.
+   */
+  expectedNodeAddress?: string
   /** Required when encryption is on: signs the session init (raw digest). */
   signer?: DigestSigner
   /** End-to-end encryption. Default `true`. `false` uses the deprecated plaintext protocol. */
@@ -55,6 +60,7 @@ export interface ClientOptions {
 export interface ResolvedOptions {
   url: string
   nodePublicKey: Uint8Array | string | undefined
+  expectedNodeAddress: string | undefined
   signer: DigestSigner | undefined
   encryption: boolean
   allowPlaintextFallback: boolean
@@ -93,12 +99,15 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
       },
     )
   }
+  if (encryption && o.expectedNodeAddress !== undefined)
+    verifyNodePublicKey(o.nodePublicKey!, o.expectedNodeAddress)
   const t = o.timeouts ?? {}
   const r = o.reconnect
   const rl = o.retryOnRateLimit
   return {
     url: o.url,
     nodePublicKey: o.nodePublicKey,
+    expectedNodeAddress: o.expectedNodeAddress,
     signer: o.signer,
     encryption,
     allowPlaintextFallback: o.allowPlaintextFallback ?? false,

@@ -5,7 +5,10 @@ import type { SocketFactory, SocketLike } from './socket.js'
 export const defaultSocketFactory: SocketFactory = (url) => {
   const Native = (globalThis as { WebSocket?: new (url: string) => SocketLike }).WebSocket
   if (!Native) {
-    throw new FabstirError('CONNECTION_FAILED', 'no global WebSocket in this runtime: pass `socketFactory` to createClient')
+    throw new FabstirError(
+      'CONNECTION_FAILED',
+      'no global WebSocket in this runtime: pass `socketFactory` to createClient',
+    )
   }
   return new Native(url)
 }

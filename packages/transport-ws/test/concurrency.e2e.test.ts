@@ -30,7 +30,9 @@ describe('concurrent sessions', () => {
   it('3 sessions of one client each get their own connection and answers', async () => {
     const sim = await h.startSim({ chunkDelayMs: 1 })
     const client = h.client(sim)
-    const sessions = await Promise.all([1, 2, 3].map((i) => client.startSession({ ...SESSION, jobId: `${i}` })))
+    const sessions = await Promise.all(
+      [1, 2, 3].map((i) => client.startSession({ ...SESSION, jobId: `${i}` })),
+    )
     const prompts = ['one fish', 'two fish', 'red fish blue fish']
     const replies = await Promise.all(sessions.map((s, i) => s.send(prompts[i]!)))
     expect(replies.map((r) => r.text)).toEqual(prompts.map((p) => expectedAnswer(p)))
@@ -40,8 +42,13 @@ describe('concurrent sessions', () => {
   it('100 concurrent sessions, each with its own key and prompts, all answer correctly', async () => {
     const sim = await h.startSim({ rateLimitPerMinute: 10_000, chunkDelayMs: 1 })
     const count = 100
+    // 100 key agreements and signatures on each side share this one event loop: allow for it in the deadlines.
+    const timeouts = { connectMs: 15_000, ackMs: 15_000, firstChunkMs: 15_000, idleMs: 15_000 }
     const sessions = await Promise.all(
-      Array.from({ length: count }, async (_, i) => (await h.session(sim, {}, { jobId: String(i + 1) })).session),
+      Array.from(
+        { length: count },
+        async (_, i) => (await h.session(sim, { timeouts }, { jobId: String(i + 1) })).session,
+      ),
     )
     const results = await Promise.all(
       sessions.map(async (s, i) => {

@@ -52,7 +52,10 @@ describe('plaintext fallback and the encryption indicator', () => {
 
   it('no other init error falls back: DECRYPTION_FAILED (wrong node key) fails the session', async () => {
     const sim = await h.startSim()
-    const client = h.client(sim, { allowPlaintextFallback: true, nodePublicKey: generateEphemeralKey().publicKey })
+    const client = h.client(sim, {
+      allowPlaintextFallback: true,
+      nodePublicKey: generateEphemeralKey().publicKey,
+    })
     const e = await rejectionOf(client.startSession(SESSION))
     expect((e as FabstirError).code).toBe('DECRYPTION_FAILED')
     expect(client.status).toBe('failed')

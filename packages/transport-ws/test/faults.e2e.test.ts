@@ -13,16 +13,54 @@ interface FaultCase {
   /** The exact text the caller must have received before the error. */
   delivered: string
   fatal: boolean
+  /** The transport may lose the last frames before the error: `delivered` is then an upper bound. */
+  lossy?: boolean
 }
 
 const cases: FaultCase[] = [
-  { name: 'tamperChunk', faults: { tamperChunk: 2 }, code: 'DECRYPTION_FAILED', delivered: '2 +', fatal: true },
-  { name: 'wrongAadChunk', faults: { wrongAadChunk: 1 }, code: 'DECRYPTION_FAILED', delivered: '2', fatal: true },
-  { name: 'reorderChunks', faults: { reorderChunks: [1, 2] }, code: 'CHUNK_OUT_OF_ORDER', delivered: '2', fatal: true },
-  { name: 'replayChunk', faults: { replayChunk: 1 }, code: 'CHUNK_OUT_OF_ORDER', delivered: '2 +', fatal: true },
+  {
+    name: 'tamperChunk',
+    faults: { tamperChunk: 2 },
+    code: 'DECRYPTION_FAILED',
+    delivered: '2 +',
+    fatal: true,
+  },
+  {
+    name: 'wrongAadChunk',
+    faults: { wrongAadChunk: 1 },
+    code: 'DECRYPTION_FAILED',
+    delivered: '2',
+    fatal: true,
+  },
+  {
+    name: 'reorderChunks',
+    faults: { reorderChunks: [1, 2] },
+    code: 'CHUNK_OUT_OF_ORDER',
+    delivered: '2',
+    fatal: true,
+  },
+  {
+    name: 'replayChunk',
+    faults: { replayChunk: 1 },
+    code: 'CHUNK_OUT_OF_ORDER',
+    delivered: '2 +',
+    fatal: true,
+  },
   { name: 'dropChunk', faults: { dropChunk: 2 }, code: 'CHUNK_OUT_OF_ORDER', delivered: '2 +', fatal: true },
-  { name: 'replay of the final chunk', faults: { replayChunk: 5 }, code: 'CHUNK_OUT_OF_ORDER', delivered: ANSWER, fatal: true },
-  { name: 'forgeStreamEnd', faults: { forgeStreamEnd: true }, code: 'STREAM_TRUNCATED', delivered: '2', fatal: true },
+  {
+    name: 'replay of the final chunk',
+    faults: { replayChunk: 5 },
+    code: 'CHUNK_OUT_OF_ORDER',
+    delivered: ANSWER,
+    fatal: true,
+  },
+  {
+    name: 'forgeStreamEnd',
+    faults: { forgeStreamEnd: true },
+    code: 'STREAM_TRUNCATED',
+    delivered: '2',
+    fatal: true,
+  },
   {
     name: 'encryptionFailureAtChunk',
     faults: { encryptionFailureAtChunk: 2 },
@@ -30,7 +68,15 @@ const cases: FaultCase[] = [
     delivered: '2 +',
     fatal: false,
   },
-  { name: 'closeMidStream', faults: { closeMidStream: 1 }, code: 'CONNECTION_LOST', delivered: '2', fatal: false },
+  // The node closes the socket right after chunk 1: whatever reached the client before the close is delivered.
+  {
+    name: 'closeMidStream',
+    faults: { closeMidStream: 1 },
+    code: 'CONNECTION_LOST',
+    delivered: '2 +',
+    fatal: false,
+    lossy: true,
+  },
 ]
 
 describe('fault matrix: every injected fault becomes the right typed error', () => {
@@ -50,7 +96,8 @@ describe('fault matrix: every injected fault becomes the right typed error', () 
       expect(await rejectionOf(stream.result)).toBe(got.error)
       // Only authenticated text reached the caller: a prefix of the true answer, never tampered or reordered text.
       expect(ANSWER.startsWith(got.text)).toBe(true)
-      expect(got.text).toBe(c.delivered)
+      if (c.lossy) expect(c.delivered.startsWith(got.text)).toBe(true)
+      else expect(got.text).toBe(c.delivered)
       expect((got.error as FabstirError).fatal).toBe(c.fatal)
 
       if (c.fatal) {
@@ -96,7 +143,9 @@ describe('fault matrix: every injected fault becomes the right typed error', () 
 
   it('silent node → TIMEOUT; once it answers again the session recovers', async () => {
     const sim = await h.startSim()
-    const { client, session } = await h.session(sim, { timeouts: { firstChunkMs: 50, idleMs: 50, ackMs: 2_000 } })
+    const { client, session } = await h.session(sim, {
+      timeouts: { firstChunkMs: 50, idleMs: 50, ackMs: 2_000 },
+    })
     const statuses = new StatusLog(client)
     sim.handle.setFaults({ silent: true })
     const got = await collect(session.stream(PROMPT))

@@ -111,7 +111,9 @@ describe('socket drop and reconnect', () => {
 
   it('reconnect exhausted (node gone): status failed and pending prompts fail', async () => {
     const sim = await h.startSim()
-    const { client, session } = await h.session(sim, { reconnect: { attempts: 3, baseDelayMs: 10, maxDelayMs: 20 } })
+    const { client, session } = await h.session(sim, {
+      reconnect: { attempts: 3, baseDelayMs: 10, maxDelayMs: 20 },
+    })
     const statuses = new StatusLog(client)
     let pending: Promise<Reply> | undefined
     session.on('status', (s: ClientStatus) => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { SESSION, useHarness, withTimeout } from './helpers/harness.js'
+import { eventually, SESSION, useHarness } from './helpers/harness.js'
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/close-and-exit.mjs', import.meta.url))
 /** Far below every default timeout (10–60 s) and the fixture's 30 s reconnect backoff, far above a normal run. */
@@ -17,7 +17,9 @@ interface ChildResult {
 /** Run the fixture scenario in a fresh Node process; kill it if it has not exited by itself in time. */
 function runChild(scenario: string): Promise<ChildResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [FIXTURE, scenario], { cwd: fileURLToPath(new URL('..', import.meta.url)) })
+    const child = spawn(process.execPath, [FIXTURE, scenario], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+    })
     let stdout = ''
     let stderr = ''
     let killed = false
@@ -63,22 +65,21 @@ describe('resource safety: sockets', () => {
     const sim = await h.startSim()
     const proxy = await h.startProxy(sim)
     const client = h.client(sim, { url: proxy.url })
-    const sessions = await Promise.all([1, 2, 3].map((i) => client.startSession({ ...SESSION, jobId: String(i) })))
+    const sessions = await Promise.all(
+      [1, 2, 3].map((i) => client.startSession({ ...SESSION, jobId: String(i) })),
+    )
     await Promise.all(sessions.map((s, i) => s.send(`prompt ${i}`)))
     expect(proxy.openConnections).toBe(3)
     await client.close()
     expect(sessions.map((s) => s.status)).toEqual(['closed', 'closed', 'closed'])
-    await withTimeout(
-      (async () => {
-        while (proxy.openConnections > 0 || sim.handle.settledJobs.length < 3) {
-          await new Promise((resolve) => setTimeout(resolve, 5))
-        }
-      })(),
-      3_000,
+    await eventually(
+      () => proxy.openConnections === 0 && sim.handle.settledJobs.length === 3,
       'the node to see every connection close',
     )
     expect(sim.handle.settledJobs.map((j) => j.jobId).sort()).toEqual(['1', '2', '3'])
-    expect(new Set(sim.handle.settledJobs.map((j) => j.connectionId))).toEqual(new Set(sim.tap.connectionIds()))
+    expect(new Set(sim.handle.settledJobs.map((j) => j.connectionId))).toEqual(
+      new Set(sim.tap.connectionIds()),
+    )
     await expect(client.startSession(SESSION)).rejects.toMatchObject({ code: 'SESSION_CLOSED' })
   })
 
@@ -88,13 +89,7 @@ describe('resource safety: sockets', () => {
     const { session } = await h.session(sim, { url: proxy.url })
     sim.handle.setFaults({ tamperChunk: 0 })
     await expect(session.send('What is 2+2?')).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' })
-    await withTimeout(
-      (async () => {
-        while (proxy.openConnections > 0) await new Promise((resolve) => setTimeout(resolve, 5))
-      })(),
-      3_000,
-      'the connection to close',
-    )
+    await eventually(() => proxy.openConnections === 0, 'the connection to close')
     expect(sim.handle.settledJobs).toHaveLength(1)
   })
 })

@@ -1,5 +1,5 @@
 import { bytesToHex } from '@fabstir/crypto'
-import { answerChunks, expectedAnswer } from '@fabstir/node-sim'
+import { expectedAnswer } from '@fabstir/node-sim'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Logger } from '../src/index.js'
 import { collect, SESSION, StatusLog, useHarness } from './helpers/harness.js'
@@ -11,17 +11,14 @@ import {
   sessionKeyDraws,
 } from './helpers/random-capture.js'
 
-const SECRET_PROMPTS = ['The launch code is swordfish-7781 tonight', 'Meet me at the quarry behind Halvorsen farm']
+const SECRET_PROMPTS = [
+  'The launch code is swordfish-7781 tonight',
+  'Meet me at the quarry behind Halvorsen farm',
+]
 
-/** Every string that must never travel in clear: prompts, answers, and each answer word of 4+ characters. */
+/** Strings that must never travel in clear or reach a log: prompts, answers and their distinctive words. */
 function secretsOf(prompts: string[]): string[] {
-  return prompts.flatMap((p) => [
-    p,
-    expectedAnswer(p),
-    ...answerChunks(p)
-      .map((c) => c.trim())
-      .filter((w) => w.length >= 4 && !/^Answer$/.test(w)),
-  ])
+  return [...prompts.flatMap((p) => [p, expectedAnswer(p)]), 'swordfish', 'Halvorsen', 'quarry']
 }
 
 describe('wire secrecy', () => {
@@ -40,7 +37,11 @@ describe('wire secrecy', () => {
 
   it('control: the same check catches the plaintext protocol (so the tap really sees the traffic)', async () => {
     const sim = await h.startSim()
-    const { session } = await h.session(sim, { encryption: false, nodePublicKey: undefined, signer: undefined })
+    const { session } = await h.session(sim, {
+      encryption: false,
+      nodePublicKey: undefined,
+      signer: undefined,
+    })
     const p = SECRET_PROMPTS[0]!
     await session.send(p)
     const wire = sim.tap.frames.map((f) => f.text).join('\n')
@@ -66,7 +67,10 @@ describe('key hygiene', () => {
   }
 
   function keysOf(draws: Draw[], sim: Awaited<ReturnType<typeof h.startSim>>) {
-    return { session: sessionKeyDraws(draws, sim.tap.frames), ephemeral: ephemeralKeyDraws(draws, sim.tap.frames) }
+    return {
+      session: sessionKeyDraws(draws, sim.tap.frames),
+      ephemeral: ephemeralKeyDraws(draws, sim.tap.frames),
+    }
   }
 
   it('the ephemeral key is zeroed after init; the session key is zeroed when the session closes', async () => {
@@ -94,7 +98,9 @@ describe('key hygiene', () => {
   })
 
   it('a reconnect zeroes the old session key and uses a fresh one', async () => {
-    const { sim, client, session, draws } = await encryptedSessionWithCapture({ faults: { closeMidStream: 1 } })
+    const { sim, client, session, draws } = await encryptedSessionWithCapture({
+      faults: { closeMidStream: 1 },
+    })
     const statuses = new StatusLog(session)
     await collect(session.stream('dropped answer'))
     await statuses.waitFor('encrypted')
@@ -117,7 +123,12 @@ describe('key hygiene', () => {
       (message: string, context?: Record<string, unknown>): void => {
         entries.push(`${level} ${message} ${JSON.stringify(context ?? {})}`)
       }
-    const logger: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') }
+    const logger: Logger = {
+      debug: record('debug'),
+      info: record('info'),
+      warn: record('warn'),
+      error: record('error'),
+    }
     const sim = await h.startSim()
     const client = h.client(sim, { logger })
     capture = captureRandom32()

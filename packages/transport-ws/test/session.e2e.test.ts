@@ -60,7 +60,12 @@ describe('encrypted session over a real socket', () => {
     expect(reply.text).toBe('2 + 2 = 4.')
     expect(reply.finishReason).toBe('stop')
     expect(reply.tokensUsed).toBe(5)
-    expect(reply.usage).toEqual({ promptTokens: 3, completionTokens: 5, totalTokens: 8, contextWindowSize: 4096 })
+    expect(reply.usage).toEqual({
+      promptTokens: 3,
+      completionTokens: 5,
+      totalTokens: 8,
+      contextWindowSize: 4096,
+    })
   })
 
   it('honours max_tokens: the answer is cut with finishReason "length"', async () => {
@@ -82,7 +87,8 @@ describe('encrypted session over a real socket', () => {
     }
     const aads = sim.tap
       .ofType('encrypted_message', 'in')
-      .map((f) => Buffer.from(String((f.json?.payload as { aadHex: string }).aadHex), 'hex').toString('utf8'))
+      .map((f) => (f.json?.payload as { aadHex?: string } | undefined)?.aadHex ?? '')
+      .map((aadHex) => Buffer.from(aadHex, 'hex').toString('utf8'))
     expect(aads).toEqual(['message_0', 'message_1', 'message_2'])
     expect(sim.tap.connectionIds()).toHaveLength(1)
   })
@@ -120,7 +126,9 @@ describe('encrypted session over a real socket', () => {
     expect(sim.tap.ofType('encrypted_message', 'in')).toHaveLength(1)
     gate.release()
     const rest = await collect({ [Symbol.asyncIterator]: () => iterator })
-    expect(`${(firstDelta.value as { text: string }).text}${rest.text}`).toBe(expectedAnswer(`${HOLD} the first answer`))
+    expect(`${(firstDelta.value as { text: string }).text}${rest.text}`).toBe(
+      expectedAnswer(`${HOLD} the first answer`),
+    )
     expect((await second).text).toBe(expectedAnswer('the second question'))
     const order = sim.tap.frames
       .filter((f) => f.json?.type === 'encrypted_message' || f.json?.type === 'stream_end')
@@ -131,7 +139,11 @@ describe('encrypted session over a real socket', () => {
   it('sends jobId as a string, pricePerToken exactly, and the chosen session id and chain', async () => {
     const sim = await h.startSim()
     const price = 22_727_272_727_273n
-    const { session } = await h.session(sim, {}, { jobId: 987654321n, pricePerToken: price, sessionId: 'sess-42', chainId: 5611 })
+    const { session } = await h.session(
+      sim,
+      {},
+      { jobId: 987654321n, pricePerToken: price, sessionId: 'sess-42', chainId: 5611 },
+    )
     expect(session.sessionId).toBe('sess-42')
     const init = sim.tap.ofType('encrypted_session_init', 'in')[0]?.json
     expect(init?.session_id).toBe('sess-42')
@@ -145,6 +157,9 @@ describe('encrypted session over a real socket', () => {
     const { session } = await h.session(sim)
     await session.close()
     expect(session.status).toBe('closed')
-    await expect(session.send(TWO_PLUS_TWO)).rejects.toMatchObject({ name: 'FabstirError', code: 'SESSION_CLOSED' })
+    await expect(session.send(TWO_PLUS_TWO)).rejects.toMatchObject({
+      name: 'FabstirError',
+      code: 'SESSION_CLOSED',
+    })
   })
 })

@@ -27,7 +27,11 @@ export const TEST_TIMEOUTS = { connectMs: 2_000, ackMs: 2_000, firstChunkMs: 3_0
 export const TEST_RECONNECT = { attempts: 4, baseDelayMs: 5, maxDelayMs: 40 } as const
 
 /** The session options every test uses unless it overrides them (a price inside the native token range). */
-export const SESSION: StartSessionOptions = { jobId: '12345', modelName: 'tiny-vicuna', pricePerToken: 2_272_727_273 }
+export const SESSION: StartSessionOptions = {
+  jobId: '12345',
+  modelName: 'tiny-vicuna',
+  pricePerToken: 2_272_727_273,
+}
 
 /** A fresh wallet as a raw-digest signer (viem local account). */
 export function newSigner(): DigestSigner {
@@ -68,7 +72,10 @@ export class Harness {
   }
 
   /** An encrypted client for `sim` (fresh wallet, short timeouts, fast reconnects) unless overridden. */
-  client(sim: Sim | { url: string; handle?: NodeSimHandle }, overrides: Partial<ClientOptions> = {}): FabstirClient {
+  client(
+    sim: Sim | { url: string; handle?: NodeSimHandle },
+    overrides: Partial<ClientOptions> = {},
+  ): FabstirClient {
     const options: ClientOptions = {
       url: sim.url,
       nodePublicKey: sim.handle?.publicKey,
@@ -142,6 +149,17 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)
   })
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** Resolves once `condition()` holds, checking every few milliseconds; rejects after `timeoutMs`. */
+export function eventually(condition: () => boolean, what: string, timeoutMs = 3_000): Promise<void> {
+  return withTimeout(
+    (async () => {
+      while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5))
+    })(),
+    timeoutMs,
+    what,
+  )
 }
 
 /** What reading a stream to its end (or its error) produced. */

@@ -21,7 +21,8 @@ export function captureRandom32(): { draws: Draw[]; stop: () => void } {
     .spyOn(cryptoObj, 'getRandomValues')
     .mockImplementation(<A extends ArrayBufferView | null>(array: A): A => {
       const out = original(array as never) as A
-      if (array instanceof Uint8Array && array.byteLength === 32) draws.push({ live: array, copy: array.slice() })
+      if (array instanceof Uint8Array && array.byteLength === 32)
+        draws.push({ live: array, copy: array.slice() })
       return out
     })
   return { draws, stop: () => spy.mockRestore() }
@@ -60,7 +61,7 @@ export function ephemeralKeyDraws(draws: Draw[], frames: TapFrame[]): Draw[] {
   const ephPubs = new Set(
     frames
       .filter((f) => f.direction === 'in' && f.json?.type === 'encrypted_session_init')
-      .map((f) => (f.json?.payload as { ephPubHex: string }).ephPubHex.toLowerCase()),
+      .map((f) => String((f.json?.payload as { ephPubHex?: string } | undefined)?.ephPubHex).toLowerCase()),
   )
   return draws.filter((d) => {
     try {

@@ -12,7 +12,9 @@ type Predicate = (frame: TapFrame) => boolean
 function parse(text: string): Record<string, unknown> | undefined {
   try {
     const v: unknown = JSON.parse(text)
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
+    return v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : undefined
   } catch {
     return undefined
   }
@@ -36,7 +38,9 @@ export class FrameTap {
 
   /** Frames of `type` (optionally only one direction). */
   ofType(type: string, direction?: 'in' | 'out'): TapFrame[] {
-    return this.frames.filter((f) => f.json?.type === type && (direction === undefined || f.direction === direction))
+    return this.frames.filter(
+      (f) => f.json?.type === type && (direction === undefined || f.direction === direction),
+    )
   }
 
   /** Ids of every connection the node opened (each gets a `connected` greeting). */
