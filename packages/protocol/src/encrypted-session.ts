@@ -181,9 +181,14 @@ export class EncryptedSession extends BaseSession {
       const digest = sha256(sealed.ciphertext)
       const signature = await this.sign(digest)
       if (this._state !== 'initializing') {
-        throw new FabstirError('SESSION_CLOSED', 'the session was closed while the wallet was signing', {
-          sessionId: this.sessionId,
-        })
+        const lost = this._state === 'new'
+        throw new FabstirError(
+          lost ? 'CONNECTION_LOST' : 'SESSION_CLOSED',
+          lost
+            ? 'the connection was lost while the wallet was signing'
+            : 'the session was closed while the wallet was signing',
+          { sessionId: this.sessionId },
+        )
       }
       this.sessionKey = sessionKey
       this.messageIndex = 0

@@ -90,4 +90,33 @@ describe('aborting answers', () => {
     expect(sim.tap.ofType('stream_cancel', 'in')).toHaveLength(0)
     expect((await session.send('again')).text).toBe(expectedAnswer('again'))
   })
+
+  it('aborting a plaintext answer cancels it too', async () => {
+    const gate = new Gate()
+    const sim = await h.startSim({ responder: gate.responder })
+    const { session } = await h.session(sim, {
+      encryption: false,
+      nodePublicKey: undefined,
+      signer: undefined,
+    })
+    const ac = new AbortController()
+    const stream = session.stream(HELD, { signal: ac.signal })
+    for await (const _ of stream) {
+      ac.abort()
+      break
+    }
+    await expect(stream.result).rejects.toMatchObject({ code: 'ABORTED' })
+    await sim.tap.waitForType('stream_cancel', 'in')
+    expect((await session.send('plain after abort')).text).toBe(expectedAnswer('plain after abort'))
+  })
+
+  it('the deltas can still be iterated after the answer completed', async () => {
+    const sim = await h.startSim()
+    const { session } = await h.session(sim)
+    const stream = session.stream('What is 2+2?')
+    expect((await stream.result).text).toBe('2 + 2 = 4.')
+    const texts: string[] = []
+    for await (const d of stream) texts.push(d.text)
+    expect(texts).toEqual(['2', ' +', ' 2', ' =', ' 4.'])
+  })
 })

@@ -92,4 +92,20 @@ describe('plaintext fallback and the encryption indicator', () => {
     expect(types).toEqual(['session_init', 'prompt', 'prompt'])
     expect(sim.tap.ofType('encrypted_session_init', 'in')).toHaveLength(0)
   })
+
+  it('a fallback session stays plaintext across a reconnect (it never silently changes mode)', async () => {
+    const sim = await h.startSim({ encryption: false })
+    const proxy = await h.startProxy(sim)
+    const { session } = await h.session(sim, { url: proxy.url, allowPlaintextFallback: true })
+    const statuses = new StatusLog(session)
+    proxy.dropAll()
+    await statuses.waitFor('plaintext')
+    expect(statuses.seen).toEqual(['reconnecting', 'plaintext'])
+    expect(session.encrypted).toBe(false)
+    expect((await session.send('after the drop')).text).toBe(expectedAnswer('after the drop'))
+    const inits = sim.tap.frames.filter(
+      (f) => f.direction === 'in' && String(f.json?.type).endsWith('session_init'),
+    )
+    expect(inits.map((f) => f.json?.type)).toEqual(['encrypted_session_init', 'session_init', 'session_init'])
+  })
 })

@@ -173,7 +173,7 @@ describe('fault matrix: every injected fault becomes the right typed error', () 
         yield ' 2'
       },
     })
-    const { session } = await h.session(sim, { timeouts: { idleMs: 50 } })
+    const { session } = await h.session(sim, { timeouts: { idleMs: 200 } })
     const got = await collect(session.stream(PROMPT))
     release()
     expect((got.error as FabstirError).code).toBe('TIMEOUT')

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { eventually, SESSION, useHarness } from './helpers/harness.js'
+import { eventually, SESSION, StatusLog, useHarness } from './helpers/harness.js'
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/close-and-exit.mjs', import.meta.url))
 /** Far below every default timeout (10–60 s) and the fixture's 30 s reconnect backoff, far above a normal run. */
@@ -91,5 +91,18 @@ describe('resource safety: sockets', () => {
     await expect(session.send('What is 2+2?')).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' })
     await eventually(() => proxy.openConnections === 0, 'the connection to close')
     expect(sim.handle.settledJobs).toHaveLength(1)
+  })
+
+  it('client.close() while a session is still connecting rejects it with SESSION_CLOSED and opens nothing', async () => {
+    const sim = await h.startSim({ faults: { silent: true } })
+    const proxy = await h.startProxy(sim)
+    const client = h.client(sim, { url: proxy.url })
+    const statuses = new StatusLog(client)
+    const pending = client.startSession(SESSION)
+    await sim.tap.waitForType('encrypted_session_init', 'in')
+    await client.close()
+    await expect(pending).rejects.toMatchObject({ code: 'SESSION_CLOSED' })
+    expect(statuses.seen.at(-1)).toBe('closed')
+    await eventually(() => proxy.openConnections === 0, 'the connection to close')
   })
 })
