@@ -33,6 +33,10 @@ export interface NodeSimHandle {
   readonly core: NodeCore
   /** Jobs settled because a connection with a job id closed. */
   readonly settledJobs: readonly SettledJob[]
+  /** Open WebSocket connections right now. */
+  readonly connectionCount: number
+  /** Cut every open connection from the node side (like a network drop); returns how many were cut. */
+  dropConnections(): number
   /** Replace the fault injection settings. */
   setFaults(faults: Faults): void
   /** Drop every session key (a node restart; open sockets stay connected). */
@@ -136,6 +140,14 @@ export async function startNodeSim(options: NodeSimOptions = {}): Promise<NodeSi
     core,
     get settledJobs() {
       return core.settledJobs
+    },
+    get connectionCount() {
+      return sockets.size
+    },
+    dropConnections() {
+      const n = sockets.size
+      for (const ws of sockets) ws.terminate()
+      return n
     },
     setFaults: (faults) => core.setFaults(faults),
     restart: async () => core.restart(),

@@ -102,4 +102,18 @@ describe('WebSocket server shell', () => {
     await expect(startNodeSim({ port: sim.port })).rejects.toMatchObject({ code: 'SERVER_START_FAILED' })
     await expect(startNodeSim({ privateKey: '0x00' })).rejects.toMatchObject({ code: 'INVALID_OPTION' })
   })
+
+  it('counts open connections and can cut them all from the node side', async () => {
+    const sim = await sims.start()
+    expect(sim.connectionCount).toBe(0)
+    const a = await WsClient.connect(sim.url)
+    const b = await WsClient.connect(sim.url)
+    expect(sim.connectionCount).toBe(2)
+    expect(sim.dropConnections()).toBe(2)
+    expect(await a.client.closed).toBe(1006)
+    expect(await b.client.closed).toBe(1006)
+    await expect.poll(() => sim.connectionCount).toBe(0)
+    await a.client.close()
+    await b.client.close()
+  })
 })
