@@ -203,8 +203,9 @@ export const ERROR_CODE_TABLE: readonly ErrorCodeRow[] = [
     origin: 'client',
     sentByNode: false,
     description:
-      'A response chunk has an unexpected index or does not decrypt with the expected AAD `chunk_<n>`: replay, ' +
-      'reordering or tampering.',
+      'A response chunk arrived with an index other than the next expected one (or after the final chunk): replay, ' +
+      'reordering or a dropped chunk. (A chunk that fails authentication under the expected AAD `chunk_<n>` is ' +
+      '`DECRYPTION_FAILED`.) The SDK has already failed the session and zeroed its key.',
     action: 'Abort the response and close the session.',
     retryable: false,
   },
@@ -212,8 +213,11 @@ export const ERROR_CODE_TABLE: readonly ErrorCodeRow[] = [
     code: 'STREAM_TRUNCATED',
     origin: 'client',
     sentByNode: false,
-    description: 'The stream ended (stream_end or disconnect) before a valid encrypted_response.',
-    action: 'Treat the response as incomplete; the prompt may be sent again.',
+    description:
+      'The answer could not be authenticated as complete: `stream_end` (unauthenticated) arrived before a valid ' +
+      '`encrypted_response`, `encrypted_response` came before the final chunk, or a chunk with answer text was ' +
+      'marked final. The session has been failed and its key zeroed.',
+    action: 'Treat the delivered text as incomplete; open a new session and send the prompt again if needed.',
     retryable: true,
   },
   {
@@ -263,8 +267,12 @@ export const ERROR_CODE_TABLE: readonly ErrorCodeRow[] = [
     code: 'CONNECTION_LOST',
     origin: 'client',
     sentByNode: false,
-    description: 'The WebSocket closed or failed.',
-    action: 'Reconnect and re-initialise the session before sending again.',
+    description:
+      'The WebSocket closed while a request was in flight. The request may have been partly processed by the node, so ' +
+      'it is never replayed automatically.',
+    action:
+      'Send the prompt again if appropriate. The transport client reconnects and re-keys the session by itself ' +
+      '(when `reconnect` is on); with a custom transport, reconnect and call `init()` again.',
     retryable: true,
   },
   {

@@ -327,8 +327,25 @@ export class EncryptedSession extends BaseSession {
     }
     const text = this.openText(frame, `chunk_${expected}`, inflight.id)
     if (typeof text !== 'string') return [text]
-    inflight.nextIndex++
     const final = frame.final === true
+    // `final` is not authenticated. The node's terminal chunk carries no text (or the node's `Error: …` on a
+    // generation failure), so a "final" chunk with other text is a middle chunk relabelled to truncate the answer.
+    if (final && text !== '' && !text.startsWith('Error: ')) {
+      return [
+        this.fail(
+          new FabstirError(
+            'STREAM_TRUNCATED',
+            'a chunk with answer text was marked final: the answer may have been truncated',
+            {
+              requestId: inflight.id,
+              sessionId: this.sessionId,
+              details: { index: expected },
+            },
+          ),
+        ),
+      ]
+    }
+    inflight.nextIndex++
     if (final) inflight.sawFinal = true
     return [{ type: 'chunk', id: inflight.id, index: expected, text, tokens: frame.tokens, final }]
   }

@@ -81,6 +81,25 @@ describe('answer integrity (expected-AAD decryption, final chunk + encrypted_res
     expectFatal(ctx.deliver(...ctx.chunks.slice(0, -1), ctx.response, ctx.end), 'STREAM_TRUNCATED', ctx)
   })
 
+  it('a middle chunk relabelled final, the rest dropped, then encrypted_response → STREAM_TRUNCATED', async () => {
+    const ctx = await heldAnswer()
+    const relabelled = { ...ctx.chunks[2]!, final: true, tokens: 0 }
+    const events = ctx.deliver(...ctx.chunks.slice(0, 2), relabelled, ctx.response, ctx.end)
+    expectFatal(events, 'STREAM_TRUNCATED', ctx)
+    expect(events.filter((e) => e.type === 'chunk')).toHaveLength(2)
+  })
+
+  it("a final chunk carrying the node's `Error: …` text is accepted as the terminal chunk", async () => {
+    const ctx = await heldAnswer()
+    const last = ctx.chunks.at(-1)!
+    const errorFinal = ctx.forge(last, 'Error: model crashed', `chunk_${PIECES.length - 1}`)
+    const events = ctx.deliver(...ctx.chunks.slice(0, -1), errorFinal, ctx.response, ctx.end)
+    expect(errorsOf(events)).toEqual([])
+    const chunks = events.filter((e) => e.type === 'chunk')
+    expect(chunks.at(-1)).toMatchObject({ text: 'Error: model crashed', final: true })
+    expect(events.at(-1)?.type).toBe('end')
+  })
+
   it('stream_end after the final chunk but without encrypted_response → STREAM_TRUNCATED', async () => {
     const ctx = await heldAnswer()
     expectFatal(ctx.deliver(...ctx.chunks, ctx.end), 'STREAM_TRUNCATED', ctx)
