@@ -6,6 +6,7 @@ export type NodeSimErrorCode = 'INVALID_OPTION' | 'INVALID_FAULTS' | 'SERVER_STA
  * Protocol errors are never thrown: they are sent to the client as the node would send them.
  */
 export class NodeSimError extends Error {
+  /** Always `'NodeSimError'`. */
   override readonly name = 'NodeSimError'
   /** Stable machine-readable code. */
   readonly code: NodeSimErrorCode

@@ -26,6 +26,7 @@ export {
   JsonSyntaxError,
   type JsonValue,
   parseJsonLossless,
+  type Serializable,
   stringifyJson,
 } from './json-lossless.js'
 export { answerChunks, defaultResponder, expectedAnswer } from './responder.js'

@@ -81,6 +81,7 @@ export type JsonValue = null | boolean | string | JsonNumber | JsonObject | Json
 
 /** Raised by {@link parseJsonLossless} for any input serde_json would reject. The message never quotes the input. */
 export class JsonSyntaxError extends Error {
+  /** Always `'JsonSyntaxError'`. */
   override readonly name = 'JsonSyntaxError'
   /** Stable error code. */
   readonly code = 'INVALID_JSON' as const

@@ -33,6 +33,7 @@ const nodeFrameTypes: ReadonlySet<string> = new Set(NODE_FRAME_TYPES)
  * `receive` never throws: every problem becomes an `error` event or an ignored frame.
  */
 export abstract class BaseSession {
+  /** The session id sent as `session_id` on every frame; stays the same across re-inits and reconnects. */
   readonly sessionId: string
   protected _state: SessionState = 'new'
   protected inflight: InFlight | undefined
@@ -138,12 +139,12 @@ export abstract class BaseSession {
     return []
   }
 
-  /** True when `frameId` (possibly absent) refers to the request in flight. */
   /** The id of the init request awaiting its acknowledgement, if any. */
   private pendingInitId(): string | undefined {
     return this._state === 'initializing' ? this.initRequestId : undefined
   }
 
+  /** True when `frameId` (possibly absent) refers to the request in flight. */
   protected isCurrent(frameId: string | undefined): boolean {
     return this.inflight !== undefined && (frameId === undefined || frameId === this.inflight.id)
   }

@@ -42,6 +42,11 @@ import {
 import { encodeSessionData, type VectorDatabase } from './session-data.js'
 import type { DigestSigner } from './signer.js'
 
+/**
+ * Options of {@link createSession} (and the {@link EncryptedSession} constructor). Invalid values throw
+ * `INVALID_CONFIG` with `details.field`; a key that does not match `expectedNodeAddress` throws
+ * `NODE_KEY_MISMATCH`.
+ */
 export interface EncryptedSessionOptions {
   /** The node's static secp256k1 public key (33 or 65 bytes, or hex). Get it out of band (PROTOCOL.md §2). */
   nodePublicKey: Uint8Array | string
@@ -51,18 +56,22 @@ export interface EncryptedSessionOptions {
   jobId: string | number | bigint
   /** 84532 (Base Sepolia, default) or 5611. */
   chainId?: number
+  /** Model name sent in the session data (non-empty; informational for the node). */
   modelName: string
   /** Smallest token unit (wei or 6-decimal USDC units); bigint for values above 2^53. */
   pricePerToken: number | bigint
   /** Defaults to a fresh UUID. Reuse it to re-key an existing session (the node keeps its history). */
   sessionId?: string
+  /** RAG database the node should load for the session (both fields non-empty). */
   vectorDatabase?: VectorDatabase
+  /** Compressed public key hex (non-empty) the node uses for encrypted checkpoints. */
   recoveryPublicKey?: string
   /**
    * The host's Ethereum address (e.g. from registry metadata). When given, `nodePublicKey` must belong to it, or
    * `createSession` throws `NODE_KEY_MISMATCH` before any secret is derived or sent.
    */
   expectedNodeAddress?: string
+  /** Receives frame types, ids and error codes only — never keys, session data or plaintext. */
   logger?: Logger
 }
 
@@ -78,8 +87,11 @@ function nonEmpty(text: string): boolean {
  * `stream_cancel` frames and consumes the node's frames. It owns the 32-byte session key; nothing else ever sees it.
  */
 export class EncryptedSession extends BaseSession {
+  /** Always `true`: traffic is end-to-end encrypted. */
   readonly encrypted = true
+  /** Chain id sent in `encrypted_session_init` (default 84532, Base Sepolia). */
   readonly chainId: number
+  /** On-chain job id, normalised to a decimal string. */
   readonly jobId: string
   private readonly nodePublicKey: Uint8Array
   private readonly signer: DigestSigner

@@ -3,10 +3,13 @@ import { ERROR_CODES, type ErrorCode } from '@fabstir/wire'
 /** Every code a {@link FabstirError} can carry: the node's codes and the SDK's own (see `ERROR_CODES`). */
 export type FabstirErrorCode = ErrorCode
 
+/** Optional context for a {@link FabstirError}; every field is copied onto the error as-is. */
 export interface FabstirErrorOptions {
+  /** The underlying error, kept as the standard `Error.cause`. */
   cause?: unknown
   /** The request `id` the error belongs to (echoed by the node, or the SDK's own). */
   requestId?: string
+  /** The session the error belongs to. */
   sessionId?: string
   /** The node's own message text, verbatim (never contains secrets: the node does not echo plaintext). */
   nodeMessage?: string
@@ -25,18 +28,35 @@ export interface FabstirErrorOptions {
  * generated protocol reference; `retryable` and `action` come from the same table.
  */
 export class FabstirError extends Error {
+  /** Always `'FabstirError'`. */
   override readonly name = 'FabstirError'
+  /** Stable machine-readable code; branch on this, never on `message`. */
   readonly code: FabstirErrorCode
+  /**
+   * Whether retrying the same operation may succeed: the error table's value for `code` (false for codes not
+   * in the table), unless overridden by the `retryable` option.
+   */
   readonly retryable: boolean
   /** What a caller should do about it (from the error table). */
   readonly action: string
+  /** The request `id` the error belongs to, when it belongs to one. */
   readonly requestId: string | undefined
+  /** The session the error belongs to, when known. */
   readonly sessionId: string | undefined
+  /** The node's own message text, verbatim, when the error came from a node `error` frame. */
   readonly nodeMessage: string | undefined
+  /** For `RATE_LIMITED`: milliseconds to wait before retrying (60 000 when the node names no delay). */
   readonly retryAfterMs: number | undefined
+  /** True when the session can no longer be used: its keys have been zeroed. Default `false`. */
   readonly fatal: boolean
+  /** Extra structured context (sizes, indices, field paths, issues) — never key material or plaintext. */
   readonly details: Readonly<Record<string, unknown>> | undefined
 
+  /**
+   * @param code - Stable error code; also selects `retryable` and `action` from the error table.
+   * @param message - Human-readable description. Must not contain key material or plaintext.
+   * @param options - Optional context (cause, ids, node message, details).
+   */
   constructor(code: FabstirErrorCode, message: string, options: FabstirErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     const info = ERROR_CODES[code]

@@ -54,6 +54,10 @@ export function normalizeChainId(value: unknown): number {
   throw invalidConfig('chainId must be a positive integer', 'chainId')
 }
 
+/**
+ * `value` when it is a non-empty string; otherwise throws `INVALID_CONFIG` with `details.field` set to
+ * `field`.
+ */
 export function requireNonEmptyString(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.length === 0)
     throw invalidConfig(`${field} must be a non-empty string`, field)

@@ -21,10 +21,15 @@ import {
   requireNonEmptyString,
 } from './options.js'
 
+/** Options of {@link createPlaintextSession}. Invalid values throw `INVALID_CONFIG`. */
 export interface PlaintextSessionOptions {
+  /** On-chain job id: decimal string, safe non-negative number or bigint. */
   jobId: string | number | bigint
+  /** 84532 (Base Sepolia, default) or 5611. */
   chainId?: number
+  /** Defaults to a fresh UUID. */
   sessionId?: string
+  /** Receives frame types, ids and error codes only — never prompts or answers. */
   logger?: Logger
 }
 
@@ -34,8 +39,11 @@ export interface PlaintextSessionOptions {
  * a fallback and the node has no key (`ENCRYPTION_NOT_SUPPORTED`).
  */
 export class PlaintextSession extends BaseSession {
+  /** Always `false`: nothing on this path is encrypted or authenticated. */
   readonly encrypted = false
+  /** Chain id sent in `session_init` (default 84532, Base Sepolia). */
   readonly chainId: number
+  /** On-chain job id, normalised to a decimal string. */
   readonly jobId: string
 
   constructor(options: PlaintextSessionOptions) {

@@ -21,8 +21,11 @@ export type SignerErrorContext = Readonly<Record<string, string | number | boole
  * people; `context` carries non-secret details. Neither ever contains key material.
  */
 export class SignerError extends Error {
+  /** Always `'SignerError'`. */
   override readonly name = 'SignerError'
+  /** Stable machine-readable code; branch on this, never on `message`. */
   readonly code: SignerErrorCode
+  /** Non-secret details of the failure (empty object when there are none). */
   readonly context: SignerErrorContext
 
   constructor(

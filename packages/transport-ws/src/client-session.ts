@@ -24,17 +24,31 @@ export type ClientStatus =
   | 'closed'
   | 'failed'
 
+/**
+ * What {@link FabstirClient.startSession} needs to open one session. Invalid values make it reject with
+ * `INVALID_CONFIG` (with `details.field`) before anything is sent.
+ */
 export interface StartSessionOptions {
+  /** On-chain job id: decimal string, safe non-negative number or bigint (sent as a decimal string). */
   jobId: string | number | bigint
+  /** 84532 (Base Sepolia, default) or 5611. */
   chainId?: number
+  /** Model name sent in the session data (non-empty; informational). Unused on the plaintext path. */
   modelName: string
+  /**
+   * Price per token in the smallest unit (wei or 6-decimal USDC units), as an exact u64: a safe non-negative
+   * integer, or a bigint for values above 2^53 − 1. Unused on the plaintext path.
+   */
   pricePerToken: number | bigint
   /** Reuse an existing session id (e.g. after an app restart); defaults to a fresh UUID. */
   sessionId?: string
+  /** RAG database the node should load for the session (both fields non-empty). Encrypted sessions only. */
   vectorDatabase?: VectorDatabase
+  /** Compressed public key hex (non-empty) for the node's encrypted checkpoints. Encrypted sessions only. */
   recoveryPublicKey?: string
 }
 
+/** Per-prompt options of {@link ClientSession.stream} and {@link ClientSession.send}. */
 export interface PromptOptions {
   /** Aborting sends `stream_cancel` and fails the stream with `ABORTED`. */
   signal?: AbortSignal
@@ -57,7 +71,11 @@ interface Request {
 
 type Waiter = { kind: 'connected' | 'ready'; resolve: () => void; reject: (e: FabstirError) => void }
 
-type SessionEvents = { status: [ClientStatus] }
+/** Events of a {@link ClientSession} (listener arguments per event name). */
+export type SessionEvents = {
+  /** The session's {@link ClientStatus} changed; the argument is the new status. */
+  status: [ClientStatus]
+}
 
 /**
  * One encrypted (or plaintext) session over its own WebSocket connection. Owns the socket, the timers, the FIFO
@@ -97,6 +115,7 @@ export class ClientSession extends Emitter<SessionEvents> {
       : this.plaintextProtocol(start.sessionId)
   }
 
+  /** The session id; it stays the same across reconnects and re-keys (the node keeps history under it). */
   get sessionId(): string {
     return this.protocol.sessionId
   }
@@ -106,6 +125,7 @@ export class ClientSession extends Emitter<SessionEvents> {
     return this.protocol.encrypted
   }
 
+  /** Current connection status; `closed` and `failed` are final. Changes are emitted as `status` events. */
   get status(): ClientStatus {
     return this._status
   }

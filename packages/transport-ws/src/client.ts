@@ -3,7 +3,11 @@ import { ClientSession, type ClientStatus, type StartSessionOptions } from './cl
 import { Emitter } from './emitter.js'
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from './options.js'
 
-type ClientEvents = { status: [ClientStatus, ClientSession] }
+/** Events of a {@link FabstirClient} (listener arguments per event name). */
+export type ClientEvents = {
+  /** A session's status changed: the new status and the session it belongs to. */
+  status: [ClientStatus, ClientSession]
+}
 
 /**
  * Entry point: holds the connection settings and opens sessions. Each session has its own WebSocket connection

@@ -15,6 +15,7 @@ export class Emitter<Events extends Record<string, unknown[]>> {
     return () => this.off(event, listener)
   }
 
+  /** Unsubscribe a listener added with `on`; unknown listeners are ignored. */
   off<K extends keyof Events>(event: K, listener: (...args: Events[K]) => void): void {
     this.listeners.get(event)?.delete(listener as unknown as AnyListener)
   }

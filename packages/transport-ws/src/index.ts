@@ -18,11 +18,12 @@ export {
   type PromptInput,
   type Usage,
 } from '@fabstir/protocol'
-export { createClient, FabstirClient } from './client.js'
+export { type ClientEvents, createClient, FabstirClient } from './client.js'
 export {
   ClientSession,
   type ClientStatus,
   type PromptOptions,
+  type SessionEvents,
   type StartSessionOptions,
 } from './client-session.js'
 export type { ClientOptions, RateLimitRetryPolicy, ReconnectPolicy, Timeouts } from './options.js'

@@ -13,6 +13,11 @@ export interface Timeouts {
   idleMs?: number
 }
 
+/**
+ * Reconnection after an unexpected disconnect: the prompt in flight fails with `CONNECTION_LOST` (never
+ * replayed), queued prompts wait, and the session is re-keyed under the same `session_id` on the new
+ * connection.
+ */
 export interface ReconnectPolicy {
   /** Reconnection attempts after an unexpected disconnect. Default 5. */
   attempts?: number
@@ -22,6 +27,7 @@ export interface ReconnectPolicy {
   maxDelayMs?: number
 }
 
+/** Automatic retry of a prompt the node refused with `RATE_LIMITED` (the node never processed it). */
 export interface RateLimitRetryPolicy {
   /** How many times one prompt is retried after `RATE_LIMITED`. Default 1. */
   attempts?: number
@@ -29,6 +35,12 @@ export interface RateLimitRetryPolicy {
   maxWaitMs?: number
 }
 
+/**
+ * Options of {@link createClient}. Checked when the client is created: invalid values throw `INVALID_CONFIG`
+ * with `details.field`, and a `nodePublicKey` that does not match `expectedNodeAddress` throws
+ * `NODE_KEY_MISMATCH` (without `expectedNodeAddress`, a malformed `nodePublicKey` is reported by
+ * `startSession`).
+ */
 export interface ClientOptions {
   /** Node WebSocket URL, e.g. `ws://host:8080/v1/ws`. */
   url: string
@@ -45,11 +57,13 @@ export interface ClientOptions {
   encryption?: boolean
   /** Fall back to plaintext when — and only when — the node answers `ENCRYPTION_NOT_SUPPORTED`. Default `false`. */
   allowPlaintextFallback?: boolean
+  /** Per-phase timeouts; unset fields keep their defaults. */
   timeouts?: Timeouts
   /** Reconnect after unexpected disconnects (default on); `false` to fail the session instead. */
   reconnect?: false | ReconnectPolicy
   /** Retry a prompt after `RATE_LIMITED`, waiting `retryAfterMs`. Off by default. */
   retryOnRateLimit?: false | RateLimitRetryPolicy
+  /** Receives frame types, ids, sizes and error codes only — never keys, session data or plaintext. */
   logger?: Logger
   /** Custom socket factory (tests, proxies, other runtimes). */
   socketFactory?: SocketFactory
@@ -57,6 +71,7 @@ export interface ClientOptions {
   random?: () => number
 }
 
+/** {@link ClientOptions} after validation, with every default filled in (internal to the client). */
 export interface ResolvedOptions {
   url: string
   nodePublicKey: Uint8Array | string | undefined

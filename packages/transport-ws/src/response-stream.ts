@@ -2,9 +2,11 @@ import type { FabstirError, Usage } from '@fabstir/protocol'
 
 /** One piece of a streamed answer (decrypted and authenticated in encrypted mode). */
 export interface StreamDelta {
+  /** The text of this piece (never empty: empty chunks are not yielded). */
   text: string
   /** Chunk index within the answer (0, 1, 2, …). */
   index: number
+  /** Tokens the node counted for this chunk (normally 1). */
   tokens: number
 }
 
@@ -12,10 +14,13 @@ export interface StreamDelta {
 export interface Reply {
   /** Request id (the node echoes it on every frame of the answer). */
   id: string
+  /** The whole answer: every chunk's text, concatenated in order. */
   text: string
   /** `stop`, `length`, or `error` (the model failed mid-answer; the text then ends with the node's `Error: …`). */
   finishReason: string
+  /** The node's `tokens_used` from `stream_end` (unauthenticated; informational). */
   tokensUsed: number
+  /** Token accounting from `stream_end`, when the node sent it (unauthenticated; informational). */
   usage?: Usage
   /** Whether the answer travelled end-to-end encrypted. */
   encrypted: boolean
@@ -26,6 +31,11 @@ export interface Reply {
  * answer (or rejects with the same typed error the iteration throws). Breaking out of the loop cancels the answer.
  */
 export class ResponseStream implements AsyncIterable<StreamDelta> {
+  /**
+   * Resolves with the complete {@link Reply} once the answer ended; rejects with the typed `FabstirError`
+   * that ended it (`ABORTED`, `TIMEOUT`, `CONNECTION_LOST`, …). Rejections are pre-handled: leaving it
+   * unobserved is safe.
+   */
   readonly result: Promise<Reply>
   private readonly buffer: StreamDelta[] = []
   private waiting:
@@ -89,6 +99,11 @@ export class ResponseStream implements AsyncIterable<StreamDelta> {
     return this.done
   }
 
+  /**
+   * The iterator over the deltas. Only one iteration is allowed (a second call throws a `TypeError`);
+   * `next()` rejects with the stream's `FabstirError` after the deltas received before it. Returning early
+   * (`break`) cancels the answer on the node (`stream_cancel`) and fails `result` with `ABORTED`.
+   */
   [Symbol.asyncIterator](): AsyncIterator<StreamDelta> {
     if (this.iterated) throw new TypeError('a response stream can be iterated only once')
     this.iterated = true

@@ -3,12 +3,19 @@
  * so do custom factories (e.g. for tests, proxies or other runtimes).
  */
 export interface SocketLike {
+  /** `WebSocket` ready state; frames are sent only while it is `1` (`OPEN`). */
   readonly readyState: number
+  /** Send one text frame (a JSON-encoded protocol frame). */
   send(data: string): void
+  /** Close the connection; the client uses code 1000 (normal) and 4000 (recycling a connection in doubt). */
   close(code?: number, reason?: string): void
+  /** Open handler. Not used by the client: the node's `connected` greeting marks readiness instead. */
   onopen: ((event: unknown) => void) | null
+  /** Message handler, assigned by the client. Only string `data` (text frames) is processed. */
   onmessage: ((event: { data: unknown }) => void) | null
+  /** Close handler, assigned by the client. Every unexpected close must fire it: it drives reconnection. */
   onclose: ((event: { code: number; reason: string }) => void) | null
+  /** Error handler, assigned by the client. Errors are expected to be followed by a close event. */
   onerror: ((event: unknown) => void) | null
 }
 

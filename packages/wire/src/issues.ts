@@ -7,4 +7,16 @@ export interface WireIssue {
 }
 
 /** Result of a checker: the value, typed, or every issue found. */
-export type CheckResult<T> = { ok: true; value: T } | { ok: false; issues: WireIssue[] }
+export type CheckResult<T> =
+  | {
+      /** The value is valid. */
+      ok: true
+      /** The checked value (the same object), now typed. */
+      value: T
+    }
+  | {
+      /** The value is invalid. */
+      ok: false
+      /** Every problem found, at least one. */
+      issues: WireIssue[]
+    }

@@ -5,6 +5,7 @@
 
 /** Thrown by {@link parseJson} on malformed JSON and by {@link stringifyJson} on values JSON cannot represent. */
 export class WireJsonError extends Error {
+  /** Always `'WireJsonError'`. */
   override readonly name = 'WireJsonError'
   /** Stable code. */
   readonly code = 'INVALID_JSON' as const

@@ -195,8 +195,13 @@ describe('mutated frames', () => {
     const f = fixture('stream_end (complete)')
     ;(f.usage as Record<string, unknown>).total_tokens = '13'
     expect(paths(checkStreamEndFrame(f))).toEqual(['/usage/total_tokens'])
-    delete f.tokens_used
+    f.tokens_used = -1
     expect(paths(checkStreamEndFrame(f))).toEqual(['/tokens_used', '/usage/total_tokens'])
+  })
+
+  it('accepts stream_end without reason or tokens_used (error paths and older nodes omit them)', () => {
+    expect(checkStreamEndFrame({ type: 'stream_end', id: 'r1', session_id: 's1' }).ok).toBe(true)
+    expect(checkStreamEndFrame({ type: 'stream_end', reason: 'error' }).ok).toBe(true)
   })
 
   it('reports a non-object at the root', () => {

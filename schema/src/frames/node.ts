@@ -208,7 +208,9 @@ export const StreamEndFrame = named(
         }),
       ),
       tokens_used: Type.Optional(
-        Count('Tokens generated for this response. Absent on some error paths and on older nodes (read as 0).'),
+        Count(
+          'Tokens generated for this response. Absent on some error paths and on older nodes (read as 0).',
+        ),
       ),
       finish_reason: Type.Optional(Type.String({ description: '"stop", "length" or "cancelled".' })),
       usage: Type.Optional(StreamUsage),

@@ -1,8 +1,12 @@
 /** Minimal structured logger. The simulator never passes keys, session data or plaintext prompts to it. */
 export interface Logger {
+  /** Frames the node ignores or drops (not JSON, unknown type, arriving while streaming). */
   debug(message: string, context?: Record<string, unknown>): void
+  /** Lifecycle: connections opened/closed, rejected inits, cancels, job settlement, restarts. */
   info(message: string, context?: Record<string, unknown>): void
+  /** Injected faults, responder failures, failed sends and socket errors. */
   warn(message: string, context?: Record<string, unknown>): void
+  /** Internal errors while handling a frame, and a throwing `onFrame` tap. */
   error(message: string, context?: Record<string, unknown>): void
 }
 
