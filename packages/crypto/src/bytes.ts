@@ -46,10 +46,26 @@ const encoder = new TextEncoder()
 // ignoreBOM keeps a leading U+FEFF as content: decoding must be exact, never silently drop bytes.
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
+/** Longest string encoded by the ASCII fast path (short AADs such as `chunk_12`; TextEncoder has a fixed cost). */
+const SHORT_ASCII = 64
+
+/** `TextEncoder.encode`, with a fast path for short ASCII strings that gives the same bytes. */
+function encodeUtf8(text: string): Uint8Array {
+  const n = text.length
+  if (n > SHORT_ASCII) return encoder.encode(text)
+  const out = new Uint8Array(n)
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i)
+    if (c > 0x7f) return encoder.encode(text)
+    out[i] = c
+  }
+  return out
+}
+
 /** UTF-8 encode a string. */
 export function utf8ToBytes(text: string): Uint8Array {
   if (typeof text !== 'string') throw new CryptoError('INVALID_INPUT', 'expected a string')
-  return encoder.encode(text)
+  return encodeUtf8(text)
 }
 
 /**
@@ -69,7 +85,7 @@ export function bytesToUtf8(bytes: Uint8Array): string {
 /** Bytes as given, or a string as UTF-8. Anything else is `INVALID_INPUT`. */
 export function toBytes(data: Uint8Array | string, what: string): Uint8Array {
   if (data instanceof Uint8Array) return data
-  if (typeof data === 'string') return encoder.encode(data)
+  if (typeof data === 'string') return encodeUtf8(data)
   throw new CryptoError('INVALID_INPUT', `${what} must be a Uint8Array or a string`)
 }
 

@@ -114,6 +114,21 @@ describe('utf8ToBytes / bytesToUtf8', () => {
     )
   })
 
+  it('gives TextEncoder’s bytes for any string around the short-ASCII fast path (lone surrogates included)', () => {
+    const unit = fc.oneof(
+      { weight: 8, arbitrary: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)) },
+      { weight: 1, arbitrary: fc.integer({ min: 0x80, max: 0xffff }).map((c) => String.fromCharCode(c)) },
+    )
+    const encoder = new TextEncoder()
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 80 }), (s) => {
+        expect(utf8ToBytes(s)).toEqual(encoder.encode(s))
+      }),
+      { numRuns: 2000 },
+    )
+    for (const n of [0, 63, 64, 65]) expect(utf8ToBytes('a'.repeat(n))).toEqual(encoder.encode('a'.repeat(n)))
+  })
+
   it('decodes bytes exactly or throws INVALID_INPUT — never replaces or drops anything', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (b) => {
