@@ -1,24 +1,11 @@
 import { startNodeSim } from '@fabstir/node-sim'
+import { type ClientSession, createClient } from '@fabstir/transport-ws'
 import { fixedChunks, localSigner, NODE_PRIVATE_KEY } from '../fixtures.js'
 import { median, type Profile } from '../measure.js'
 import type { Figure, SuiteResult } from '../report-types.js'
 
-type TransportWs = typeof import('../../../packages/transport-ws/dist/index.js')
-type Client = ReturnType<TransportWs['createClient']>
-type ClientSession = Awaited<ReturnType<Client['startSession']>>
-
 const CHUNKS = 32
 const CHUNK_BYTES = 64
-
-/**
- * `@fabstir/transport-ws`, loaded from the workspace build. It is not (yet) a dependency of `@fabstir/bench`, so it
- * is imported by path; the suite reports itself as not run when the package is not built.
- */
-async function loadTransport(): Promise<TransportWs> {
-  return (await import(
-    new URL('../../../packages/transport-ws/dist/index.js', import.meta.url).href
-  )) as TransportWs
-}
 
 interface PromptTiming {
   firstChunkMs: number
@@ -54,7 +41,6 @@ interface ModeResult {
  * protocol, so the ratio is what end-to-end encryption costs on top of everything else.
  */
 export async function loopbackSuite(profile: Profile): Promise<SuiteResult> {
-  const { createClient } = await loadTransport()
   const sim = await startNodeSim({
     privateKey: NODE_PRIVATE_KEY,
     rateLimitPerMinute: 1_000_000_000,

@@ -1,5 +1,5 @@
 import { bytesToHex, randomBytes, seal, utf8ToBytes } from '@fabstir/crypto'
-import { newRequestId, normalizePrompt } from '@fabstir/protocol'
+import { normalizePrompt } from '@fabstir/protocol'
 import { checkEncryptedMessageFrame, stringifyJson } from '@fabstir/wire'
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { benchNode, promptOfPlaintextSize, readySession, type Wired } from '../fixtures.js'
@@ -65,10 +65,6 @@ export async function sealPromptSuite(profile: Profile): Promise<SuiteResult> {
       {
         name: 'seal(100 B) — @fabstir/crypto',
         fn: () => keep(seal(key, plaintext, 'message_7').nonce[0]!),
-      },
-      {
-        name: 'newRequestId() — protocol (crypto.getRandomValues)',
-        fn: () => keep(newRequestId().length),
       },
       {
         name: 'normalizePrompt + stringifyJson + utf8ToBytes — protocol/wire/crypto',

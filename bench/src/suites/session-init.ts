@@ -164,7 +164,7 @@ export async function sessionInitSuite(profile: Profile, active: CryptoBackend):
       },
       { name: 'signDigest', fn: () => keep(signDigest(USER_PRIVATE_KEY, digest).length) },
       {
-        name: 'recoverAddress (protocol signer check)',
+        name: 'recoverAddress (protocol signer check, first init per signer only)',
         fn: () => keep(recoverAddress(digest, signature).length),
       },
     ],

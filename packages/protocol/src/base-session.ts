@@ -9,6 +9,7 @@ import {
 } from '@fabstir/wire'
 import { FabstirError } from './errors.js'
 import type { EndEvent, ProtocolEvent, SessionState, Usage } from './events.js'
+import { newRequestId } from './ids.js'
 import type { Logger } from './logger.js'
 import { errorFromNodeFrame } from './node-errors.js'
 
@@ -39,6 +40,9 @@ export abstract class BaseSession {
   protected inflight: InFlight | undefined
   protected initRequestId: string | undefined
   protected readonly log: Logger
+  /** Random per-session prefix of request ids; a counter makes each id unique without a CSPRNG call per prompt. */
+  private readonly idPrefix = newRequestId()
+  private idCounter = 0
 
   protected constructor(sessionId: string, logger: Logger | undefined) {
     this.sessionId = sessionId
@@ -53,6 +57,11 @@ export abstract class BaseSession {
   /** Id of the request in flight, if any. */
   get inFlightId(): string | undefined {
     return this.inflight?.id
+  }
+
+  /** A fresh request id: unguessable (random per-session prefix) and never repeated within the session. */
+  protected nextRequestId(): string {
+    return `${this.idPrefix}-${(this.idCounter++).toString(36)}`
   }
 
   /** Whether this session encrypts its traffic. */

@@ -28,7 +28,7 @@ import {
 import { BaseSession, type InFlight } from './base-session.js'
 import { FabstirError, isFabstirError } from './errors.js'
 import type { ProtocolEvent } from './events.js'
-import { newRequestId, newSessionId } from './ids.js'
+import { newSessionId } from './ids.js'
 import type { Logger } from './logger.js'
 import { verifyNodePublicKey } from './node-key.js'
 import {
@@ -168,7 +168,7 @@ export class EncryptedSession extends BaseSession {
         sessionId: this.sessionId,
       })
     }
-    const id = options.id ?? newRequestId()
+    const id = options.id ?? this.nextRequestId()
     this._state = 'initializing'
     this.initRequestId = id
     const eph = generateEphemeralKey()
@@ -236,7 +236,7 @@ export class EncryptedSession extends BaseSession {
   prompt(prompt: PromptInput, options: { id?: string } = {}): EncryptedMessageFrame {
     this.assertCanPrompt()
     const request = normalizePrompt(prompt)
-    const id = options.id ?? newRequestId()
+    const id = options.id ?? this.nextRequestId()
     const key = this.sessionKey!
     const plaintext = utf8ToBytes(stringifyJson(request))
     const aad = `message_${this.messageIndex}`
@@ -463,6 +463,10 @@ export class EncryptedSession extends BaseSession {
     }
     const signature = raw.slice()
     if (signature[64] === 27 || signature[64] === 28) signature[64] -= 27
+    // Recovery costs about a millisecond, more than the rest of init; a signer object that has produced one
+    // raw-digest signature recovering to its address uses the same scheme afterwards. The node's echoed
+    // `client_address` is still compared on every init.
+    if (verifiedSigners.has(this.signer)) return signature
     let recovered: string
     try {
       recovered = recoverAddress(digest, signature)
@@ -478,9 +482,13 @@ export class EncryptedSession extends BaseSession {
         { details: { expected: this.signerAddress, recovered } },
       )
     }
+    verifiedSigners.add(this.signer)
     return signature
   }
 }
+
+/** Signer objects whose signature scheme was checked by local recovery (public information only). */
+const verifiedSigners = new WeakSet<DigestSigner>()
 
 function assertValid(result: { ok: boolean; issues?: unknown }, what: string): void {
   if (!result.ok) {

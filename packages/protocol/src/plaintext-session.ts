@@ -11,7 +11,7 @@ import {
 import { BaseSession, type InFlight } from './base-session.js'
 import { FabstirError } from './errors.js'
 import type { ProtocolEvent } from './events.js'
-import { newRequestId, newSessionId } from './ids.js'
+import { newSessionId } from './ids.js'
 import type { Logger } from './logger.js'
 import {
   normalizeChainId,
@@ -64,7 +64,7 @@ export class PlaintextSession extends BaseSession {
         sessionId: this.sessionId,
       })
     }
-    const id = options.id ?? newRequestId()
+    const id = options.id ?? this.nextRequestId()
     const frame: SessionInitFrame = {
       type: 'session_init',
       id,
@@ -97,7 +97,7 @@ export class PlaintextSession extends BaseSession {
       )
     }
     const request = normalizePrompt(prompt)
-    const id = options.id ?? newRequestId()
+    const id = options.id ?? this.nextRequestId()
     const frame: PromptFrame = { type: 'prompt', id, session_id: this.sessionId, prompt: request.prompt }
     if (request.max_tokens !== undefined) frame.max_tokens = request.max_tokens
     if (request.temperature !== undefined) frame.temperature = request.temperature
