@@ -3,7 +3,7 @@
 // installs the pinned pnpm (through npx when it is not on PATH), installs the workspace, then runs the task.
 //   node tools/bootstrap.mjs test   — build and run every test suite, print one summary line
 //   node tools/bootstrap.mjs demo   — build and run the encrypted chat demo against the embedded node simulator
-//   node tools/bootstrap.mjs check  — generated files fresh, typecheck, lint
+//   node tools/bootstrap.mjs check  — generated files fresh, typecheck, lint, every export documented
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -67,6 +67,7 @@ if (task === 'test') {
   p('run', 'codegen:check')
   p('exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only')
   p('exec', 'biome', 'check', '.')
+  p('run', 'docs:api:check')
 } else {
   console.error(`unknown task "${task}" (expected "test", "demo" or "check")`)
   process.exit(2)

@@ -3,13 +3,16 @@ import { expectBytes, toBytes } from './bytes.js'
 import { CryptoError, isCryptoError } from './errors.js'
 import { randomBytes } from './random.js'
 
-/** XChaCha20-Poly1305 sizes: 32-byte key, 24-byte nonce, 16-byte tag appended to the ciphertext. */
+/** XChaCha20-Poly1305 key size in bytes (32). */
 export const KEY_SIZE = 32
+/** XChaCha20-Poly1305 nonce size in bytes (24 — not ChaCha20's 12). */
 export const NONCE_SIZE = 24
+/** Poly1305 tag size in bytes (16), appended to every ciphertext. */
 export const TAG_SIZE = 16
 
 /** Output of {@link seal}: the random nonce and the ciphertext, both needed to open it. */
 export interface Sealed {
+  /** The fresh 24-byte random nonce (public; send it with the ciphertext). */
   nonce: Uint8Array
   /** Encrypted bytes followed by the 16-byte Poly1305 tag. */
   ciphertext: Uint8Array

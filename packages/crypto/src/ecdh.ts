@@ -6,6 +6,7 @@ import { equalBytes, expectBytes, hexToBytes, zeroize } from './bytes.js'
 import { CryptoError } from './errors.js'
 import { randomBytes } from './random.js'
 
+/** A secp256k1 key pair as returned by {@link generateEphemeralKey}. */
 export interface KeyPair {
   /** 32-byte secp256k1 secret scalar. Zeroize it when done. */
   privateKey: Uint8Array

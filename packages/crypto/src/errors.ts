@@ -16,7 +16,9 @@ export type CryptoErrorCode =
  * people. Messages describe sizes and formats only: they never contain key material or plaintext.
  */
 export class CryptoError extends Error {
+  /** Always `'CryptoError'`. */
   override readonly name = 'CryptoError'
+  /** Stable machine-readable reason, see {@link CryptoErrorCode}. */
   readonly code: CryptoErrorCode
 
   constructor(code: CryptoErrorCode, message: string, options?: { cause?: unknown }) {

@@ -5,6 +5,7 @@ import { bytesToHex, expectBytes, toBytes } from './bytes.js'
 import { assertPrivateKey, parsePublicKey, parseUncompressedPublicKey } from './ecdh.js'
 import { CryptoError } from './errors.js'
 
+/** A `0x`-prefixed Ethereum address (lowercase when produced by this package). */
 export type Address = `0x${string}`
 
 /** SHA-256 of bytes (or of a string's UTF-8 bytes), on the active backend. */
