@@ -384,7 +384,15 @@ export function toPlain(value: JsonValue): unknown {
   }
   if (value instanceof JsonObject) {
     const out: Record<string, unknown> = {}
-    for (const [k, v] of value.entries) out[k] = toPlain(v)
+    for (const [k, v] of value.entries) {
+      // Like JSON.parse: `__proto__` becomes an own data property, never a prototype change.
+      Object.defineProperty(out, k, {
+        value: toPlain(v),
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      })
+    }
     return out
   }
   if (Array.isArray(value)) return value.map(toPlain)

@@ -150,4 +150,13 @@ describe('parseU64Decimal (Rust str::parse::<u64>)', () => {
       expect(parseU64Decimal(bad), bad).toBeUndefined()
     }
   })
+
+  it('keeps a "__proto__" key as an own property (no prototype change), like JSON.parse', () => {
+    const text = '{"__proto__":{"polluted":1},"a":1}'
+    const parsed = toPlain(parseJsonLossless(text)) as Record<string, unknown>
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype)
+    expect(Object.hasOwn(parsed, '__proto__')).toBe(true)
+    expect(parsed).toEqual(JSON.parse(text))
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
 })
