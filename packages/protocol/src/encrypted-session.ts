@@ -101,6 +101,11 @@ export class EncryptedSession extends BaseSession {
   private readonly vectorDatabase: VectorDatabase | undefined
   private readonly recoveryPublicKey: string | undefined
   private sessionKey: Uint8Array | undefined
+  /**
+   * Nonces of every authenticated node frame under the current session key (a replay detector). Grows by one short
+   * string per chunk until the session is re-keyed or closed.
+   */
+  private readonly seenNonces = new Set<string>()
   private messageIndex = 0
   private _clientAddress: `0x${string}` | undefined
 
@@ -203,6 +208,7 @@ export class EncryptedSession extends BaseSession {
         )
       }
       this.sessionKey = sessionKey
+      this.seenNonces.clear()
       this.messageIndex = 0
       const frame: EncryptedSessionInitFrame = {
         type: 'encrypted_session_init',
@@ -269,6 +275,7 @@ export class EncryptedSession extends BaseSession {
   protected zeroizeKeys(): void {
     zeroize(this.sessionKey)
     this.sessionKey = undefined
+    this.seenNonces.clear()
   }
 
   protected onAck(frame: SessionInitAckFrame): ProtocolEvent[] {
@@ -405,6 +412,19 @@ export class EncryptedSession extends BaseSession {
     aad: string,
     requestId: string,
   ): string | ProtocolEvent {
+    // The node draws a fresh random nonce for every seal, so a nonce seen before under this session key means a
+    // replayed frame — e.g. a chunk of an earlier answer at the same index, which the per-prompt `chunk_<i>` AAD
+    // alone cannot tell apart.
+    const nonceId = nonceKey(frame.payload.nonceHex)
+    if (this.seenNonces.has(nonceId)) {
+      return this.fail(
+        new FabstirError(
+          'CHUNK_OUT_OF_ORDER',
+          `${frame.type} reuses a nonce already seen in this session: a replayed frame`,
+          { requestId, sessionId: this.sessionId, details: { aad } },
+        ),
+      )
+    }
     try {
       const bytes = open(
         this.sessionKey!,
@@ -412,6 +432,7 @@ export class EncryptedSession extends BaseSession {
         hexToBytes(frame.payload.ciphertextHex),
         aad,
       )
+      this.seenNonces.add(nonceId)
       return bytesToUtf8(bytes)
     } catch (cause) {
       const utf8 = isFabstirError(cause) ? false : (cause as { code?: string }).code === 'INVALID_INPUT'
@@ -505,4 +526,9 @@ function assertValid(result: { ok: boolean; issues?: unknown }, what: string): v
 /** Create an encrypted session (sans-IO). See {@link EncryptedSession}. */
 export function createSession(options: EncryptedSessionOptions): EncryptedSession {
   return new EncryptedSession(options)
+}
+
+/** Canonical form of a nonce for the replay set: lowercase hex without `0x` (the node may send either case). */
+function nonceKey(nonceHex: string): string {
+  return (nonceHex.startsWith('0x') ? nonceHex.slice(2) : nonceHex).toLowerCase()
 }

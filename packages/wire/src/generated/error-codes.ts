@@ -185,7 +185,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = Object.fr
     code: 'CHUNK_OUT_OF_ORDER',
     origin: 'client',
     sentByNode: false,
-    description: 'A response chunk arrived with an index other than the next expected one (or after the final chunk): replay, reordering or a dropped chunk. (A chunk that fails authentication under the expected AAD `chunk_<n>` is `DECRYPTION_FAILED`.) The SDK has already failed the session and zeroed its key.',
+    description: 'A response chunk arrived with an index other than the next expected one (or after the final chunk), or a node frame reused a nonce already seen in this session: replay, reordering or a dropped chunk. (A chunk that fails authentication under the expected AAD `chunk_<n>` is `DECRYPTION_FAILED`.) The SDK has already failed the session and zeroed its key.',
     action: 'Abort the response and close the session.',
     retryable: false,
   }),
