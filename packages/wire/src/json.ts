@@ -79,6 +79,7 @@ function setProperty(target: Record<string, unknown>, key: string, value: unknow
 class LosslessParser {
   private pos = 0
   private nextBackslash = -1
+  private nextQuote = -1
 
   constructor(private readonly text: string) {}
 
@@ -193,7 +194,10 @@ class LosslessParser {
     let i = start + 1
     let escaped = false
     for (;;) {
-      const quote = text.indexOf('"', i)
+      // Both positions are cached across escapes (and strings): rescanning to the closing quote after every escape
+      // would make a string of many escapes quadratic.
+      if (this.nextQuote < i) this.nextQuote = text.indexOf('"', i)
+      const quote = this.nextQuote
       if (quote < 0) this.fail('unterminated string', start)
       if (this.nextBackslash < i) this.nextBackslash = text.indexOf('\\', i)
       if (this.nextBackslash < 0) this.nextBackslash = text.length
