@@ -23,9 +23,11 @@ function fullGc(): () => void {
   }
 }
 
+/** Live JS heap plus ArrayBuffer backing stores (typed arrays live outside `heapUsed`). */
 function heapUsed(gc: () => void): number {
   gc()
-  return process.memoryUsage().heapUsed
+  const m = process.memoryUsage()
+  return m.heapUsed + m.arrayBuffers
 }
 
 /**

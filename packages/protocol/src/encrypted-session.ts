@@ -31,6 +31,7 @@ import type { ProtocolEvent } from './events.js'
 import { newSessionId } from './ids.js'
 import type { Logger } from './logger.js'
 import { verifyNodePublicKey } from './node-key.js'
+import { NonceSet } from './nonce-set.js'
 import {
   normalizeChainId,
   normalizeJobId,
@@ -102,10 +103,10 @@ export class EncryptedSession extends BaseSession {
   private readonly recoveryPublicKey: string | undefined
   private sessionKey: Uint8Array | undefined
   /**
-   * Nonces of every authenticated node frame under the current session key (a replay detector). Grows by one short
-   * string per chunk until the session is re-keyed or closed.
+   * Fingerprints of the nonce of every authenticated node frame under the current session key (a replay detector).
+   * About 16 bytes per frame until the session is re-keyed or closed.
    */
-  private readonly seenNonces = new Set<string>()
+  private readonly seenNonces = new NonceSet()
   private messageIndex = 0
   private _clientAddress: `0x${string}` | undefined
 
@@ -156,6 +157,14 @@ export class EncryptedSession extends BaseSession {
     this.recoveryPublicKey = options.recoveryPublicKey
   }
 
+  /**
+   * Entries in the replay detector: one per authenticated node frame since the last (re-)key. Transports bound its
+   * memory by re-keying (`init()` again while `ready`) when it grows large.
+   */
+  get replayCacheSize(): number {
+    return this.seenNonces.size
+  }
+
   /** The address the node recovered from the init signature (set once the session is ready). */
   get clientAddress(): `0x${string}` | undefined {
     return this._clientAddress
@@ -165,9 +174,14 @@ export class EncryptedSession extends BaseSession {
    * Build the `encrypted_session_init` frame: fresh ephemeral key → ECDH → HKDF init key → seal the session data
    * (with a fresh random session key) → raw-digest signature over `sha256(ciphertext)`. The ephemeral private key
    * and the init key are zeroed before this resolves. Allowed in state `new` (also to re-key after a node restart
-   * or reconnect, with the same `session_id`).
+   * or reconnect, with the same `session_id`) and in `ready`, to re-key between answers (the old key is zeroed).
    */
   async init(options: { id?: string } = {}): Promise<EncryptedSessionInitFrame> {
+    if (this._state === 'ready') {
+      // Re-key between answers: the node replaces the key of this session_id and keeps its history.
+      this.zeroizeKeys()
+      this._state = 'new'
+    }
     if (this._state !== 'new') {
       throw new FabstirError('INVALID_STATE', `init() is not allowed in state "${this._state}"`, {
         sessionId: this.sessionId,
@@ -415,8 +429,8 @@ export class EncryptedSession extends BaseSession {
     // The node draws a fresh random nonce for every seal, so a nonce seen before under this session key means a
     // replayed frame — e.g. a chunk of an earlier answer at the same index, which the per-prompt `chunk_<i>` AAD
     // alone cannot tell apart.
-    const nonceId = nonceKey(frame.payload.nonceHex)
-    if (this.seenNonces.has(nonceId)) {
+    const nonceHex = frame.payload.nonceHex
+    if (this.seenNonces.has(nonceHex)) {
       return this.fail(
         new FabstirError(
           'CHUNK_OUT_OF_ORDER',
@@ -432,7 +446,7 @@ export class EncryptedSession extends BaseSession {
         hexToBytes(frame.payload.ciphertextHex),
         aad,
       )
-      this.seenNonces.add(nonceId)
+      this.seenNonces.add(nonceHex)
       return bytesToUtf8(bytes)
     } catch (cause) {
       const utf8 = isFabstirError(cause) ? false : (cause as { code?: string }).code === 'INVALID_INPUT'
@@ -526,9 +540,4 @@ function assertValid(result: { ok: boolean; issues?: unknown }, what: string): v
 /** Create an encrypted session (sans-IO). See {@link EncryptedSession}. */
 export function createSession(options: EncryptedSessionOptions): EncryptedSession {
   return new EncryptedSession(options)
-}
-
-/** Canonical form of a nonce for the replay set: lowercase hex without `0x` (the node may send either case). */
-function nonceKey(nonceHex: string): string {
-  return (nonceHex.startsWith('0x') ? nonceHex.slice(2) : nonceHex).toLowerCase()
 }

@@ -124,13 +124,20 @@ describe('signers', () => {
     expect(['00', '01']).toContain(frame.payload.signatureHex.slice(-2))
   })
 
-  it('refuses a second init() while initializing or ready', async () => {
+  it('refuses a second init() while initializing; from ready it re-keys the same session id', async () => {
     const setup = setupEncrypted()
     const pending = setup.session.init()
     await expect(setup.session.init()).rejects.toMatchObject({ code: 'INVALID_STATE' })
     setup.link.send(await pending)
     await setup.link.waitFor((e) => e.type === 'ready')
-    await expect(setup.session.init()).rejects.toMatchObject({ code: 'INVALID_STATE' })
+    const rekey = await setup.session.init()
+    expect(rekey.session_id).toBe(setup.session.sessionId)
+    expect(setup.session.state).toBe('initializing')
+    setup.link.send(rekey)
+    await setup.link.waitFor((e) => e.type === 'ready')
+    setup.link.send(setup.session.prompt('What is 2+2?'))
+    await setup.link.waitFor((e) => e.type === 'end')
+    expect(setup.session.state).toBe('ready')
   })
 
   it('does not send an init whose session was closed while the wallet was signing', async () => {

@@ -499,6 +499,16 @@ export class ClientSession extends Emitter<SessionEvents> {
   private pump(): void {
     if (this.phase !== 'open' || this.active || this.protocol.state !== 'ready') return
     if (Date.now() < this.pausedUntil) return
+    if (this.queue.length === 0) return
+    if (
+      this.protocol.encrypted &&
+      (this.protocol as EncryptedSession).replayCacheSize >= this.opts.rekeyAfterFrames
+    ) {
+      // Bound the replay detector's memory: a fresh session key between answers (the node keeps the history).
+      this.opts.logger.debug?.('re-keying the session', { sessionId: this.sessionId })
+      void this.reinit()
+      return
+    }
     const req = this.queue.shift()
     if (!req) return
     try {

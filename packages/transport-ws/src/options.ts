@@ -63,6 +63,12 @@ export interface ClientOptions {
   reconnect?: false | ReconnectPolicy
   /** Retry a prompt after `RATE_LIMITED`, waiting `retryAfterMs`. Off by default. */
   retryOnRateLimit?: false | RateLimitRetryPolicy
+  /**
+   * Re-key the encrypted session (a fresh session key for the same `session_id`, between answers) once this many
+   * node frames were authenticated under the current key. Bounds the memory of the replay detector (one short entry
+   * per frame, about 16 bytes each). Default 16,384.
+   */
+  rekeyAfterFrames?: number
   /** Receives frame types, ids, sizes and error codes only — never keys, session data or plaintext. */
   logger?: Logger
   /** Custom socket factory (tests, proxies, other runtimes). */
@@ -82,6 +88,8 @@ export interface ResolvedOptions {
   timeouts: Required<Timeouts>
   reconnect: Required<ReconnectPolicy> | false
   retryOnRateLimit: Required<RateLimitRetryPolicy> | false
+  /** Re-key after this many authenticated node frames under one key. */
+  rekeyAfterFrames: number
   logger: Logger
   socketFactory: SocketFactory | undefined
   random: () => number
@@ -150,6 +158,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
     logger: o.logger ?? {},
     socketFactory: o.socketFactory,
     random: o.random ?? Math.random,
+    rekeyAfterFrames: Math.max(1, positive(o.rekeyAfterFrames, 16_384, 'rekeyAfterFrames')),
   }
 }
 
