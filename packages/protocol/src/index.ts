@@ -36,3 +36,13 @@ export {
 } from './plaintext-session.js'
 export { encodeSessionData, type SessionDataInput, type VectorDatabase } from './session-data.js'
 export type { DigestSigner } from './signer.js'
+export {
+  assertRecoversTo,
+  copyDigest,
+  isSignerError,
+  normaliseSignature,
+  RAW_DIGEST_REQUIREMENT,
+  SignerError,
+  type SignerErrorCode,
+  type SignerErrorContext,
+} from './signer-kit.js'

@@ -1,9 +1,9 @@
 import { publicKeyToAddress } from '@fabstir/crypto'
 import type { DigestSigner } from '@fabstir/protocol'
+import { assertRecoversTo, copyDigest, RAW_DIGEST_REQUIREMENT } from '@fabstir/protocol'
 import type { Signer, SigningKey } from 'ethers'
 import { toChecksumAddress } from './checksum-address.js'
 import { SignerError } from './errors.js'
-import { assertRecoversTo, copyDigest, RAW_DIGEST_REQUIREMENT } from './raw-signature.js'
 import { ethersSignatureToBytes } from './signature-object.js'
 
 /** The parts of an ethers v6 `SigningKey` this adapter uses. */

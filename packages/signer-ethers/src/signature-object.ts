@@ -1,6 +1,6 @@
 import { hexToBytes } from '@fabstir/crypto'
+import { normaliseSignature } from '@fabstir/protocol'
 import { SignerError } from './errors.js'
-import { normaliseSignature } from './raw-signature.js'
 
 function read(value: object, key: string): unknown {
   return (value as Record<string, unknown>)[key]

@@ -1,8 +1,8 @@
 import { bytesToHex } from '@fabstir/crypto'
 import type { DigestSigner } from '@fabstir/protocol'
+import { assertRecoversTo, copyDigest, normaliseSignature, RAW_DIGEST_REQUIREMENT } from '@fabstir/protocol'
 import type { Account } from 'viem'
 import { SignerError } from './errors.js'
-import { assertRecoversTo, copyDigest, normaliseSignature, RAW_DIGEST_REQUIREMENT } from './raw-signature.js'
 
 /**
  * The parts of a viem account this adapter reads. Every viem `Account` (local, json-rpc, smart) has this shape;

@@ -1,5 +1,55 @@
+// Building blocks for wallet adapters that implement `DigestSigner`: the adapters' error class, digest and signature
+// checks, and recovery of the signing address. `@fabstir/signer-viem` and `@fabstir/signer-ethers` are built from
+// them; so can an adapter for any other wallet library.
 import { CryptoError, hexToBytes, recoverAddress } from '@fabstir/crypto'
-import { SignerError } from './errors.js'
+
+/** Stable codes of the errors wallet adapters (`@fabstir/signer-viem`, `@fabstir/signer-ethers`, your own) throw. */
+export type SignerErrorCode =
+  /** The wallet cannot produce raw digest signatures (json-rpc / browser wallets, smart accounts, void signers). */
+  | 'UNSUPPORTED_SIGNER'
+  /** The value passed is not a supported account, wallet or signing key (or has no usable address/public key). */
+  | 'INVALID_SIGNER'
+  /** A private key given to an adapter is not a valid secp256k1 secret key. */
+  | 'INVALID_PRIVATE_KEY'
+  /** The digest to sign is not a 32-byte `Uint8Array`. */
+  | 'INVALID_DIGEST'
+  /** The wallet's signing call threw or rejected. */
+  | 'SIGNING_FAILED'
+  /** The wallet returned something that is not a 65-byte, low-S, recoverable r‖s‖v signature. */
+  | 'INVALID_SIGNATURE'
+  /** The signature (or the wallet's key) does not match the wallet's address. */
+  | 'SIGNER_MISMATCH'
+
+/** Non-secret facts about a failure (sizes, addresses, account types), for programs and logs. */
+export type SignerErrorContext = Readonly<Record<string, string | number | boolean>>
+
+/**
+ * The error class of wallet adapters (`@fabstir/signer-viem`, `@fabstir/signer-ethers`). `code` is stable and meant
+ * for programs; `message` is for people; `context` carries non-secret details. Neither ever contains key material.
+ */
+export class SignerError extends Error {
+  /** Always `'SignerError'`. */
+  override readonly name = 'SignerError'
+  /** Stable machine-readable code; branch on this, never on `message`. */
+  readonly code: SignerErrorCode
+  /** Non-secret details of the failure (empty object when there are none). */
+  readonly context: SignerErrorContext
+
+  constructor(
+    code: SignerErrorCode,
+    message: string,
+    options: { cause?: unknown; context?: SignerErrorContext } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    this.context = options.context ?? {}
+  }
+}
+
+/** True when `e` is a {@link SignerError}, optionally with the given code. */
+export function isSignerError(e: unknown, code?: SignerErrorCode): e is SignerError {
+  return e instanceof SignerError && (code === undefined || e.code === code)
+}
 
 /** secp256k1 group order. */
 const CURVE_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
@@ -7,18 +57,16 @@ const HALF_CURVE_ORDER = CURVE_ORDER >> 1n
 
 /**
  * Why wallets limited to EIP-191 `personal_sign` are refused. Shared by every `UNSUPPORTED_SIGNER` message.
- * @internal
  */
 export const RAW_DIGEST_REQUIREMENT =
   'The Fabstir node verifies a raw secp256k1 signature over sha256(ciphertext), with no EIP-191 prefix. ' +
   'A wallet that can only personal_sign signs a prefixed message instead: the node would recover a different ' +
-  'address and the session would silently belong to someone else. Use a local account holding a dedicated ' +
-  'session key (for example new Wallet(sessionPrivateKey)) instead.'
+  'address and the session would silently belong to someone else. Use a local account or wallet holding a ' +
+  'dedicated session key instead.'
 
 /**
  * Check that `digest` is a 32-byte `Uint8Array` and return a private copy (the caller may reuse its buffer while
  * the signature is pending).
- * @internal
  */
 export function copyDigest(digest: unknown): Uint8Array {
   if (!(digest instanceof Uint8Array)) {
@@ -57,7 +105,6 @@ function decodeSignature(signature: unknown): Uint8Array {
 /**
  * Turn whatever a signer returned (hex string or bytes) into the wire form: 65 bytes `r ‖ s ‖ v` with v ∈ {0, 1}.
  * v 27/28 is normalised; r and s must be in range and s must be low (the node rejects high-S signatures).
- * @internal
  */
 export function normaliseSignature(signature: unknown): Uint8Array {
   const bytes = decodeSignature(signature)
@@ -91,7 +138,6 @@ export function normaliseSignature(signature: unknown): Uint8Array {
 
 /**
  * Recover the signer of `signature` over `digest` and require it to be `expected` (compared case-insensitively).
- * @internal
  */
 export function assertRecoversTo(digest: Uint8Array, signature: Uint8Array, expected: string): void {
   let recovered: string
