@@ -29,8 +29,8 @@ export interface SessionTemplate<S> {
 export const TEMPLATE_SIGNER = testSigner('fuzz-client')
 
 /**
- * Copy a session object so that feeding the copy cannot affect the original: own properties are copied, byte arrays
- * (the session key), sets and maps (e.g. the nonces already seen), arrays and plain objects (the in-flight
+ * Copy a session object so that feeding the copy cannot affect the original: own properties are copied, typed arrays
+ * (the session key), the replay detector, sets and maps, arrays and plain objects (the in-flight
  * bookkeeping) one level deep. The protocol package keeps its
  * state in ordinary properties, so the copy behaves exactly like the original would; {@link checkCloneIsolation}
  * verifies that at start-up.
@@ -41,8 +41,11 @@ export function cloneSession<S extends object>(session: S): S {
     const d = Object.getOwnPropertyDescriptor(session, key)!
     if ('value' in d) {
       const v: unknown = d.value
-      if (v instanceof Uint8Array) d.value = v.slice()
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView)) d.value = (v as Uint8Array).slice()
       else if (v instanceof Set) d.value = new Set(v)
+      // The replay detector (a class over a typed array) is copied one level deeper.
+      else if (v !== null && typeof v === 'object' && v.constructor?.name === 'NonceSet')
+        d.value = cloneSession(v)
       else if (v instanceof Map) d.value = new Map(v)
       else if (Array.isArray(v)) d.value = v.slice()
       else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)
