@@ -5,6 +5,7 @@ import {
   type NodeFrame,
   parseJson,
   type SessionInitAckFrame,
+  type StreamCancelFrame,
   type StreamEndFrame,
 } from '@fabstir/wire'
 import { FabstirError } from './errors.js'
@@ -82,6 +83,16 @@ export abstract class BaseSession {
         ),
       ]
     }
+  }
+
+  /**
+   * Build `stream_cancel` for the answer in flight (undefined when nothing streams). The answer then ends with
+   * `end {reason: 'cancelled'}` once the node confirms; send the frame as is.
+   */
+  cancel(): StreamCancelFrame | undefined {
+    if (this._state !== 'streaming' || !this.inflight) return undefined
+    this.inflight.cancelRequested = true
+    return { type: 'stream_cancel', session_id: this.sessionId }
   }
 
   /** Zero every key and end the session. Idempotent. */

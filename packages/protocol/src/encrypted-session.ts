@@ -22,7 +22,6 @@ import {
   type EncryptedSessionInitFrame,
   type NodeFrame,
   type SessionInitAckFrame,
-  type StreamCancelFrame,
   stringifyJson,
 } from '@fabstir/wire'
 import { BaseSession, type InFlight } from './base-session.js'
@@ -277,13 +276,6 @@ export class EncryptedSession extends BaseSession {
     this.inflight = { id, nextIndex: 0, sawFinal: false, finishReason: undefined, cancelRequested: false }
     this._state = 'streaming'
     return frame
-  }
-
-  /** Build `stream_cancel` for the answer in flight (undefined when nothing streams). */
-  cancel(): StreamCancelFrame | undefined {
-    if (this._state !== 'streaming' || !this.inflight) return undefined
-    this.inflight.cancelRequested = true
-    return { type: 'stream_cancel', session_id: this.sessionId }
   }
 
   protected zeroizeKeys(): void {

@@ -5,7 +5,6 @@ import {
   type PromptFrame,
   type SessionInitAckFrame,
   type SessionInitFrame,
-  type StreamCancelFrame,
   type StreamChunkFrame,
 } from '@fabstir/wire'
 import { BaseSession, type InFlight } from './base-session.js'
@@ -107,13 +106,6 @@ export class PlaintextSession extends BaseSession {
     this.inflight = { id, nextIndex: 0, sawFinal: false, finishReason: undefined, cancelRequested: false }
     this._state = 'streaming'
     return frame
-  }
-
-  /** Build `stream_cancel` for the answer in flight (undefined when nothing streams). */
-  cancel(): StreamCancelFrame | undefined {
-    if (this._state !== 'streaming' || !this.inflight) return undefined
-    this.inflight.cancelRequested = true
-    return { type: 'stream_cancel', session_id: this.sessionId }
   }
 
   protected zeroizeKeys(): void {
