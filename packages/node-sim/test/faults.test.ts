@@ -118,7 +118,7 @@ describe('fault injection (encrypted responses)', () => {
         message: expect.stringMatching(/^Failed to encrypt response/),
         id: 'f',
       },
-      { type: 'stream_end', reason: 'error', id: 'f' },
+      { type: 'stream_end', reason: 'error', tokens_used: 2, id: 'f' },
     ])
     await expectNoReplyBefore(s.client)
   })

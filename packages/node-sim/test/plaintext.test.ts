@@ -92,7 +92,7 @@ describe('plaintext fallback (deprecated, still served)', () => {
       error: 'Validation error for temperature: Temperature must be between 0.0 and 2.0',
       id: 'b',
     })
-    expect(await client.q.next()).toEqual({ type: 'stream_end', reason: 'error', id: 'b' })
+    expect(await client.q.next()).toEqual({ type: 'stream_end', reason: 'error', tokens_used: 0, id: 'b' })
     client.send({ type: 'prompt', id: 'c' })
     expect((await client.q.next()).error).toBe('Validation error for prompt: Prompt cannot be empty')
     await client.q.next()

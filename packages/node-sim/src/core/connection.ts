@@ -390,6 +390,8 @@ export class Connection implements NodeConnection {
           },
         ),
       )
+      // The node follows TOKEN_LIMIT_EXCEEDED with stream_end {reason:"error"} (PROTOCOL-SURFACE §2.1).
+      this.send(errorStreamEndFrame(id))
       return
     }
     const stream = new ActiveStream(id, sid)

@@ -25,9 +25,12 @@ export function plainErrorFrame(error: string, id: RequestId): OutFrame {
   return { type: 'error', error, id }
 }
 
-/** `stream_end {reason:"error"}` that follows shape B errors and `ENCRYPTION_FAILED`. */
-export function errorStreamEndFrame(id: RequestId): OutFrame {
-  return { type: 'stream_end', reason: 'error', id }
+/**
+ * `stream_end {reason:"error"}` that follows shape B errors, `TOKEN_LIMIT_EXCEEDED` (`tokens_used: 0`) and
+ * `ENCRYPTION_FAILED` (the tokens sent so far) — PROTOCOL-SURFACE §10.7.
+ */
+export function errorStreamEndFrame(id: RequestId, tokensUsed = 0): OutFrame {
+  return { type: 'stream_end', reason: 'error', tokens_used: tokensUsed, id }
 }
 
 /** Token usage reported in `stream_end`. */

@@ -64,7 +64,7 @@ class ChunkEmitter {
           id: s.requestId,
         }),
       )
-      job.send(errorStreamEndFrame(s.requestId))
+      job.send(errorStreamEndFrame(s.requestId, s.tokensUsed))
       return 'halt'
     }
     const aadText = f.wrongAadChunk === i ? `chunk_${i + 1}` : `chunk_${i}`
