@@ -1,0 +1,22 @@
+/**
+ * `@fabstir/conformance` — an Autobahn-style conformance suite for Fabstir implementations: deterministic vectors
+ * (`@fabstir/conformance/vectors/*.json`), a numbered node battery ({@link runNodeSuite}, `fabstir-conformance node`)
+ * and self-contained reports.
+ * @packageDocumentation
+ */
+export { type NodeCommand, parseCliArgs, USAGE, UsageError } from './cli-args.js'
+export {
+  type Capabilities,
+  type CaseContext,
+  GROUPS,
+  type GroupId,
+  type Need,
+  type NodeCase,
+  type NodeTarget,
+} from './node/case.js'
+export { NODE_CASES } from './node/cases/index.js'
+export { CaseFailure, Inconclusive, NotServed, type RecordedFrame } from './node/probe.js'
+export { type RunNodeOptions, runNodeSuite, TargetError } from './node/run.js'
+export { type CaseResult, type SuiteReport, type Summary, summarize } from './report/types.js'
+export { formatResultLine, formatSummary, renderHtml, writeReport } from './report/write.js'
+export { VECTOR_FILES, vectorPath } from './vectors.js'

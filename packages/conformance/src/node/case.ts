@@ -1,0 +1,71 @@
+import type { Probe } from './probe.js'
+import type { TestWallet } from './session-crypto.js'
+
+/** The node under test, as given on the command line. */
+export interface NodeTarget {
+  /** `ws://host:port/v1/ws` */
+  url: string
+  /** The node's static public key (compressed or uncompressed SEC1); without it encrypted cases are skipped. */
+  nodePublicKey?: Uint8Array
+  /** The node's host address, checked against the key when both are given. */
+  nodeAddress?: string
+  /** The node's shared chat rate limit per minute; the rate-limit case runs only when it is given. */
+  rateLimit?: number
+  /** Per-reply deadline in milliseconds (default 10,000). */
+  timeoutMs: number
+  /** How long "no reply" cases listen before concluding silence (default 500 ms). */
+  silenceMs: number
+  /** Context window in tokens used to build an oversized prompt (default 131,072). */
+  contextWindow: number
+}
+
+/** What the suite learned about the node before running cases. */
+export interface Capabilities {
+  /** The node holds a key and answers encrypted inits (false: it answered ENCRYPTION_NOT_SUPPORTED). */
+  encryption: boolean
+  /** The node answers the deprecated plaintext session_init. */
+  plaintext: boolean
+}
+
+/** Case groups, in report order. */
+export const GROUPS = {
+  transport: 'Transport: greeting, ignored frames, pings',
+  init: 'Encrypted session init: accepted forms',
+  'init-errors': 'Encrypted session init: errors (code, shape, connection stays open)',
+  chat: 'Encrypted chat: answers, AADs, ordering, ids',
+  'message-errors': 'Encrypted message: errors',
+  cancel: 'Cancel and busy state',
+  plaintext: 'Plaintext protocol (deprecated, still served)',
+  limits: 'Limits: frame size, rate limit',
+} as const
+
+/** A case group id. */
+export type GroupId = keyof typeof GROUPS
+
+/** Preconditions a case needs; a case whose preconditions fail is "not served" or "skipped", never failed. */
+export type Need = 'encryption' | 'no-encryption' | 'plaintext' | 'rate-limit' | 'node-key'
+
+/** Everything a case can use. */
+export interface CaseContext {
+  readonly target: NodeTarget
+  readonly capabilities: Capabilities
+  /** A fresh wallet for this run. */
+  readonly wallet: TestWallet
+  /** Open a connection and consume the `connected` greeting (fails the case without one). */
+  connect(): Promise<Probe>
+}
+
+/** One numbered conformance case. */
+export interface NodeCase {
+  /** Stable number, e.g. `3.07`: group number and case number. */
+  id: string
+  group: GroupId
+  title: string
+  /** What the spec says, with its section (shown in the report). */
+  spec: string
+  needs?: Need[]
+  run(ctx: CaseContext): Promise<void>
+}
+
+/** Result status of one case. */
+export type CaseStatus = 'pass' | 'fail' | 'not-served' | 'skipped'

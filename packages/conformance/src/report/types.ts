@@ -1,0 +1,53 @@
+import type { RecordedFrame } from '../node/probe.js'
+
+/** The outcome of one case. */
+export interface CaseResult {
+  /** Stable case number, e.g. `3.07`. */
+  id: string
+  group: string
+  title: string
+  /** The rule the case checks, with its section. */
+  spec: string
+  /** `pass`; `fail` (the implementation broke the rule); `not-served` (it does not offer the flow); `skipped`. */
+  status: 'pass' | 'fail' | 'not-served' | 'skipped'
+  /** Why it failed, was not served or was skipped. */
+  message?: string
+  durationMs: number
+  /** Every frame exchanged, both directions, in order. */
+  frames: RecordedFrame[]
+}
+
+/** A whole run, as written to `report.json`. */
+export interface SuiteReport {
+  mode: 'node' | 'client'
+  /** The node URL (node mode) or the server address (client mode). */
+  target: string
+  startedAt: string
+  durationMs: number
+  /** What the run learned about the implementation. */
+  capabilities: Record<string, boolean>
+  /** Group id → description. */
+  groups: Readonly<Record<string, string>>
+  results: CaseResult[]
+}
+
+/** Counts per status. */
+export interface Summary {
+  total: number
+  pass: number
+  fail: number
+  notServed: number
+  skipped: number
+}
+
+/** Count a report's results by status. */
+export function summarize(report: SuiteReport): Summary {
+  const s: Summary = { total: report.results.length, pass: 0, fail: 0, notServed: 0, skipped: 0 }
+  for (const r of report.results) {
+    if (r.status === 'pass') s.pass++
+    else if (r.status === 'fail') s.fail++
+    else if (r.status === 'not-served') s.notServed++
+    else s.skipped++
+  }
+  return s
+}
