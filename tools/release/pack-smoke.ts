@@ -41,6 +41,10 @@ const EXTRA_FILES: Readonly<Record<string, { pattern: RegExp; reason: string }>>
     pattern: /^json-schema\/[\w.-]+\.json$/,
     reason: 'JSON Schema files of every frame, for implementations in other languages',
   },
+  '@fabstir/conformance': {
+    pattern: /^vectors\/[\w.-]+\.json$/,
+    reason: 'deterministic conformance vectors (crypto steps, frames, transcripts) for other implementations',
+  },
 }
 
 /** Files every tarball must contain. */
@@ -308,7 +312,12 @@ function installAndRun(
     notLocal.length ? `from elsewhere: ${notLocal.join(', ')}` : fabstir.map(([path]) => path).join(', '),
   )
 
-  for (const script of ['smoke/smoke.mjs', 'smoke/require-esm.cjs', 'examples/quickstart.mjs']) {
+  for (const script of [
+    'smoke/smoke.mjs',
+    'smoke/require-esm.cjs',
+    'smoke/conformance.mjs',
+    'examples/quickstart.mjs',
+  ]) {
     copyFileSync(join(RELEASE_DIR, script), join(project, basename(script)))
   }
   const smoke = run(process.execPath, ['smoke.mjs'], project, 60_000)
@@ -339,6 +348,13 @@ function installAndRun(
     'require() of every package fails as ESM-only (ERR_REQUIRE_ESM or similar)',
     cjs.status === 0 && Object.keys(codes).length === report.packages.length && loaded.length === 0,
     cjs.output,
+  )
+
+  const conformance = run(process.execPath, ['conformance.mjs'], project, 120_000)
+  record(
+    'npx fabstir-conformance node … and … serve (with an echo driver) work from the tarballs',
+    conformance.status === 0 && conformance.output.includes('"conformance":"ok"'),
+    tail(conformance.output, 15),
   )
 
   const help = run('npx', ['--no-install', 'fabstir-node-sim', '--help'], project, 60_000)

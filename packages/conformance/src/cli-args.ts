@@ -7,6 +7,7 @@ export const USAGE = `usage:
   fabstir-conformance node <ws-url> [--node-key 0x…] [--node-address 0x…] [--rate-limit N]
                                     [--report DIR] [--cases PREFIX,…] [--timeout MS] [--silence MS]
                                     [--context-window TOKENS]
+  fabstir-conformance serve [--port P] [--host H] [--report DIR] [--cases PREFIX,…] [--timeout MS]
 
   node     run the numbered node battery against <ws-url> (e.g. ws://127.0.0.1:8080/v1/ws)
   --node-key        the node's static secp256k1 public key (hex); without it encrypted cases are skipped
@@ -18,11 +19,27 @@ export const USAGE = `usage:
   --silence MS      how long "no reply" cases listen (default 500)
   --context-window  tokens, to build an oversized prompt (default 131072)
 
+  serve    a scripted node for client SDKs: GET http://H:P/info lists the cases and the node key; a client
+           connects once per case to ws://H:P/case/<id>, sends the case's prompts and POSTs what it delivered
+           to /report/<id> as {"delivered": text} | {"error": CODE} | {"skipped": reason} (docs/conformance.md)
+  --port P          listen port (default 9001; 0 = any free port)
+  --host H          listen address (default 127.0.0.1)
+
 Exit code: 0 when no case failed, 1 when any failed, 2 on a usage or configuration error.`
 
 /** A command-line mistake (exit code 2). */
 export class UsageError extends Error {
   override readonly name = 'UsageError'
+}
+
+/** `serve`: the scripted node of client mode. */
+export interface ServeCommand {
+  command: 'serve'
+  port: number
+  host: string
+  timeoutMs: number
+  reportDir?: string
+  casePrefixes?: string[]
 }
 
 /** What the command line asks for. */
@@ -42,7 +59,7 @@ function positiveInt(value: string | undefined, flag: string, fallback: number):
 }
 
 /** Parse `argv` (without the node and script paths). */
-export function parseCliArgs(argv: string[]): NodeCommand | { command: 'help' } {
+export function parseCliArgs(argv: string[]): NodeCommand | ServeCommand | { command: 'help' } {
   let parsed: ReturnType<typeof parse>
   try {
     parsed = parse(argv)
@@ -52,7 +69,26 @@ export function parseCliArgs(argv: string[]): NodeCommand | { command: 'help' } 
   const { values, positionals } = parsed
   if (values.help || positionals.length === 0) return { command: 'help' }
   const [command, url, ...rest] = positionals
-  if (command !== 'node') throw new UsageError(`unknown command "${command}" (expected node)`)
+  const prefixes = values.cases
+    ?.split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+  if (command === 'serve') {
+    if (url !== undefined) throw new UsageError(`unexpected argument "${url}"`)
+    const port = values.port === undefined ? 9001 : Number(values.port)
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port must be 0…65535, got "${values.port}"`)
+    const serve: ServeCommand = {
+      command: 'serve',
+      port,
+      host: values.host ?? '127.0.0.1',
+      timeoutMs: positiveInt(values.timeout, '--timeout', 15_000),
+    }
+    if (values.report) serve.reportDir = values.report
+    if (prefixes) serve.casePrefixes = prefixes
+    return serve
+  }
+  if (command !== 'node') throw new UsageError(`unknown command "${command}" (expected node or serve)`)
   if (!url || !/^wss?:\/\//.test(url)) throw new UsageError('node mode needs a ws:// or wss:// URL')
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`)
   let nodePublicKey: Uint8Array | undefined
@@ -79,11 +115,7 @@ export function parseCliArgs(argv: string[]): NodeCommand | { command: 'help' } 
     target.rateLimit = positiveInt(values['rate-limit'], '--rate-limit', 60)
   const cmd: NodeCommand = { command: 'node', target }
   if (values.report) cmd.reportDir = values.report
-  if (values.cases)
-    cmd.casePrefixes = values.cases
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
+  if (prefixes) cmd.casePrefixes = prefixes
   return cmd
 }
 
@@ -101,6 +133,8 @@ function parse(argv: string[]) {
       timeout: { type: 'string' },
       silence: { type: 'string' },
       'context-window': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { parseCliArgs, USAGE, UsageError } from './cli-args.js'
+import { parseCliArgs, type ServeCommand, USAGE, UsageError } from './cli-args.js'
+import { startClientServer } from './client/server.js'
 import { runNodeSuite, TargetError } from './node/run.js'
 import { summarize } from './report/types.js'
 import { formatResultLine, formatSummary, writeReport } from './report/write.js'
@@ -19,6 +20,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`)
     return 0
   }
+  if (cmd.command === 'serve') return serve(cmd)
   const prefixes = cmd.casePrefixes
   let report: Awaited<ReturnType<typeof runNodeSuite>>
   try {
@@ -33,6 +35,33 @@ async function main(): Promise<number> {
     }
     throw e
   }
+  process.stdout.write(`\n${formatSummary(report)}\n`)
+  if (cmd.reportDir) {
+    const paths = writeReport(report, cmd.reportDir)
+    process.stdout.write(`report: ${paths.html}\n        ${paths.json}\n`)
+  }
+  return summarize(report).fail > 0 ? 1 : 0
+}
+
+async function serve(cmd: ServeCommand): Promise<number> {
+  const prefixes = cmd.casePrefixes
+  const server = await startClientServer({
+    port: cmd.port,
+    host: cmd.host,
+    timeoutMs: cmd.timeoutMs,
+    ...(prefixes ? { filter: (c) => prefixes.some((p) => c.id.startsWith(p)) } : {}),
+    onResult: (r) => process.stdout.write(`${formatResultLine(r)}\n`),
+  })
+  process.stdout.write(
+    `${JSON.stringify({ url: server.url, info: `${server.url}/info`, nodePublicKey: server.nodePublicKey, nodeAddress: server.nodeAddress })}\n` +
+      'waiting for a client under test: one connection per case to ws://…/case/<id>, then POST /report/<id> (Ctrl-C ends)\n',
+  )
+  const interrupted = new Promise<'interrupted'>((resolve) =>
+    process.once('SIGINT', () => resolve('interrupted')),
+  )
+  await Promise.race([server.done, interrupted])
+  const report = server.report()
+  await server.close()
   process.stdout.write(`\n${formatSummary(report)}\n`)
   if (cmd.reportDir) {
     const paths = writeReport(report, cmd.reportDir)

@@ -5,6 +5,14 @@
  * @packageDocumentation
  */
 export { type NodeCommand, parseCliArgs, USAGE, UsageError } from './cli-args.js'
+export { CLIENT_CASES, CLIENT_GROUPS, type ClientCase, type Expectation } from './client/cases.js'
+export {
+  type ClientReport,
+  type ClientServer,
+  grade,
+  type ServeOptions,
+  startClientServer,
+} from './client/server.js'
 export {
   type Capabilities,
   type CaseContext,

@@ -8,6 +8,7 @@ for (const name of [
   '@fabstir/signer-viem',
   '@fabstir/signer-ethers',
   '@fabstir/node-sim',
+  '@fabstir/conformance',
 ]) {
   try {
     require(name)
