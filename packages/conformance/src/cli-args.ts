@@ -6,7 +6,7 @@ import type { NodeTarget } from './node/case.js'
 export const USAGE = `usage:
   fabstir-conformance node <ws-url> [--node-key 0x…] [--node-address 0x…] [--rate-limit N]
                                     [--report DIR] [--cases PREFIX,…] [--timeout MS] [--silence MS]
-                                    [--context-window TOKENS]
+                                    [--context-window TOKENS] [--transcode-source CID] [--ltx-renders]
   fabstir-conformance serve [--port P] [--host H] [--report DIR] [--cases PREFIX,…] [--timeout MS]
 
   node     run the numbered node battery against <ws-url> (e.g. ws://127.0.0.1:8080/v1/ws)
@@ -18,6 +18,8 @@ export const USAGE = `usage:
   --timeout MS      per-reply deadline (default 10000)
   --silence MS      how long "no reply" cases listen (default 500)
   --context-window  tokens, to build an oversized prompt (default 131072)
+  --transcode-source CID  a source the node's transcoder can fetch: runs the transcode job cases
+  --ltx-renders     run the LTX render cases (they start real renders on the node's ComfyUI)
 
   serve    a scripted node for client SDKs: GET http://H:P/info lists the cases and the node key; a client
            connects once per case to ws://H:P/case/<id>, sends the case's prompts and POSTs what it delivered
@@ -115,6 +117,8 @@ export function parseCliArgs(argv: string[]): NodeCommand | ServeCommand | { com
     target.rateLimit = positiveInt(values['rate-limit'], '--rate-limit', 60)
   const cmd: NodeCommand = { command: 'node', target }
   if (values.report) cmd.reportDir = values.report
+  if (values['transcode-source']) target.transcodeSource = values['transcode-source']
+  if (values['ltx-renders']) target.ltxRenders = true
   if (prefixes) cmd.casePrefixes = prefixes
   return cmd
 }
@@ -134,6 +138,8 @@ function parse(argv: string[]) {
       silence: { type: 'string' },
       'context-window': { type: 'string' },
       port: { type: 'string' },
+      'transcode-source': { type: 'string' },
+      'ltx-renders': { type: 'boolean' },
       host: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -17,6 +17,10 @@ export interface NodeTarget {
   silenceMs: number
   /** Context window in tokens used to build an oversized prompt (default 131,072). */
   contextWindow: number
+  /** A source CID the node's transcoder can fetch; the transcode job cases run only when it is given. */
+  transcodeSource?: string
+  /** Run the LTX render cases (they start real renders on a real node). */
+  ltxRenders?: boolean
 }
 
 /** What the suite learned about the node before running cases. */
@@ -36,6 +40,11 @@ export const GROUPS = {
   'message-errors': 'Encrypted message: errors',
   cancel: 'Cancel and busy state',
   plaintext: 'Plaintext protocol (deprecated, still served)',
+  image: 'Encrypted image generation (and auto-routing of chat)',
+  transcode: 'Encrypted transcode jobs',
+  ltx: 'Encrypted LTX video jobs',
+  rag: 'RAG vectors (plaintext frames)',
+  vision: 'Vision images and web search inside the encrypted payload',
   limits: 'Limits: frame size, rate limit',
 } as const
 
@@ -43,7 +52,13 @@ export const GROUPS = {
 export type GroupId = keyof typeof GROUPS
 
 /** Preconditions a case needs; a case whose preconditions fail is "not served" or "skipped", never failed. */
-export type Need = 'encryption' | 'no-encryption' | 'plaintext' | 'rate-limit' | 'node-key'
+export type Need =
+  | 'encryption'
+  | 'no-encryption'
+  | 'plaintext'
+  | 'rate-limit'
+  | 'transcode-source'
+  | 'ltx-renders'
 
 /** Everything a case can use. */
 export interface CaseContext {

@@ -75,6 +75,10 @@ function precondition(
       return { status: 'not-served', message: 'the node does not answer a plaintext session_init' }
     if (need === 'rate-limit' && target.rateLimit === undefined)
       return { status: 'skipped', message: 'give --rate-limit N to run' }
+    if (need === 'transcode-source' && target.transcodeSource === undefined)
+      return { status: 'skipped', message: 'give --transcode-source CID to run transcode jobs' }
+    if (need === 'ltx-renders' && !target.ltxRenders)
+      return { status: 'skipped', message: 'give --ltx-renders to start LTX renders' }
   }
   return undefined
 }
