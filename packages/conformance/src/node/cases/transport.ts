@@ -35,7 +35,11 @@ const IGNORED: { title: string; frame: string; spec: string }[] = [
     frame: '{"type":"stream_cancel","session_id":"s"}',
     spec: 'PROTOCOL §7',
   },
-  { title: 'transcode_cancel outside a transcode', frame: '{"type":"transcode_cancel"}', spec: 'SURFACE §7.7' },
+  {
+    title: 'transcode_cancel outside a transcode',
+    frame: '{"type":"transcode_cancel"}',
+    spec: 'SURFACE §7.7',
+  },
   { title: 'ltx_cancel outside a render', frame: '{"type":"ltx_cancel"}', spec: 'SURFACE §8.8' },
   {
     title: 'LoadVectorDatabase (documented, not served)',
