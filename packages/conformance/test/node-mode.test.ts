@@ -1,7 +1,7 @@
 import { hexToBytes } from '@fabstir/crypto'
 import { type Faults, type NodeSimHandle, type NodeSimOptions, startNodeSim } from '@fabstir/node-sim'
 import { afterAll, describe, expect, it } from 'vitest'
-import { NODE_CASES, type NodeTarget, runNodeSuite, type SuiteReport, summarize } from '../src/index.js'
+import { NODE_CASES, type NodeTarget, runNodeSuite, type SuiteReport } from '../src/index.js'
 
 const sims: NodeSimHandle[] = []
 afterAll(async () => {
