@@ -7,6 +7,7 @@ export const USAGE = `usage:
   fabstir-conformance node <ws-url> [--node-key 0x…] [--node-address 0x…] [--rate-limit N]
                                     [--report DIR] [--cases PREFIX,…] [--timeout MS] [--silence MS]
                                     [--context-window TOKENS] [--transcode-source CID] [--ltx-renders]
+                                    [--job-timeout MS]
   fabstir-conformance serve [--port P] [--host H] [--report DIR] [--cases PREFIX,…] [--timeout MS]
 
   node     run the numbered node battery against <ws-url> (e.g. ws://127.0.0.1:8080/v1/ws)
@@ -20,6 +21,7 @@ export const USAGE = `usage:
   --context-window  tokens, to build an oversized prompt (default 131072)
   --transcode-source CID  a source the node's transcoder can fetch: runs the transcode job cases
   --ltx-renders     run the LTX render cases (they start real renders on the node's ComfyUI)
+  --job-timeout MS  longest wait for the next frame of a transcode or LTX job (default 600000)
 
   serve    a scripted node for client SDKs: GET http://H:P/info lists the cases and the node key; a client
            connects once per case to ws://H:P/case/<id>, sends the case's prompts and POSTs what it delivered
@@ -119,6 +121,8 @@ export function parseCliArgs(argv: string[]): NodeCommand | ServeCommand | { com
   if (values.report) cmd.reportDir = values.report
   if (values['transcode-source']) target.transcodeSource = values['transcode-source']
   if (values['ltx-renders']) target.ltxRenders = true
+  if (values['job-timeout'] !== undefined)
+    target.jobTimeoutMs = positiveInt(values['job-timeout'], '--job-timeout', 600_000)
   if (prefixes) cmd.casePrefixes = prefixes
   return cmd
 }
@@ -140,6 +144,7 @@ function parse(argv: string[]) {
       port: { type: 'string' },
       'transcode-source': { type: 'string' },
       'ltx-renders': { type: 'boolean' },
+      'job-timeout': { type: 'string' },
       host: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -17,6 +17,8 @@ export interface NodeTarget {
   silenceMs: number
   /** Context window in tokens used to build an oversized prompt (default 131,072). */
   contextWindow: number
+  /** Longest wait for the next frame of a running transcode or LTX job (default 600,000 ms). */
+  jobTimeoutMs?: number
   /** A source CID the node's transcoder can fetch; the transcode job cases run only when it is given. */
   transcodeSource?: string
   /** Run the LTX render cases (they start real renders on a real node). */

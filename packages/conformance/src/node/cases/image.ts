@@ -24,6 +24,9 @@ async function generate(ctx: CaseContext, inner: Record<string, unknown>, id = '
     `expected image_generation_result, got ${JSON.stringify(reply.inner).slice(0, 200)}`,
   )
   check(reply.frame.id === id, `the image reply echoes id ${JSON.stringify(reply.frame.id)}, expected ${id}`)
+  const extra = await probe.tryNext(ctx.target.silenceMs)
+  if (extra)
+    check(false, `a second frame followed the image reply (replayed reply?): ${extra.text.slice(0, 160)}`)
   return { probe, s, result: reply.inner }
 }
 
@@ -88,7 +91,6 @@ export const imageCases: NodeCase[] = [
         `safety ${JSON.stringify(safety)}`,
       )
       check(typeof result.processingTimeMs === 'number', 'processingTimeMs is missing')
-      await probe.expectSilence(ctx.target.silenceMs, ONE_REPLY)
     },
   },
   {

@@ -28,7 +28,7 @@ function job(extra: Record<string, unknown> = {}): Record<string, unknown> {
 }
 
 const needs = ['encryption'] as const
-const renderTimeout = (ctx: CaseContext) => Math.max(ctx.target.timeoutMs, 600_000)
+const renderTimeout = (ctx: CaseContext) => ctx.target.jobTimeoutMs ?? 600_000
 
 async function accept(
   probe: Probe,

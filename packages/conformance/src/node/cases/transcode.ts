@@ -59,7 +59,7 @@ async function release(ctx: CaseContext, probe: Probe, s: OpenSession, aad: stri
 
 const needs = ['encryption'] as const
 /** A real transcode reports progress only when it changes: allow long gaps between frames. */
-const jobTimeout = (ctx: CaseContext) => Math.max(ctx.target.timeoutMs, 120_000)
+const jobTimeout = (ctx: CaseContext) => ctx.target.jobTimeoutMs ?? 600_000
 
 function validation(id: string, title: string, extra: Record<string, unknown>, prefix: string): NodeCase {
   return {
