@@ -64,7 +64,7 @@ export const imageCases: NodeCase[] = [
     spec: 'SURFACE §5.3, §5.4, §5.5',
     needs: [...needs],
     async run(ctx) {
-      const { probe, result } = await generate(ctx, {
+      const { result } = await generate(ctx, {
         prompt: 'a lighthouse at dusk',
         size: '512x512',
         steps: 4,
