@@ -290,7 +290,12 @@ describe('encrypted_message errors (shape A, id echoed)', () => {
     for (const [n, [plaintext, error]] of cases.entries()) {
       client.send(promptFrame(sid, init.sessionKey, plaintext, { id: `v${n}`, n }))
       expect(await client.q.next()).toEqual({ type: 'error', error, id: `v${n}` })
-      expect(await client.q.next()).toEqual({ type: 'stream_end', reason: 'error', id: `v${n}` })
+      expect(await client.q.next()).toEqual({
+        type: 'stream_end',
+        reason: 'error',
+        tokens_used: 0,
+        id: `v${n}`,
+      })
     }
     // temperature 2 is inside the range; max_tokens as a float is ignored (default 4000).
     client.send(
@@ -339,6 +344,8 @@ describe('encrypted_message errors (shape A, id echoed)', () => {
       session_id: sid,
       id: 'long',
     })
+    // PROTOCOL-SURFACE §2.1: followed by stream_end {reason:"error"} (tokens_used 0, no session_id).
+    expect(await client.q.next()).toEqual({ type: 'stream_end', reason: 'error', tokens_used: 0, id: 'long' })
     await expectNoReplyBefore(client)
     client.send(promptFrame(sid, init.sessionKey, 'x'.repeat(16)))
     expect((await collectEncrypted(client.q, init.sessionKey)).end.usage).toMatchObject({ prompt_tokens: 4 })
@@ -366,7 +373,12 @@ describe('rate limit (shared by all connections, sliding minute, injected clock)
       error: 'Rate limit exceeded, retry after 60 seconds',
       id: 'limited',
     })
-    expect(await a.client.q.next()).toEqual({ type: 'stream_end', reason: 'error', id: 'limited' })
+    expect(await a.client.q.next()).toEqual({
+      type: 'stream_end',
+      reason: 'error',
+      tokens_used: 0,
+      id: 'limited',
+    })
     // Plaintext prompts share the same window.
     const plain = await sims.connect(sim)
     plain.send({ type: 'prompt', id: 'pp', prompt: 'hi' })

@@ -1,13 +1,23 @@
 import { hexToBytes, open, zeroize } from '@fabstir/crypto'
 import {
+  asBool,
+  asI64,
   asStr,
   asU64,
   getField,
+  JsonObject,
   type JsonValue,
   parseU64Decimal,
   stringifyJson,
   tryParseJsonLossless,
+  U32_MAX,
 } from '../json-lossless.js'
+import { type ActionFamily, ActionReplier } from './action-reply.js'
+import type { ActionEnv } from './actions/action-env.js'
+import { extractLastUserQuery, isImageIntent } from './actions/auto-route.js'
+import { runImageGeneration } from './actions/image.js'
+import { type LtxState, startLtx } from './actions/ltx.js'
+import { startTranscode, type TranscoderState } from './actions/transcode.js'
 import { ActiveStream } from './active-stream.js'
 import {
   connectedFrame,
@@ -27,11 +37,24 @@ import {
   validateRequest,
 } from './inference-request.js'
 import type { SessionKeyStore } from './key-store.js'
+import { DEFAULT_RAG_SESSION, type SessionRecords, searchVectors, uploadVectors } from './rag.js'
 import type { RateLimiter } from './rate-limiter.js'
 import { decryptSessionInit } from './session-init.js'
+import type { SessionWindow } from './session-window.js'
+import type { Sidecars } from './sidecar-options.js'
 import { runStream } from './stream-runner.js'
 import { estimateTokens } from './tokens.js'
-import type { Faults, Logger, NodeConnection, Responder, SettledJob } from './types.js'
+import type {
+  BillingEntry,
+  ConnectionState,
+  Faults,
+  Logger,
+  NodeConnection,
+  Responder,
+  SettledJob,
+} from './types.js'
+import { analyseImages } from './vision.js'
+import { type SearchRequest, searchQueriesFor, withSearchResults } from './web-search.js'
 
 /** State shared by every connection of one node. */
 export interface CoreContext {
@@ -47,6 +70,27 @@ export interface CoreContext {
   readonly sleep: (ms: number) => Promise<void>
   faults(): Readonly<Faults>
   settle(job: SettledJob): void
+  readonly now: () => number
+  readonly sidecars: Sidecars
+  readonly imageLimiter: SessionWindow
+  readonly transcodeLimiter: SessionWindow
+  readonly ltxLimiter: SessionWindow
+  readonly transcoder: TranscoderState
+  readonly ltx: LtxState
+  readonly records: SessionRecords
+  bill(entry: BillingEntry): void
+}
+
+/** How long a disconnect-triggered settlement blocks new LTX jobs of the same job id. */
+const SETTLEMENT_LATCH_MS = 120_000
+
+/** A busy loop the connection is captured in (PROTOCOL-SURFACE §3.3) and the only frame it honours. */
+interface BusyLoop {
+  kind: 'transcode-loop' | 'ltx-loop'
+  cancelType: 'transcode_cancel' | 'ltx_cancel'
+  detach(): void
+  /** Resolves when the background task ended (the LTX loop then ends too). */
+  done: Promise<unknown>
 }
 
 /** Default chain (Base Sepolia) when an encrypted init names none. */
@@ -92,6 +136,9 @@ export class Connection implements NodeConnection {
   private active: ActiveStream | null = null
   private readonly tasks = new Set<Promise<void>>()
   private isClosed = false
+  /** Frames that arrived during inline work (image generation); handled in order afterwards. */
+  private inlineQueue: string[] | null = null
+  private loop: BusyLoop | null = null
 
   constructor(
     readonly id: number,
@@ -114,6 +161,12 @@ export class Connection implements NodeConnection {
     return this.isClosed
   }
 
+  get state(): ConnectionState {
+    if (this.inlineQueue !== null) return 'inline'
+    if (this.loop !== null) return this.loop.kind
+    return this.active !== null ? 'streaming' : 'idle'
+  }
+
   get idle(): Promise<void> {
     return Promise.all([...this.tasks]).then(() => undefined)
   }
@@ -125,6 +178,10 @@ export class Connection implements NodeConnection {
     } catch (e) {
       this.ctx.logger?.error('onFrame tap threw', { error: message(e) })
     }
+    this.dispatchSafely(text)
+  }
+
+  private dispatchSafely(text: string): void {
     try {
       this.dispatch(text)
     } catch (e) {
@@ -140,14 +197,24 @@ export class Connection implements NodeConnection {
     this.isClosed = true
     this.active?.stop()
     this.active = null
+    this.inlineQueue = null
+    const loop = this.loop
+    this.loop = null
+    loop?.detach()
     if (this.job !== null) {
       const settled = { jobId: this.job.toString(), sessionId: this.currentSessionId, connectionId: this.id }
-      this.ctx.logger?.info('settling job', {
-        connection: this.id,
-        jobId: settled.jobId,
-        session: settled.sessionId,
-      })
-      this.ctx.settle(settled)
+      const settle = (): void => {
+        this.ctx.logger?.info('settling job', {
+          connection: this.id,
+          jobId: settled.jobId,
+          session: settled.sessionId,
+        })
+        this.ctx.ltx.settling.set(settled.jobId, this.ctx.now() + SETTLEMENT_LATCH_MS)
+        this.ctx.settle(settled)
+      }
+      // With an LTX clip in flight, completion is deferred to the clip's task (it abandons at its next gate).
+      if (loop?.kind === 'ltx-loop') void loop.done.then(settle)
+      else settle()
     }
   }
 
@@ -168,12 +235,33 @@ export class Connection implements NodeConnection {
 
   private dispatch(text: string): void {
     if (this.ctx.faults().silent === true) return
+    if (this.inlineQueue !== null) {
+      // Inline work blocks the connection loop: frames wait in the socket and are handled in order afterwards.
+      this.inlineQueue.push(text)
+      return
+    }
     const frame = tryParseJsonLossless(text)
     if (frame === undefined) {
       this.ctx.logger?.debug('ignored a frame that is not JSON', { connection: this.id })
       return
     }
     const type = asStr(getField(frame, 'type'))
+    if (this.loop) {
+      if (type === this.loop.cancelType) {
+        // No confirmation frame; the loop is left at once.
+        this.ctx.logger?.info('busy loop cancelled', { connection: this.id, type })
+        const loop = this.loop
+        this.loop = null
+        loop.detach()
+      } else {
+        this.ctx.logger?.debug('dropped a frame in a busy loop', {
+          connection: this.id,
+          loop: this.loop.kind,
+          type,
+        })
+      }
+      return
+    }
     if (this.active) {
       if (type === 'stream_cancel') this.cancel()
       else this.ctx.logger?.debug('dropped a frame while streaming', { connection: this.id, type })
@@ -194,6 +282,12 @@ export class Connection implements NodeConnection {
       case 'inference':
         this.onPlainPrompt(frame, type)
         break
+      case 'uploadVectors':
+        reply = uploadVectors(this.ctx.records, this.ragSession(), frame)
+        break
+      case 'searchVectors':
+        reply = searchVectors(this.ctx.records, this.ragSession(), frame, this.ctx.now)
+        break
       default:
         // stream_cancel while idle, unknown types and non-object frames get no reply.
         this.ctx.logger?.debug('ignored frame', { connection: this.id, type })
@@ -211,8 +305,9 @@ export class Connection implements NodeConnection {
       streamEndFrame({
         reason: 'cancelled',
         tokensUsed: s.tokensUsed,
-        id: s.requestId,
-        sessionId: s.sessionId,
+        // A cancelled plaintext stream_end carries the connection's session id and no id (PROTOCOL-SURFACE §10.7).
+        id: s.encrypted ? s.requestId : undefined,
+        sessionId: s.encrypted ? s.sessionId : this.currentSessionId,
         finishReason: 'cancelled',
       }),
     )
@@ -265,8 +360,10 @@ export class Connection implements NodeConnection {
       return fail('DECRYPTION_FAILED', `Failed to decrypt session init payload: ${message(e)}`)
     }
     this.job = parseU64Decimal(result.data.jobId) ?? null
-    if (sid !== null) this.ctx.keyStore.set(sid, result.sessionKey)
-    else this.ctx.logger?.warn('no string session_id: session key not stored', { connection: this.id })
+    if (sid !== null) {
+      this.ctx.keyStore.set(sid, result.sessionKey)
+      this.ctx.records.ensure(sid)
+    } else this.ctx.logger?.warn('no string session_id: session key not stored', { connection: this.id })
     zeroize(result.sessionKey)
     this.ctx.logger?.info('encrypted session initialised', {
       connection: this.id,
@@ -323,14 +420,182 @@ export class Connection implements NodeConnection {
     } finally {
       zeroize(plaintext)
     }
-    this.admit(buildEncryptedRequest(text, frame), storedKey.slice(), sid, id)
+    this.route(text, frame, storedKey.slice(), sid, id)
     return undefined
+  }
+
+  /** The RAG store key: the connection's session id, else the shared default (PROTOCOL-SURFACE §9.1). */
+  private ragSession(): string {
+    return this.currentSessionId ?? DEFAULT_RAG_SESSION
+  }
+
+  /** Route a decrypted message by its `action` (PROTOCOL-SURFACE §4.2); `key` is a copy this method owns. */
+  private route(text: string, frame: JsonValue, key: Uint8Array, sid: string, id: RequestId): void {
+    const decrypted = tryParseJsonLossless(text)
+    const action = asStr(getField(decrypted, 'action'))
+    if (action === 'image_generation') this.runImage(decrypted!, key, sid, id)
+    else if (action === 'transcode') this.runTranscode(decrypted!, key, sid, id)
+    else if (action === 'ltx_generate') this.runLtx(decrypted!, key, sid, id)
+    else this.routeChat(text, decrypted, frame, key, sid, id)
+  }
+
+  private actionEnv(family: ActionFamily, key: Uint8Array, sid: string, id: RequestId): ActionEnv {
+    const { ctx } = this
+    const job = this.job
+    return {
+      sessionId: sid,
+      jobId: job,
+      requestId: id,
+      replier: new ActionReplier(family, key, sid, ctx.faults(), (f) => this.send(f), ctx.logger),
+      now: ctx.now,
+      sleep: ctx.sleep,
+      logger: ctx.logger,
+      bill: (entry) => {
+        if (job !== null) ctx.bill({ ...entry, jobId: job.toString(), sessionId: sid })
+      },
+    }
+  }
+
+  private track(task: Promise<unknown>, after: () => void): void {
+    const t: Promise<void> = task
+      .then(
+        () => undefined,
+        (e: unknown) => this.ctx.logger?.error('action failed', { connection: this.id, error: message(e) }),
+      )
+      .finally(() => {
+        after()
+        this.tasks.delete(t)
+      })
+    this.tasks.add(t)
+  }
+
+  private runImage(payload: JsonValue, key: Uint8Array, sid: string, id: RequestId): void {
+    const env = this.actionEnv('encrypted_image_response', key, sid, id)
+    const pending = runImageGeneration(env, payload, this.ctx.sidecars, this.ctx.imageLimiter)
+    if (pending === undefined) {
+      zeroize(key)
+      return
+    }
+    this.inlineQueue = []
+    this.track(pending, () => {
+      zeroize(key)
+      this.endInline()
+    })
+  }
+
+  /** Inline work finished: handle the frames that queued meanwhile, in order, until one starts inline work again. */
+  private endInline(): void {
+    const queue = this.inlineQueue ?? []
+    this.inlineQueue = null
+    if (this.isClosed) return
+    while (queue.length > 0) {
+      if (this.inlineQueue !== null) {
+        ;(this.inlineQueue as string[]).push(...queue)
+        return
+      }
+      this.dispatchSafely(queue.shift()!)
+    }
+  }
+
+  private runTranscode(payload: JsonValue, key: Uint8Array, sid: string, id: RequestId): void {
+    const { ctx } = this
+    const env = this.actionEnv('encrypted_transcode_response', key, sid, id)
+    const job = startTranscode(env, payload, ctx.sidecars, ctx.transcodeLimiter, ctx.transcoder, (jobId) =>
+      jobId === null ? undefined : ctx.sidecars.moderation.verdicts[jobId.toString()],
+    )
+    if (job === undefined) {
+      zeroize(key)
+      return
+    }
+    // The loop is left only by transcode_cancel or close, even after the job ended (PROTOCOL-SURFACE §3.4).
+    this.loop = { kind: 'transcode-loop', cancelType: 'transcode_cancel', detach: job.detach, done: job.done }
+    this.track(job.done, () => zeroize(key))
+  }
+
+  private runLtx(payload: JsonValue, key: Uint8Array, sid: string, id: RequestId): void {
+    const { ctx } = this
+    const env = this.actionEnv('encrypted_ltx_response', key, sid, id)
+    const run = startLtx(env, payload, ctx.sidecars, ctx.ltxLimiter, ctx.ltx)
+    if (run === undefined) {
+      zeroize(key)
+      return
+    }
+    const loop: BusyLoop = { kind: 'ltx-loop', cancelType: 'ltx_cancel', detach: run.detach, done: run.done }
+    this.loop = loop
+    this.track(run.done, () => {
+      zeroize(key)
+      // The LTX loop ends once the job's last frame is delivered.
+      if (this.loop === loop) this.loop = null
+    })
+  }
+
+  /** Encrypted chat: VLM augmentation, auto image routing, then the chat pipeline. */
+  private routeChat(
+    text: string,
+    decrypted: JsonValue | undefined,
+    frame: JsonValue,
+    key: Uint8Array,
+    sid: string,
+    id: RequestId,
+  ): void {
+    const { sidecars } = this.ctx
+    let prompt = asStr(getField(decrypted, 'prompt')) ?? text
+    const vision = sidecars.vlm ? analyseImages(getField(decrypted, 'images'), prompt) : undefined
+    if (vision !== undefined) {
+      prompt = vision.prompt
+      this.billVlm(vision.vlmTokens, sid)
+    }
+    if (sidecars.autoImageRouting) {
+      const query = extractLastUserQuery(prompt)
+      if (isImageIntent(query)) {
+        this.ctx.logger?.info('chat auto-routed to image generation', { connection: this.id })
+        const payload = new JsonObject(
+          new Map<string, JsonValue>([
+            ['action', 'image_generation'],
+            ['prompt', query],
+          ]),
+        )
+        this.runImage(payload, key, sid, id)
+        return
+      }
+    }
+    const field = (name: string): JsonValue | undefined => getField(decrypted, name) ?? getField(frame, name)
+    const maxSearches =
+      asI64(getField(decrypted, 'max_searches')) ?? asI64(getField(frame, 'max_searches')) ?? 5n
+    if (maxSearches < 0n || maxSearches > U32_MAX) {
+      zeroize(key)
+      this.ctx.logger?.info('request dropped without reply (max_searches out of range)', {
+        connection: this.id,
+      })
+      return
+    }
+    const queries = field('search_queries')
+    const search: SearchRequest = {
+      webSearch: asBool(getField(decrypted, 'web_search')) ?? asBool(getField(frame, 'web_search')),
+      maxSearches,
+      searchQueries:
+        Array.isArray(queries) && queries.every((q) => typeof q === 'string')
+          ? (queries as string[])
+          : undefined,
+    }
+    this.admit(buildEncryptedRequest(text, frame, vision?.prompt), key, sid, id, {
+      vlmTokens: vision?.vlmTokens,
+      search,
+    })
+  }
+
+  private billVlm(tokens: number, sid: string | null): void {
+    if (this.job !== null && tokens > 0) {
+      this.ctx.bill({ jobId: this.job.toString(), sessionId: sid, kind: 'vlm', tokens })
+    }
   }
 
   private onPlainInit(frame: JsonValue): OutFrame {
     const sid = sessionIdOf(frame) ?? null
     this.currentSessionId = sid
     this.job = jobIdOf(frame) ?? null
+    // Creates or replaces the node's session record: history and RAG vectors are wiped.
+    if (sid !== null) this.ctx.records.replace(sid)
     this.ctx.logger?.warn('deprecated plaintext session_init', { connection: this.id, session: sid })
     return {
       type: 'session_init_ack',
@@ -344,18 +609,47 @@ export class Connection implements NodeConnection {
   }
 
   private onPlainPrompt(frame: JsonValue, type: 'prompt' | 'inference'): void {
-    if (this.job === null) this.job = jobIdOf(frame) ?? null
+    const nested = getField(frame, 'request')
+    if (this.job === null) this.job = jobIdOf(frame) ?? jobIdOf(nested ?? null) ?? null
     this.ctx.logger?.warn('deprecated plaintext prompt', {
       connection: this.id,
       session: this.currentSessionId,
     })
-    const built =
-      type === 'inference' ? buildNestedRequest(getField(frame, 'request')) : buildPlaintextRequest(frame)
-    this.admit(built, null, this.currentSessionId, getField(frame, 'id'))
+    const built = type === 'inference' ? buildNestedRequest(nested) : buildPlaintextRequest(frame)
+    // Vision images of plaintext prompts are the outer `images`, never inside `request`.
+    let vision: ReturnType<typeof analyseImages>
+    if (built.ok && this.ctx.sidecars.vlm) {
+      vision = analyseImages(getField(frame, 'images'), built.request.prompt)
+      if (vision !== undefined) {
+        built.request.prompt = vision.prompt
+        built.request.responderRequest.prompt = vision.prompt
+        this.billVlm(vision.vlmTokens, this.currentSessionId)
+      }
+    }
+    const pick = (a: string, b: string): JsonValue | undefined => getField(nested, a) ?? getField(nested, b)
+    const queries = pick('search_queries', 'searchQueries')
+    const search: SearchRequest = {
+      webSearch: asBool(pick('web_search', 'webSearch')),
+      maxSearches: asU64(pick('max_searches', 'maxSearches')) ?? 5n,
+      searchQueries:
+        Array.isArray(queries) && queries.every((q) => typeof q === 'string')
+          ? (queries as string[])
+          : undefined,
+    }
+    this.admit(built, null, this.currentSessionId, getField(frame, 'id'), {
+      vlmTokens: vision?.vlmTokens,
+      search,
+    })
   }
 
   /** Validation → rate limit → context window → stream, as the node orders them. */
-  private admit(built: BuildResult, key: Uint8Array | null, sid: string | null, id: RequestId): void {
+  private admit(
+    built: BuildResult,
+    key: Uint8Array | null,
+    sid: string | null,
+    id: RequestId,
+    extras: { vlmTokens?: number | undefined; search?: SearchRequest } = {},
+  ): void {
     const release = (): void => {
       if (key) zeroize(key)
     }
@@ -374,6 +668,13 @@ export class Connection implements NodeConnection {
       this.send(errorStreamEndFrame(id))
       return
     }
+    if (this.ctx.sidecars.webSearch && extras.search) {
+      const queries = searchQueriesFor(request.prompt, extras.search)
+      if (queries.length > 0) {
+        request.prompt = withSearchResults(request.prompt, queries)
+        request.responderRequest.prompt = request.prompt
+      }
+    }
     const promptTokens = estimateTokens(request.prompt)
     const window = this.ctx.contextWindowSize
     if (promptTokens > window) {
@@ -390,9 +691,10 @@ export class Connection implements NodeConnection {
           },
         ),
       )
+      this.send(errorStreamEndFrame(id))
       return
     }
-    const stream = new ActiveStream(id, sid)
+    const stream = new ActiveStream(id, sid, key !== null)
     this.active = stream
     this.ctx.logger?.info('prompt accepted', {
       connection: this.id,
@@ -416,6 +718,7 @@ export class Connection implements NodeConnection {
       closeTransport: () => this.closeTransport(),
       sleep: this.ctx.sleep,
       logger: this.ctx.logger,
+      vlmTokens: extras.vlmTokens,
     })
       .catch((e: unknown) => {
         this.ctx.logger?.error('stream failed', { connection: this.id, error: message(e) })

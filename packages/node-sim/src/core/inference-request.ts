@@ -63,9 +63,14 @@ function finish(
  * `max_tokens`, `temperature` come from the decrypted object, else from the outer frame, else the defaults (values of
  * the wrong JSON type count as absent, exactly like serde's `as_u64`/`as_f64`/`as_str`).
  */
-export function buildEncryptedRequest(plaintext: string, frame: JsonValue): BuildResult {
+export function buildEncryptedRequest(
+  plaintext: string,
+  frame: JsonValue,
+  /** The prompt after VLM augmentation, when images were analysed. */
+  promptOverride?: string,
+): BuildResult {
   const decrypted = tryParseJsonLossless(plaintext)
-  const prompt = asStr(getField(decrypted, 'prompt')) ?? plaintext
+  const prompt = promptOverride ?? asStr(getField(decrypted, 'prompt')) ?? plaintext
   const model = asStr(getField(decrypted, 'model')) ?? asStr(getField(frame, 'model')) ?? DEFAULT_MODEL
   const maxTokens =
     asU64(getField(decrypted, 'max_tokens')) ??
