@@ -283,7 +283,7 @@ export class Connection implements NodeConnection {
         this.onPlainPrompt(frame, type)
         break
       case 'uploadVectors':
-        reply = uploadVectors(this.ctx.records, this.ragSession(), frame)
+        reply = uploadVectors(this.ctx.records, this.ragSession(), frame, this.ctx.sidecars.ragCapacity)
         break
       case 'searchVectors':
         reply = searchVectors(this.ctx.records, this.ragSession(), frame, this.ctx.now)

@@ -103,7 +103,12 @@ function plain(error: string): OutFrame {
 }
 
 /** Handle `uploadVectors` for the store keyed `sid`; returns the one reply. */
-export function uploadVectors(records: SessionRecords, sid: string, frame: JsonValue): OutFrame {
+export function uploadVectors(
+  records: SessionRecords,
+  sid: string,
+  frame: JsonValue,
+  capacity: number = RAG_CAPACITY,
+): OutFrame {
   const decoded = decodeStruct(frame, UPLOAD)
   if (!decoded.ok) return plain(`Invalid uploadVectors request: ${decoded.message}`)
   const req = decoded.value
@@ -113,7 +118,7 @@ export function uploadVectors(records: SessionRecords, sid: string, frame: JsonV
   let uploaded = 0
   const errors: string[] = []
   for (const raw of req.vectors as { id: string; vector: number[]; metadata: JsonValue }[]) {
-    const reason = rejectReason(store, raw)
+    const reason = rejectReason(store, raw, capacity)
     if (reason !== undefined) {
       errors.push(`${raw.id}: ${reason}`)
       continue
@@ -135,6 +140,7 @@ export function uploadVectors(records: SessionRecords, sid: string, frame: JsonV
 function rejectReason(
   store: Map<string, Entry>,
   v: { id: string; vector: number[]; metadata: JsonValue },
+  capacity: number,
 ): string | undefined {
   if (v.vector.length !== RAG_DIMENSIONS) {
     return `Invalid vector dimensions: expected ${RAG_DIMENSIONS}, got ${v.vector.length}`
@@ -146,8 +152,8 @@ function rejectReason(
   if (bytes > RAG_METADATA_MAX_BYTES) {
     return `Metadata too large: ${bytes} bytes (max: ${RAG_METADATA_MAX_BYTES} bytes / ~10KB)`
   }
-  if (!store.has(v.id) && store.size >= RAG_CAPACITY) {
-    return `Maximum vector capacity reached: ${store.size} vectors (max: ${RAG_CAPACITY})`
+  if (!store.has(v.id) && store.size >= capacity) {
+    return `Maximum vector capacity reached: ${store.size} vectors (max: ${capacity})`
   }
   return undefined
 }

@@ -86,6 +86,8 @@ export interface SidecarOptions {
   transcodeRateLimit?: number
   /** `LTX_RATE_LIMIT` per session per 300 s. Default 3. */
   ltxRateLimit?: number
+  /** Vectors per RAG store. Default 100,000 (the node's fixed capacity; lower it only to test the limit quickly). */
+  ragCapacity?: number
 }
 
 /** Resolved sidecar settings. */
@@ -103,6 +105,7 @@ export interface Sidecars {
   imageRateLimit: number
   transcodeRateLimit: number
   ltxRateLimit: number
+  ragCapacity: number
 }
 
 function bad(option: string, expected: string): never {
@@ -174,5 +177,6 @@ export function resolveSidecars(o: SidecarOptions): Sidecars {
     imageRateLimit: count(o.imageRateLimit, 5, 'imageRateLimit', 1),
     transcodeRateLimit: count(o.transcodeRateLimit, 3, 'transcodeRateLimit', 1),
     ltxRateLimit: count(o.ltxRateLimit, 3, 'ltxRateLimit', 1),
+    ragCapacity: count(o.ragCapacity, 100_000, 'ragCapacity', 0),
   }
 }
