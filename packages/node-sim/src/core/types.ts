@@ -149,7 +149,7 @@ export interface NodeCore {
   readonly encryption: boolean
   /** Open a connection; the `connected` frame is sent immediately. `closeTransport` is called by the close fault. */
   openConnection(send: (text: string) => void, closeTransport?: () => void): NodeConnection
-  /** Drop every session key and the rate-limit window, like a node restart. */
+  /** Drop every session key, session record (RAG vectors) and rate-limit window, like a node restart. */
   restart(): void
   /** Replace the fault injection settings (they apply to responses that start afterwards). */
   setFaults(faults: Faults): void
