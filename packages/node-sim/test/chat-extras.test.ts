@@ -46,7 +46,26 @@ describe('chat extras (PROTOCOL-SURFACE §10)', () => {
     // without a valid request: no reply at all
     s.send({ type: 'inference', id: 'x' })
     s.send({ type: 'inference', id: 'y', request: { model: 'm', prompt: 'p' } })
+    // optional fields are typed too: a wrong type, or a field under both of its names, fails the whole request
+    const base = { model: 'm', prompt: 'p', max_tokens: 5 }
+    for (const extra of [
+      { max_searches: -1 },
+      { maxSearches: 1.5 },
+      { job_id: '7' },
+      { web_search: 'yes' },
+      { search_queries: [1] },
+      { conversation_context: [{ role: 'user' }] },
+      { job_id: 1, jobId: 1 },
+    ]) {
+      s.send({ type: 'inference', id: JSON.stringify(extra), request: { ...base, ...extra } })
+    }
     await silent(s)
+    s.send({
+      type: 'inference',
+      id: 'ok',
+      request: { ...base, conversation_context: [{ role: 'user', content: 'x' }], maxSearches: 2 },
+    })
+    expect((await plainAnswer(s)).end.id).toBe('ok')
   })
 
   it('prompt with a nested request uses it; flat prompt without prompt → validation error', async () => {

@@ -288,4 +288,34 @@ describe('image_generation (PROTOCOL-SURFACE §5)', () => {
     expect(s.transportClosed()).toBe(false)
     expect(s.conn.closed).toBe(false)
   })
+
+  it('faults: wrong AAD family, tampered reply, replayed reply, missing reply (also for auto-routed chat)', async () => {
+    const wrong = await coreSession({ faults: { wrongActionAad: true } })
+    wrong.act({ action: 'image_generation', prompt: 'p' })
+    const w = await wrong.q.next()
+    expect(aadOf(w)).toBe('encrypted_transcode_response')
+    expect(() => openAction(wrong.key, w, IMG)).toThrow()
+    expect(openAction(wrong.key, w, 'encrypted_transcode_response').type).toBe('image_generation_result')
+
+    const tamper = await coreSession({ faults: { tamperActionReply: 0 } })
+    tamper.act({ prompt: 'draw a cat' }, 'routed')
+    const t = await tamper.q.next()
+    expect(t.id).toBe('routed')
+    expect(aadOf(t)).toBe(IMG)
+    expect(() => openAction(tamper.key, t, IMG)).toThrow()
+
+    const replay = await coreSession({ faults: { replayActionReply: 0 } })
+    replay.act({ action: 'image_generation', prompt: 'p' })
+    const first = await replay.q.next()
+    expect(await replay.q.next()).toEqual(first)
+
+    const drop = await coreSession({ faults: { dropActionCompletion: true } })
+    drop.act({ action: 'image_generation', prompt: 'p' }, 'gone')
+    await expectNoReplyBefore({
+      request: async (f) => {
+        drop.send(f)
+        return drop.q.next()
+      },
+    })
+  })
 })
