@@ -143,7 +143,15 @@ describe('ltx_generate (PROTOCOL-SURFACE §8)', () => {
       [{ frames: -1 }, 'invalid ltx job: invalid value: integer `-1`, expected u32'],
       [{ output: 'mp4' }, 'invalid ltx job: unknown variant `mp4`, expected `exr-sequence`'],
       [{ resolution: { w: 1280 } }, 'invalid ltx job: missing field `h`'],
-      [{ resolution: [1280, 720] }, 'invalid ltx job: invalid type: sequence, expected struct Resolution'],
+      [
+        { resolution: [1280] },
+        'invalid ltx job: invalid length 1, expected struct Resolution with 2 elements',
+      ],
+      [{ resolution: 'hd' }, 'invalid ltx job: invalid type: string "hd", expected struct Resolution'],
+      [
+        { output: { 'exr-sequence': 1 } },
+        'invalid ltx job: invalid type: integer `1`, expected unit variant',
+      ],
       [{ images: 'u' }, 'invalid ltx job: invalid type: string "u", expected a sequence'],
       [{ templateId: 'ltx-nope' }, 'template rejected: unknown templateId "ltx-nope"'],
       [{ templateHash: `0x${'0'.repeat(64)}` }, 'template rejected: templateHash mismatch for "ltx-t2v-hdr"'],
@@ -312,7 +320,7 @@ describe('ltx_generate (PROTOCOL-SURFACE §8)', () => {
     expect((await rest(t.s))[0]).toMatchObject({ error: { code: 'TIMEOUT' } })
   })
 
-  it('faults: wrong AAD family, tampered progress, missing completion', async () => {
+  it('faults: wrong AAD family, tampered progress, close mid-flow, missing completion', async () => {
     const wrong = await setup({ faults: { wrongActionAad: true } })
     wrong.s.act(JOB)
     const f = await wrong.s.q.next()
@@ -325,6 +333,14 @@ describe('ltx_generate (PROTOCOL-SURFACE §8)', () => {
     const bad = await tamper.s.q.next() // reply 2: tampered
     expect(() => openAction(tamper.s.key, bad, LTX)).toThrow()
     expect(await tamper.s.reply(LTX)).toMatchObject({ stage: 'generating', pct: 50 }) // reply 3 (second stage)
+    const closed = await setup({ faults: { closeAfterActionReply: 1 } }, '66')
+    await submit(closed.s)
+    await closed.clock.drain()
+    expect((await closed.s.reply(LTX)).stage).toBe('generating')
+    expect(closed.s.transportClosed()).toBe(true)
+    expect(closed.s.q.pending).toBe(0)
+    expect(closed.s.core.settledJobs.map((j) => j.jobId)).toEqual(['66'])
+    expect(closed.s.core.billing).toEqual([])
     const drop = await setup({ faults: { dropActionCompletion: true } })
     await submit(drop.s)
     await drop.clock.drain()

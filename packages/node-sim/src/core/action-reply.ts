@@ -30,6 +30,7 @@ export class ActionReplier {
     private readonly faults: Readonly<Faults>,
     private readonly out: (frame: OutFrame) => void,
     private readonly logger: Logger | undefined,
+    private readonly closeTransport: () => void = () => {},
   ) {}
 
   /**
@@ -62,6 +63,10 @@ export class ActionReplier {
     }
     this.out(frame)
     if (f.replayActionReply === n) this.out(frame)
+    if (f.closeAfterActionReply === n) {
+      this.logger?.warn('injected close mid-flow', { family: this.family, index: n })
+      this.closeTransport()
+    }
     return true
   }
 }

@@ -10,6 +10,7 @@ const CHUNK_FAULTS = [
   'encryptionFailureAtChunk',
   'tamperActionReply',
   'replayActionReply',
+  'closeAfterActionReply',
 ] as const
 const KNOWN = new Set<string>([
   ...CHUNK_FAULTS,

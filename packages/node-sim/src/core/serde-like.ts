@@ -82,8 +82,11 @@ function decodeKind(v: JsonValue, kind: SerdeKind): Decoded {
   if ('unitEnum' in kind) {
     let variant: string
     if (typeof v === 'string') variant = v
-    else if (v instanceof JsonObject && v.entries.size === 1) variant = [...v.entries.keys()][0]!
-    else return invalidType(v, 'string or map')
+    else if (v instanceof JsonObject && v.entries.size === 1) {
+      const [key, content] = [...v.entries][0]!
+      variant = key
+      if (kind.unitEnum.includes(key) && content !== null) invalidType(content, 'unit variant')
+    } else return invalidType(v, 'string or map')
     if (!kind.unitEnum.includes(variant)) {
       const list = kind.unitEnum.map((n) => `\`${n}\``)
       fail(
@@ -96,6 +99,18 @@ function decodeKind(v: JsonValue, kind: SerdeKind): Decoded {
 }
 
 function decodeStructValue(v: JsonValue, spec: StructSpec): { [key: string]: Decoded | undefined } {
+  if (Array.isArray(v)) {
+    // serde's derived visitor also accepts a struct as a sequence of its fields, in declaration order.
+    const n = spec.fields.length
+    const out: { [key: string]: Decoded | undefined } = {}
+    spec.fields.forEach((f, i) => {
+      if (i >= v.length) fail(`invalid length ${v.length}, expected struct ${spec.name} with ${n} elements`)
+      const item = v[i]!
+      if (!(f.optional && item === null)) out[f.name] = decodeKind(item, f.kind)
+    })
+    if (v.length > n) fail(`invalid length ${v.length}, expected fewer elements in array`)
+    return out
+  }
   if (!(v instanceof JsonObject)) return invalidType(v, `struct ${spec.name}`)
   const out: { [key: string]: Decoded | undefined } = {}
   const byName = new Map(spec.fields.map((f) => [f.name, f]))

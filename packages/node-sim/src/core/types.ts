@@ -67,6 +67,8 @@ export interface Faults {
   replayActionReply?: number
   /** Never send a flow's terminal message (the image reply, or the transcode/LTX complete or error). */
   dropActionCompletion?: boolean
+  /** Close the connection right after the k-th action reply of a flow was sent (a drop mid-flow). */
+  closeAfterActionReply?: number
 }
 
 /** Work the node billed to a job (image, transcode, LTX and VLM tokens; chat tokens are not recorded). */
