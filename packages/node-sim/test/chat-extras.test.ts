@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { expectedAnswer, type NodeCoreOptions, type Responder } from '../src/index.js'
-import { actionFrame, coreSession, settle } from './helpers/actions.js'
+import { actionFrame, coreSession, SteppedClock, settle } from './helpers/actions.js'
 import type { Frame } from './helpers/frame-queue.js'
 import { collectEncrypted } from './helpers/protocol-client.js'
 import { gatedResponder } from './helpers/sim.js'
@@ -146,6 +146,34 @@ describe('chat extras (PROTOCOL-SURFACE §10)', () => {
     const c = await collectEncrypted(off.q, off.key)
     expect(c.text).toBe('look')
     expect(c.end).not.toHaveProperty('vlm_tokens')
+  })
+
+  it('busy during chat pre-processing: frames queue, then the streaming loop reads them (a queued cancel cancels)', async () => {
+    const clock = new SteppedClock()
+    const s = await coreSession({ chatPreprocessingMs: 500, now: clock.now, sleep: clock.sleep })
+    s.act({ prompt: 'look at this', images: [IMAGE] }, 'pre')
+    await settle()
+    expect(s.conn.state).toBe('inline')
+    s.send({ type: 'encrypted_message', id: 'read-by-stream-loop', session_id: 'nope' })
+    s.send({ type: 'stream_cancel' })
+    s.send({ type: 'encrypted_message', id: 'after-cancel', session_id: 'nope' })
+    await settle()
+    expect(s.q.pending).toBe(0)
+    await clock.tick()
+    expect(await s.q.next()).toEqual({
+      type: 'stream_end',
+      reason: 'cancelled',
+      tokens_used: 0,
+      id: 'pre',
+      session_id: s.sid,
+      finish_reason: 'cancelled',
+    })
+    expect((await s.q.next()).id).toBe('after-cancel')
+    await settle()
+    expect(s.q.pending).toBe(0)
+    // without images or search there is no pre-processing: the prompt streams at once
+    s.act({ prompt: 'What is 2+2?' }, 'plain')
+    expect((await collectEncrypted(s.q, s.key)).text).toBe('2 + 2 = 4.')
   })
 
   it('vision runs before auto image routing (the analysed prompt is what is tested)', async () => {

@@ -138,6 +138,8 @@ export class Connection implements NodeConnection {
   private isClosed = false
   /** Frames that arrived during inline work (image generation); handled in order afterwards. */
   private inlineQueue: string[] | null = null
+  /** Inline jobs in progress (image generation, chat pre-processing); frames queue while > 0. */
+  private inlineDepth = 0
   private loop: BusyLoop | null = null
 
   constructor(
@@ -198,6 +200,7 @@ export class Connection implements NodeConnection {
     this.active?.stop()
     this.active = null
     this.inlineQueue = null
+    this.inlineDepth = 0
     const loop = this.loop
     this.loop = null
     loop?.detach()
@@ -484,18 +487,25 @@ export class Connection implements NodeConnection {
       zeroize(key)
       return
     }
-    this.inlineQueue = []
+    this.beginInline()
     this.track(pending, () => {
       zeroize(key)
       this.endInline()
     })
   }
 
+  /** Inline work starts: the connection loop is blocked and later frames wait in the socket. */
+  private beginInline(): void {
+    this.inlineDepth++
+    this.inlineQueue ??= []
+  }
+
   /** Inline work finished: handle the frames that queued meanwhile, in order, until one starts inline work again. */
   private endInline(): void {
+    if (this.isClosed || this.inlineDepth === 0) return
+    if (--this.inlineDepth > 0) return
     const queue = this.inlineQueue ?? []
     this.inlineQueue = null
-    if (this.isClosed) return
     while (queue.length > 0) {
       if (this.inlineQueue !== null) {
         ;(this.inlineQueue as string[]).push(...queue)
@@ -676,12 +686,40 @@ export class Connection implements NodeConnection {
       this.send(errorStreamEndFrame(id))
       return
     }
+    let searched = false
     if (this.ctx.sidecars.webSearch && extras.search) {
       const queries = searchQueriesFor(request.prompt, extras.search)
       if (queries.length > 0) {
+        searched = true
         request.prompt = withSearchResults(request.prompt, queries)
         request.responderRequest.prompt = request.prompt
       }
+    }
+    const delay = this.ctx.sidecars.chatPreprocessingMs
+    if (delay > 0 && (searched || extras.vlmTokens !== undefined)) {
+      // Chat pre-processing (VLM analysis, web search) blocks the loop: frames queue and are then read by the
+      // streaming loop, so a queued stream_cancel cancels the stream as soon as it starts (PROTOCOL-SURFACE §3.3).
+      this.beginInline()
+      this.track(this.ctx.sleep(delay), () => {
+        if (this.isClosed) release()
+        else this.startStream(request, key, sid, id, extras.vlmTokens)
+        this.endInline()
+      })
+      return
+    }
+    this.startStream(request, key, sid, id, extras.vlmTokens)
+  }
+
+  /** Context window check, then stream the response. */
+  private startStream(
+    request: InferenceRequest,
+    key: Uint8Array | null,
+    sid: string | null,
+    id: RequestId,
+    vlmTokens: number | undefined,
+  ): void {
+    const release = (): void => {
+      if (key) zeroize(key)
     }
     const promptTokens = estimateTokens(request.prompt)
     const window = this.ctx.contextWindowSize
@@ -726,7 +764,7 @@ export class Connection implements NodeConnection {
       closeTransport: () => this.closeTransport(),
       sleep: this.ctx.sleep,
       logger: this.ctx.logger,
-      vlmTokens: extras.vlmTokens,
+      vlmTokens,
     })
       .catch((e: unknown) => {
         this.ctx.logger?.error('stream failed', { connection: this.id, error: message(e) })

@@ -86,6 +86,11 @@ export interface SidecarOptions {
   transcodeRateLimit?: number
   /** `LTX_RATE_LIMIT` per session per 300 s. Default 3. */
   ltxRateLimit?: number
+  /**
+   * Time the VLM analysis and web search of a chat prompt take, when they run. The socket is blocked meanwhile:
+   * frames queue, and a queued `stream_cancel` cancels the stream as soon as it starts. Default 0.
+   */
+  chatPreprocessingMs?: number
   /** Vectors per RAG store. Default 100,000 (the node's fixed capacity; lower it only to test the limit quickly). */
   ragCapacity?: number
 }
@@ -106,6 +111,7 @@ export interface Sidecars {
   transcodeRateLimit: number
   ltxRateLimit: number
   ragCapacity: number
+  chatPreprocessingMs: number
 }
 
 function bad(option: string, expected: string): never {
@@ -178,5 +184,6 @@ export function resolveSidecars(o: SidecarOptions): Sidecars {
     transcodeRateLimit: count(o.transcodeRateLimit, 3, 'transcodeRateLimit', 1),
     ltxRateLimit: count(o.ltxRateLimit, 3, 'ltxRateLimit', 1),
     ragCapacity: count(o.ragCapacity, 100_000, 'ragCapacity', 0),
+    chatPreprocessingMs: ms(o.chatPreprocessingMs, 'chatPreprocessingMs'),
   }
 }
