@@ -197,6 +197,18 @@ describe('image_generation (PROTOCOL-SURFACE §5)', () => {
     }
   })
 
+  it('a sidecar slower than the 120 s HTTP timeout fails after 120 s', async () => {
+    const clock = new SteppedClock()
+    const s = await coreSession({ diffusion: { delayMs: 200_000 }, now: clock.now, sleep: clock.sleep })
+    s.act({ action: 'image_generation', prompt: 'p' })
+    await clock.tick()
+    expect(clock.t - 1_000_000).toBe(120_000)
+    expect((await s.reply(IMG)).error).toEqual({
+      code: 'IMAGE_GENERATION_FAILED',
+      message: 'Generation failed: sidecar request timed out after 120 s',
+    })
+  })
+
   it('rate limit: checked before validation, counts successes only, per session, sliding 60 s', async () => {
     let now = 5_000_000
     const core = createNodeCore({ imageRateLimit: 2, now: () => now })

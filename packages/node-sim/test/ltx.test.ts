@@ -263,6 +263,20 @@ describe('ltx_generate (PROTOCOL-SURFACE §8)', () => {
     expect((await submit(c)).type).toBe('ltx_accepted')
   })
 
+  it('the sidecar vanishing between accept and spawn: ack, then SIDECAR_UNAVAILABLE with id, no loop', async () => {
+    const { s } = await setup({ comfyui: { vanishesAfterAccept: true } })
+    expect((await submit(s)).type).toBe('ltx_accepted')
+    const f = await s.q.next()
+    expect(f.id).toBe('ltx-1')
+    expect(openAction(s.key, f, LTX)).toEqual({
+      type: 'ltx_error',
+      error: { code: 'SIDECAR_UNAVAILABLE', message: 'LTX sidecar became unavailable' },
+      requestId: 'r-1',
+    })
+    expect(s.conn.state).toBe('idle')
+    expect(await probe(s)).toBe('answered')
+  })
+
   it('busy: frames are dropped in the LTX loop; ltx_cancel leaves it without confirmation and bills nothing', async () => {
     const { clock, s } = await setup({}, '7')
     await submit(s)

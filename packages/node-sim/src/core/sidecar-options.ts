@@ -4,7 +4,10 @@ import { NodeSimError } from '../errors.js'
 export interface DiffusionSidecarOptions {
   /** Model name reported when the request names none. Default `flux-klein`. */
   model?: string
-  /** Simulated generation time in ms (the socket is blocked meanwhile; frames queue). Default 0. */
+  /**
+   * Simulated generation time in ms (the socket is blocked meanwhile; frames queue). Above the node's 120 s sidecar
+   * timeout the generation fails after 120 s with `IMAGE_GENERATION_FAILED`. Default 0.
+   */
   delayMs?: number
   /** Make every generation fail: `IMAGE_GENERATION_FAILED` / `Generation failed: <failWith>`. */
   failWith?: string
@@ -54,6 +57,11 @@ export interface ComfyUiSidecarOptions {
    * "timed out"). The message should start with one of the node's prefixes, e.g. `generation failed: …`.
    */
   failure?: { afterEvents: number; message: string }
+  /**
+   * The sidecar client disappears between accept and spawn: after `ltx_accepted` comes an `ltx_error`
+   * `SIDECAR_UNAVAILABLE` / `LTX sidecar became unavailable`, both with the request id, and no loop is entered.
+   */
+  vanishesAfterAccept?: boolean
 }
 
 /** The node's moderation gate for transcode outputs (`MODERATION_ENFORCE`). */
@@ -175,6 +183,7 @@ export function resolveSidecars(o: SidecarOptions): Sidecars {
       templateStore: c.templateStore !== false,
       pricePerToken: price,
       failure: c.failure,
+      vanishesAfterAccept: c.vanishesAfterAccept === true,
     },
     vlm: o.vlm !== false,
     webSearch: o.webSearch === true,

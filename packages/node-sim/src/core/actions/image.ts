@@ -24,6 +24,8 @@ export const BLOCKED_KEYWORDS = [
   'illegal drugs',
   'child exploitation',
 ] as const
+/** HTTP timeout of the diffusion sidecar call (node src/diffusion/client.rs:167). */
+const SIDECAR_TIMEOUT_MS = 120_000
 /** Default chain when the request names none. */
 const DEFAULT_CHAIN = 84532n
 /** Chain id → name and native token; every other id maps to Base Sepolia (node generate_image/response.rs:76–80). */
@@ -132,9 +134,11 @@ export function runImageGeneration(
     return fail('DIFFUSION_SERVICE_UNAVAILABLE', 'Image generation service is not available on this host')
   }
   const started = env.now()
+  const timedOut = diffusion.delayMs > SIDECAR_TIMEOUT_MS
   const finish = (): void => {
-    if (diffusion.failWith !== undefined) {
-      fail('IMAGE_GENERATION_FAILED', `Generation failed: ${diffusion.failWith}`)
+    if (diffusion.failWith !== undefined || timedOut) {
+      const detail = timedOut ? 'sidecar request timed out after 120 s' : diffusion.failWith
+      fail('IMAGE_GENERATION_FAILED', `Generation failed: ${detail}`)
       return
     }
     limiter.record(env.sessionId)
@@ -167,7 +171,7 @@ export function runImageGeneration(
     )
     env.logger?.info('image generated', { size: req.size, steps: req.steps })
   }
-  if (diffusion.delayMs > 0) return env.sleep(diffusion.delayMs).then(finish)
+  if (diffusion.delayMs > 0) return env.sleep(Math.min(diffusion.delayMs, SIDECAR_TIMEOUT_MS)).then(finish)
   finish()
   return undefined
 }

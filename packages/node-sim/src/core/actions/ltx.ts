@@ -194,6 +194,14 @@ export function startLtx(
     { id: env.requestId },
   )
   env.logger?.info('ltx job accepted', { template: job.templateId, frames: job.frames })
+  if (comfy.vanishesAfterAccept) {
+    state.activeGenerations--
+    env.replier.send(
+      { ...innerError(ERROR, 'SIDECAR_UNAVAILABLE', 'LTX sidecar became unavailable'), requestId },
+      { id: env.requestId, terminal: true },
+    )
+    return undefined
+  }
 
   const detached = new StopSignal()
   let events = 0
