@@ -361,7 +361,7 @@ describe('transcode (PROTOCOL-SURFACE §7)', () => {
     expect((await accept(b)).type).toBe('transcode_accepted')
   })
 
-  it('faults: wrong AAD family, tampered progress, replayed progress, missing completion', async () => {
+  it('faults: wrong AAD family, tampered progress, replayed progress, close mid-flow, missing completion', async () => {
     const wrong = await setup({ transcoder: { progress: [100] }, faults: { wrongActionAad: true } })
     wrong.s.act(JOB, 'w')
     const ackFrame = await wrong.s.q.next()
@@ -380,6 +380,18 @@ describe('transcode (PROTOCOL-SURFACE §7)', () => {
     await replay.clock.drain()
     const first = await replay.s.q.next()
     expect(await replay.s.q.next()).toEqual(first)
+
+    const closed = await setup(
+      { transcoder: { progress: [50, 100] }, faults: { closeAfterActionReply: 0 } },
+      '19',
+    )
+    await accept(closed.s)
+    await closed.clock.drain()
+    await closed.s.conn.idle
+    expect(closed.s.transportClosed()).toBe(true)
+    expect(closed.s.q.pending).toBe(0)
+    expect(closed.s.core.billing).toEqual([])
+    expect(closed.s.core.settledJobs.map((j) => j.jobId)).toEqual(['19'])
 
     const drop = await setup({ transcoder: { progress: [100] }, faults: { dropActionCompletion: true } })
     await accept(drop.s)

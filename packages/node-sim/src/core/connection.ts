@@ -525,9 +525,14 @@ export class Connection implements NodeConnection {
       zeroize(key)
       return
     }
+    this.track(job.done, () => zeroize(key))
+    // Closed while sending the ack (a fault): the poller stops at its next progress change.
+    if (this.isClosed) {
+      job.detach()
+      return
+    }
     // The loop is left only by transcode_cancel or close, even after the job ended (PROTOCOL-SURFACE §3.4).
     this.loop = { kind: 'transcode-loop', cancelType: 'transcode_cancel', detach: job.detach, done: job.done }
-    this.track(job.done, () => zeroize(key))
   }
 
   private runLtx(payload: JsonValue, key: Uint8Array, sid: string, id: RequestId): void {
@@ -539,7 +544,8 @@ export class Connection implements NodeConnection {
       return
     }
     const loop: BusyLoop = { kind: 'ltx-loop', cancelType: 'ltx_cancel', detach: run.detach, done: run.done }
-    this.loop = loop
+    if (this.isClosed) run.detach()
+    else this.loop = loop
     this.track(run.done, () => {
       zeroize(key)
       // The LTX loop ends once the job's last frame is delivered.
