@@ -7,6 +7,7 @@
 export { ALLOW_LIST_VERSION, LTX_TEMPLATES, type LtxTemplate } from './core/actions/ltx-allowlist.js'
 export {
   type CapabilityCid,
+  type CapabilityCidError,
   decodeCapabilityCid,
   encodeCapabilityCid,
   fakeCapabilityCid,

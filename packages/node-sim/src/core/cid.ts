@@ -63,9 +63,13 @@ function readSize(bytes: Uint8Array): bigint {
 
 /** What a capability CID says about its blob. */
 export interface CapabilityCid {
+  /** blake3 of the encrypted blob (32 bytes). */
   ciphertextHash: Uint8Array
+  /** The blob's encryption key (32 bytes). */
   key: Uint8Array
+  /** Padding length (u32). */
   padding: number
+  /** blake3 of the plaintext (32 bytes). */
   plaintextHash: Uint8Array
   /** Plaintext size in bytes: what the node checks `imageMaxBytes`/`videoMaxBytes` against. */
   size: bigint
@@ -85,8 +89,14 @@ export function encodeCapabilityCid(c: CapabilityCid): string {
   return `u${base64UrlEncode(env.subarray(0, CAP_FIXED + size.length))}`
 }
 
+/** Returned by {@link decodeCapabilityCid} for text that is not a capability CID. */
+export interface CapabilityCidError {
+  /** Why the text is not a capability CID. */
+  error: string
+}
+
 /** Parse a capability CID; returns a reason text instead when it is not one. */
-export function decodeCapabilityCid(cid: string): CapabilityCid | { error: string } {
+export function decodeCapabilityCid(cid: string): CapabilityCid | CapabilityCidError {
   if (!cid.startsWith('u')) return { error: 'expected a base64url CID starting with "u"' }
   const env = base64UrlDecode(cid.slice(1))
   if (!env) return { error: 'invalid base64url' }

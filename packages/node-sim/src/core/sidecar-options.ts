@@ -56,7 +56,12 @@ export interface ComfyUiSidecarOptions {
    * Fail after this many progress events with `message` (`GENERATION_FAILED`, or `TIMEOUT` when the text contains
    * "timed out"). The message should start with one of the node's prefixes, e.g. `generation failed: …`.
    */
-  failure?: { afterEvents: number; message: string }
+  failure?: {
+    /** Progress events sent before the failure. */
+    afterEvents: number
+    /** The `ltx_error` message. */
+    message: string
+  }
   /**
    * The sidecar client disappears between accept and spawn: after `ltx_accepted` comes an `ltx_error`
    * `SIDECAR_UNAVAILABLE` / `LTX sidecar became unavailable`, both with the request id, and no loop is entered.
@@ -69,7 +74,17 @@ export interface ModerationOptions {
   /** Enforce the gate. Default false. */
   enforce?: boolean
   /** Verdict per job id (decimal string). A job without a verdict is held (`MODERATION_UNAVAILABLE`). */
-  verdicts?: Readonly<Record<string, { verdict: 'Cleared' | 'Flagged' | 'Blocked'; reason?: string }>>
+  verdicts?: Readonly<
+    Record<
+      string,
+      {
+        /** The moderation verdict; only `Cleared` lets outputs through. */
+        verdict: 'Cleared' | 'Flagged' | 'Blocked'
+        /** The error message for `Flagged`/`Blocked` (default `flagged by moderation` / `blocked by moderation`). */
+        reason?: string
+      }
+    >
+  >
 }
 
 /** Every sidecar and per-session limit of the simulated node (all optional). */

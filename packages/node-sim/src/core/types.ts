@@ -77,6 +77,7 @@ export interface BillingEntry {
   jobId: string
   /** Outer session id of the request. */
   sessionId: string | null
+  /** What was billed: an image, a transcode, an LTX clip, or VLM tokens of vision `images`. */
   kind: 'image' | 'transcode' | 'ltx' | 'vlm'
   /** Token-equivalents, e.g. `ceil(generationUnits × 1000)` for an image. */
   tokens: number

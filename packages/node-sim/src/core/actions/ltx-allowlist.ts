@@ -40,8 +40,11 @@ export const MAX_SECONDS = 15
 
 /** A template of the bundle: its pinned hash and how many image/video inputs it takes. */
 export interface LtxTemplate {
+  /** Pinned `templateHash`: `0x` + keccak256 of the template graph. */
   readonly hash: string
+  /** Number of input images (`images` capability CIDs) the template takes. */
   readonly imageInputs: number
+  /** Number of input videos (`videos` capability CIDs) the template takes. */
   readonly videoInputs: number
 }
 
