@@ -195,4 +195,44 @@ describe('the new flows over a real WebSocket (127.0.0.1)', () => {
     ])
     expect(sim.connectionCount).toBe(1)
   })
+
+  it('faults over the socket: a wrong AAD family is caught by opening with the expected label', async () => {
+    const sim = await sims.start()
+    const s = await sims.session(sim)
+    sim.setFaults({ wrongActionAad: true })
+    s.client.send(
+      actionFrame(s.sid, s.init.sessionKey, { action: 'image_generation', prompt: 'p' }, { id: 'w' }),
+    )
+    const f = await s.client.q.next()
+    expect(aadOf(f)).toBe('encrypted_transcode_response')
+    expect(() => openAction(s.init.sessionKey, f, 'encrypted_image_response')).toThrow()
+  })
+
+  it('LTX: a disconnect mid-clip settles the job once the clip is abandoned, without billing', async () => {
+    const sim = await sims.start({ comfyui: { samplerSteps: [20], stepDelayMs: 20 } })
+    const s = await sims.session(sim, { jobId: '808' })
+    s.client.send(
+      actionFrame(s.sid, s.init.sessionKey, {
+        action: 'ltx_generate',
+        templateId: 'ltx-t2v-hdr',
+        templateHash: LTX_TEMPLATES['ltx-t2v-hdr']!.hash,
+        prompt: 'x',
+        seed: '0',
+        frames: 126,
+        fps: 25,
+        resolution: { w: 1024, h: 1024 },
+        lora: '',
+        output: 'exr-sequence',
+      }),
+    )
+    await s.client.q.next() // accepted
+    await s.client.q.next() // first progress
+    await s.client.close()
+    const deadline = Date.now() + 3000
+    while (!sim.settledJobs.some((j) => j.jobId === '808')) {
+      if (Date.now() > deadline) throw new Error('job never settled')
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    expect(sim.core.billing).toEqual([])
+  })
 })
