@@ -1,24 +1,17 @@
 import { hexToBytes, open, zeroize } from '@fabstir/crypto'
 import {
   asBool,
-  asI64,
   asStr,
   asU64,
   getField,
-  JsonObject,
   type JsonValue,
   parseU64Decimal,
   stringifyJson,
   tryParseJsonLossless,
-  U32_MAX,
 } from '../json-lossless.js'
-import { type ActionFamily, ActionReplier } from './action-reply.js'
-import type { ActionEnv } from './actions/action-env.js'
-import { extractLastUserQuery, isImageIntent } from './actions/auto-route.js'
-import { runImageGeneration } from './actions/image.js'
-import { type LtxState, startLtx } from './actions/ltx.js'
-import { startTranscode, type TranscoderState } from './actions/transcode.js'
+import { ActionRouter } from './action-router.js'
 import { ActiveStream } from './active-stream.js'
+import type { BusyLoop, CoreContext } from './core-context.js'
 import {
   connectedFrame,
   errorFrame,
@@ -30,68 +23,23 @@ import {
 } from './frames.js'
 import {
   type BuildResult,
-  buildEncryptedRequest,
   buildNestedRequest,
   buildPlaintextRequest,
   type InferenceRequest,
   validateRequest,
 } from './inference-request.js'
-import type { SessionKeyStore } from './key-store.js'
-import { DEFAULT_RAG_SESSION, type SessionRecords, searchVectors, uploadVectors } from './rag.js'
-import type { RateLimiter } from './rate-limiter.js'
+import { DEFAULT_RAG_SESSION, searchVectors, uploadVectors } from './rag.js'
 import { decryptSessionInit } from './session-init.js'
-import type { SessionWindow } from './session-window.js'
-import type { Sidecars } from './sidecar-options.js'
 import { runStream } from './stream-runner.js'
 import { estimateTokens } from './tokens.js'
-import type {
-  BillingEntry,
-  ConnectionState,
-  Faults,
-  Logger,
-  NodeConnection,
-  Responder,
-  SettledJob,
-} from './types.js'
+import type { ConnectionState, NodeConnection } from './types.js'
 import { analyseImages } from './vision.js'
 import { type SearchRequest, searchQueriesFor, withSearchResults } from './web-search.js'
 
-/** State shared by every connection of one node. */
-export interface CoreContext {
-  readonly keyStore: SessionKeyStore
-  readonly rateLimiter: RateLimiter
-  /** `null` when the node has no encryption key configured. */
-  readonly nodePrivateKey: Uint8Array | null
-  readonly responder: Responder
-  readonly chunkDelayMs: number
-  readonly contextWindowSize: number
-  readonly logger: Logger | undefined
-  readonly onFrame: ((direction: 'in' | 'out', text: string, connectionId: number) => void) | undefined
-  readonly sleep: (ms: number) => Promise<void>
-  faults(): Readonly<Faults>
-  settle(job: SettledJob): void
-  readonly now: () => number
-  readonly sidecars: Sidecars
-  readonly imageLimiter: SessionWindow
-  readonly transcodeLimiter: SessionWindow
-  readonly ltxLimiter: SessionWindow
-  readonly transcoder: TranscoderState
-  readonly ltx: LtxState
-  readonly records: SessionRecords
-  bill(entry: BillingEntry): void
-}
+export type { CoreContext } from './core-context.js'
 
 /** How long a disconnect-triggered settlement blocks new LTX jobs of the same job id. */
 const SETTLEMENT_LATCH_MS = 120_000
-
-/** A busy loop the connection is captured in (PROTOCOL-SURFACE §3.3) and the only frame it honours. */
-interface BusyLoop {
-  kind: 'transcode-loop' | 'ltx-loop'
-  cancelType: 'transcode_cancel' | 'ltx_cancel'
-  detach(): void
-  /** Resolves when the background task ended (the LTX loop then ends too). */
-  done: Promise<unknown>
-}
 
 /** Default chain (Base Sepolia) when an encrypted init names none. */
 const DEFAULT_CHAIN_ID = 84532n
@@ -141,6 +89,7 @@ export class Connection implements NodeConnection {
   /** Inline jobs in progress (image generation, chat pre-processing); frames queue while > 0. */
   private inlineDepth = 0
   private loop: BusyLoop | null = null
+  private readonly router: ActionRouter
 
   constructor(
     readonly id: number,
@@ -148,6 +97,25 @@ export class Connection implements NodeConnection {
     private readonly transportSend: (text: string) => void,
     private readonly transportClose: (() => void) | undefined,
   ) {
+    this.router = new ActionRouter({
+      ctx,
+      connectionId: id,
+      isClosed: () => this.isClosed,
+      job: () => this.job,
+      send: (frame) => this.send(frame),
+      closeTransport: () => this.closeTransport(),
+      beginInline: () => this.beginInline(),
+      endInline: () => this.endInline(),
+      enterLoop: (loop) => {
+        this.loop = loop
+      },
+      leaveLoop: (loop) => {
+        if (this.loop === loop) this.loop = null
+      },
+      track: (task, after) => this.track(task, after),
+      billVlm: (tokens, sid) => this.billVlm(tokens, sid),
+      admitChat: (built, key, sid, rid, extras) => this.admit(built, key, sid, rid, extras),
+    })
     this.send(connectedFrame())
   }
 
@@ -423,48 +391,13 @@ export class Connection implements NodeConnection {
     } finally {
       zeroize(plaintext)
     }
-    this.route(text, frame, storedKey.slice(), sid, id)
+    this.router.route(text, frame, storedKey.slice(), sid, id)
     return undefined
   }
 
   /** The RAG store key: the connection's session id, else the shared default (PROTOCOL-SURFACE §9.1). */
   private ragSession(): string {
     return this.currentSessionId ?? DEFAULT_RAG_SESSION
-  }
-
-  /** Route a decrypted message by its `action` (PROTOCOL-SURFACE §4.2); `key` is a copy this method owns. */
-  private route(text: string, frame: JsonValue, key: Uint8Array, sid: string, id: RequestId): void {
-    const decrypted = tryParseJsonLossless(text)
-    const action = asStr(getField(decrypted, 'action'))
-    if (action === 'image_generation') this.runImage(decrypted!, key, sid, id)
-    else if (action === 'transcode') this.runTranscode(decrypted!, key, sid, id)
-    else if (action === 'ltx_generate') this.runLtx(decrypted!, key, sid, id)
-    else this.routeChat(text, decrypted, frame, key, sid, id)
-  }
-
-  private actionEnv(family: ActionFamily, key: Uint8Array, sid: string, id: RequestId): ActionEnv {
-    const { ctx } = this
-    const job = this.job
-    return {
-      sessionId: sid,
-      jobId: job,
-      requestId: id,
-      replier: new ActionReplier(
-        family,
-        key,
-        sid,
-        ctx.faults(),
-        (f) => this.send(f),
-        ctx.logger,
-        () => this.closeTransport(),
-      ),
-      now: ctx.now,
-      sleep: ctx.sleep,
-      logger: ctx.logger,
-      bill: (entry) => {
-        if (job !== null) ctx.bill({ ...entry, jobId: job.toString(), sessionId: sid })
-      },
-    }
   }
 
   private track(task: Promise<unknown>, after: () => void): void {
@@ -478,20 +411,6 @@ export class Connection implements NodeConnection {
         this.tasks.delete(t)
       })
     this.tasks.add(t)
-  }
-
-  private runImage(payload: JsonValue, key: Uint8Array, sid: string, id: RequestId): void {
-    const env = this.actionEnv('encrypted_image_response', key, sid, id)
-    const pending = runImageGeneration(env, payload, this.ctx.sidecars, this.ctx.imageLimiter)
-    if (pending === undefined) {
-      zeroize(key)
-      return
-    }
-    this.beginInline()
-    this.track(pending, () => {
-      zeroize(key)
-      this.endInline()
-    })
   }
 
   /** Inline work starts: the connection loop is blocked and later frames wait in the socket. */
@@ -513,99 +432,6 @@ export class Connection implements NodeConnection {
       }
       this.dispatchSafely(queue.shift()!)
     }
-  }
-
-  private runTranscode(payload: JsonValue, key: Uint8Array, sid: string, id: RequestId): void {
-    const { ctx } = this
-    const env = this.actionEnv('encrypted_transcode_response', key, sid, id)
-    const job = startTranscode(env, payload, ctx.sidecars, ctx.transcodeLimiter, ctx.transcoder, (jobId) =>
-      jobId === null ? undefined : ctx.sidecars.moderation.verdicts[jobId.toString()],
-    )
-    if (job === undefined) {
-      zeroize(key)
-      return
-    }
-    this.track(job.done, () => zeroize(key))
-    // Closed while sending the ack (a fault): the poller stops at its next progress change.
-    if (this.isClosed) {
-      job.detach()
-      return
-    }
-    // The loop is left only by transcode_cancel or close, even after the job ended (PROTOCOL-SURFACE §3.4).
-    this.loop = { kind: 'transcode-loop', cancelType: 'transcode_cancel', detach: job.detach, done: job.done }
-  }
-
-  private runLtx(payload: JsonValue, key: Uint8Array, sid: string, id: RequestId): void {
-    const { ctx } = this
-    const env = this.actionEnv('encrypted_ltx_response', key, sid, id)
-    const run = startLtx(env, payload, ctx.sidecars, ctx.ltxLimiter, ctx.ltx)
-    if (run === undefined) {
-      zeroize(key)
-      return
-    }
-    const loop: BusyLoop = { kind: 'ltx-loop', cancelType: 'ltx_cancel', detach: run.detach, done: run.done }
-    if (this.isClosed) run.detach()
-    else this.loop = loop
-    this.track(run.done, () => {
-      zeroize(key)
-      // The LTX loop ends once the job's last frame is delivered.
-      if (this.loop === loop) this.loop = null
-    })
-  }
-
-  /** Encrypted chat: VLM augmentation, auto image routing, then the chat pipeline. */
-  private routeChat(
-    text: string,
-    decrypted: JsonValue | undefined,
-    frame: JsonValue,
-    key: Uint8Array,
-    sid: string,
-    id: RequestId,
-  ): void {
-    const { sidecars } = this.ctx
-    let prompt = asStr(getField(decrypted, 'prompt')) ?? text
-    const vision = sidecars.vlm ? analyseImages(getField(decrypted, 'images'), prompt) : undefined
-    if (vision !== undefined) {
-      prompt = vision.prompt
-      this.billVlm(vision.vlmTokens, sid)
-    }
-    if (sidecars.autoImageRouting) {
-      const query = extractLastUserQuery(prompt)
-      if (isImageIntent(query)) {
-        this.ctx.logger?.info('chat auto-routed to image generation', { connection: this.id })
-        const payload = new JsonObject(
-          new Map<string, JsonValue>([
-            ['action', 'image_generation'],
-            ['prompt', query],
-          ]),
-        )
-        this.runImage(payload, key, sid, id)
-        return
-      }
-    }
-    const field = (name: string): JsonValue | undefined => getField(decrypted, name) ?? getField(frame, name)
-    const maxSearches =
-      asI64(getField(decrypted, 'max_searches')) ?? asI64(getField(frame, 'max_searches')) ?? 5n
-    if (maxSearches < 0n || maxSearches > U32_MAX) {
-      zeroize(key)
-      this.ctx.logger?.info('request dropped without reply (max_searches out of range)', {
-        connection: this.id,
-      })
-      return
-    }
-    const queries = field('search_queries')
-    const search: SearchRequest = {
-      webSearch: asBool(getField(decrypted, 'web_search')) ?? asBool(getField(frame, 'web_search')),
-      maxSearches,
-      searchQueries:
-        Array.isArray(queries) && queries.every((q) => typeof q === 'string')
-          ? (queries as string[])
-          : undefined,
-    }
-    this.admit(buildEncryptedRequest(text, frame, vision?.prompt), key, sid, id, {
-      vlmTokens: vision?.vlmTokens,
-      search,
-    })
   }
 
   private billVlm(tokens: number, sid: string | null): void {
