@@ -13,6 +13,14 @@ Options:
   --no-encryption      behave like a node without a key (ENCRYPTION_NOT_SUPPORTED)
   --chunk-delay-ms N   delay before each response chunk (default 0)
   --rate-limit N       prompts per minute shared by all connections (default 60)
+  --no-auto-image-routing  chat prompts are never diverted to image generation
+  --no-diffusion       no diffusion sidecar (DIFFUSION_SERVICE_UNAVAILABLE; no auto routing)
+  --no-transcoder      no transcoder sidecar (SIDECAR_UNAVAILABLE)
+  --no-comfyui         no ComfyUI sidecar for LTX (SIDECAR_UNAVAILABLE)
+  --no-vlm             no VLM sidecar: vision images are ignored
+  --web-search         enable the fake web search of chat prompts
+  --image-delay-ms N   simulated image generation time (default 0)
+  --progress-interval-ms N  transcode poll interval and LTX step delay (default 0)
   --help               show this help`
 
 /** Raised for a bad command line; the CLI prints the message on one line and exits with status 2. */
@@ -25,7 +33,15 @@ export class CliUsageError extends Error {
 /** Parsed command line: either a help request or server options. */
 export type CliCommand = { help: true } | { help: false; options: NodeSimOptions }
 
-const VALUE_FLAGS = new Set(['--port', '--host', '--private-key', '--chunk-delay-ms', '--rate-limit'])
+const VALUE_FLAGS = new Set([
+  '--port',
+  '--host',
+  '--private-key',
+  '--chunk-delay-ms',
+  '--rate-limit',
+  '--image-delay-ms',
+  '--progress-interval-ms',
+])
 
 function integer(flag: string, text: string, min: number, max: number): number {
   if (!/^[0-9]+$/.test(text)) throw new CliUsageError(`${flag} expects an integer, got "${text}"`)
@@ -76,6 +92,35 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       case '--rate-limit':
         options.rateLimitPerMinute = integer(flag, value!, 1, 1_000_000_000)
         break
+      case '--no-auto-image-routing':
+        options.autoImageRouting = false
+        break
+      case '--no-diffusion':
+        options.diffusion = false
+        break
+      case '--no-transcoder':
+        options.transcoder = false
+        break
+      case '--no-comfyui':
+        options.comfyui = false
+        break
+      case '--no-vlm':
+        options.vlm = false
+        break
+      case '--web-search':
+        options.webSearch = true
+        break
+      case '--image-delay-ms': {
+        const delayMs = integer(flag, value!, 0, 3_600_000)
+        if (options.diffusion !== false) options.diffusion = { ...options.diffusion, delayMs }
+        break
+      }
+      case '--progress-interval-ms': {
+        const ms = integer(flag, value!, 0, 3_600_000)
+        if (options.transcoder !== false) options.transcoder = { ...options.transcoder, pollIntervalMs: ms }
+        if (options.comfyui !== false) options.comfyui = { ...options.comfyui, stepDelayMs: ms }
+        break
+      }
       default:
         throw new CliUsageError(`unknown option "${arg}" (see --help)`)
     }

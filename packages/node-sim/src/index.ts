@@ -3,13 +3,32 @@
  * protocol (PROTOCOL.md): a sans-IO core, a thin `ws` server and a CLI. For tests, demos and integrators.
  * @packageDocumentation
  */
+
+export { ALLOW_LIST_VERSION, LTX_TEMPLATES, type LtxTemplate } from './core/actions/ltx-allowlist.js'
+export {
+  type CapabilityCid,
+  type CapabilityCidError,
+  decodeCapabilityCid,
+  encodeCapabilityCid,
+  fakeCapabilityCid,
+} from './core/cid.js'
 export {
   createNodeCore,
   DEFAULT_CONTEXT_WINDOW_SIZE,
   DEFAULT_RATE_LIMIT_PER_MINUTE,
 } from './core/node-core.js'
+export { DEFAULT_RAG_SESSION, RAG_CAPACITY, RAG_DIMENSIONS, RAG_METADATA_MAX_BYTES } from './core/rag.js'
+export type {
+  ComfyUiSidecarOptions,
+  DiffusionSidecarOptions,
+  ModerationOptions,
+  SidecarOptions,
+  TranscoderSidecarOptions,
+} from './core/sidecar-options.js'
 export { estimateTokens } from './core/tokens.js'
 export type {
+  BillingEntry,
+  ConnectionState,
   Faults,
   Logger,
   NodeConnection,

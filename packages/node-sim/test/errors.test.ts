@@ -344,7 +344,7 @@ describe('encrypted_message errors (shape A, id echoed)', () => {
       session_id: sid,
       id: 'long',
     })
-    // PROTOCOL-SURFACE §2.1, §10.7: followed by stream_end {reason:"error", tokens_used:0}.
+    // PROTOCOL-SURFACE §2.1: followed by stream_end {reason:"error"} (tokens_used 0, no session_id).
     expect(await client.q.next()).toEqual({ type: 'stream_end', reason: 'error', tokens_used: 0, id: 'long' })
     await expectNoReplyBefore(client)
     client.send(promptFrame(sid, init.sessionKey, 'x'.repeat(16)))

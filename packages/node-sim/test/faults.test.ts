@@ -118,6 +118,7 @@ describe('fault injection (encrypted responses)', () => {
         message: expect.stringMatching(/^Failed to encrypt response/),
         id: 'f',
       },
+      // PROTOCOL-SURFACE §10.7: a failed chunk seal reports the tokens streamed so far.
       { type: 'stream_end', reason: 'error', tokens_used: 2, id: 'f' },
     ])
     await expectNoReplyBefore(s.client)

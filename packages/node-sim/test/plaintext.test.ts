@@ -68,12 +68,12 @@ describe('plaintext fallback (deprecated, still served)', () => {
       })),
       { type: 'stream_chunk', content: '', tokens: 0, id: 'q1' },
     ])
+    // PROTOCOL-SURFACE §10.7: a plaintext stream_end {reason:"complete"} carries no session_id.
     expect(end).toEqual({
       type: 'stream_end',
       reason: 'complete',
       tokens_used: 5,
       id: 'q1',
-      session_id: 's',
       finish_reason: 'stop',
       usage: { prompt_tokens: 3, completion_tokens: 5, total_tokens: 8, context_window_size: 8192 },
     })
@@ -128,11 +128,11 @@ describe('plaintext fallback (deprecated, still served)', () => {
     const client = await sims.connect(sim)
     client.send({ type: 'prompt', id: 'p', prompt: 'hi' })
     expect((await client.q.next()).content).toBe('one')
+    // PROTOCOL-SURFACE §10.7: a cancelled plaintext stream_end has no id; session_id is the connection's (none here).
     expect(await client.request({ type: 'stream_cancel' })).toEqual({
       type: 'stream_end',
       reason: 'cancelled',
       tokens_used: 1,
-      id: 'p',
       finish_reason: 'cancelled',
     })
     release()

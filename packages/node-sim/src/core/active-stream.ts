@@ -17,6 +17,8 @@ export class ActiveStream {
     readonly requestId: RequestId,
     /** The session id of the request (for encrypted streams), or the connection's (plaintext). */
     readonly sessionId: string | null,
+    /** Encrypted (`encrypted_chunk`) or plaintext (`stream_chunk`) stream: their `stream_end` fields differ. */
+    readonly encrypted = true,
   ) {
     this.stopped = new Promise((resolve) => {
       this.resolveStop = resolve

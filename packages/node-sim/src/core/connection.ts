@@ -1,5 +1,6 @@
 import { hexToBytes, open, zeroize } from '@fabstir/crypto'
 import {
+  asBool,
   asStr,
   asU64,
   getField,
@@ -8,7 +9,9 @@ import {
   stringifyJson,
   tryParseJsonLossless,
 } from '../json-lossless.js'
+import { ActionRouter } from './action-router.js'
 import { ActiveStream } from './active-stream.js'
+import type { BusyLoop, CoreContext } from './core-context.js'
 import {
   connectedFrame,
   errorFrame,
@@ -20,34 +23,23 @@ import {
 } from './frames.js'
 import {
   type BuildResult,
-  buildEncryptedRequest,
   buildNestedRequest,
   buildPlaintextRequest,
   type InferenceRequest,
   validateRequest,
 } from './inference-request.js'
-import type { SessionKeyStore } from './key-store.js'
-import type { RateLimiter } from './rate-limiter.js'
+import { DEFAULT_RAG_SESSION, searchVectors, uploadVectors } from './rag.js'
 import { decryptSessionInit } from './session-init.js'
 import { runStream } from './stream-runner.js'
 import { estimateTokens } from './tokens.js'
-import type { Faults, Logger, NodeConnection, Responder, SettledJob } from './types.js'
+import type { ConnectionState, NodeConnection } from './types.js'
+import { analyseImages } from './vision.js'
+import { type SearchRequest, searchQueriesFor, withSearchResults } from './web-search.js'
 
-/** State shared by every connection of one node. */
-export interface CoreContext {
-  readonly keyStore: SessionKeyStore
-  readonly rateLimiter: RateLimiter
-  /** `null` when the node has no encryption key configured. */
-  readonly nodePrivateKey: Uint8Array | null
-  readonly responder: Responder
-  readonly chunkDelayMs: number
-  readonly contextWindowSize: number
-  readonly logger: Logger | undefined
-  readonly onFrame: ((direction: 'in' | 'out', text: string, connectionId: number) => void) | undefined
-  readonly sleep: (ms: number) => Promise<void>
-  faults(): Readonly<Faults>
-  settle(job: SettledJob): void
-}
+export type { CoreContext } from './core-context.js'
+
+/** How long a disconnect-triggered settlement blocks new LTX jobs of the same job id. */
+const SETTLEMENT_LATCH_MS = 120_000
 
 /** Default chain (Base Sepolia) when an encrypted init names none. */
 const DEFAULT_CHAIN_ID = 84532n
@@ -92,6 +84,12 @@ export class Connection implements NodeConnection {
   private active: ActiveStream | null = null
   private readonly tasks = new Set<Promise<void>>()
   private isClosed = false
+  /** Frames that arrived during inline work (image generation); handled in order afterwards. */
+  private inlineQueue: string[] | null = null
+  /** Inline jobs in progress (image generation, chat pre-processing); frames queue while > 0. */
+  private inlineDepth = 0
+  private loop: BusyLoop | null = null
+  private readonly router: ActionRouter
 
   constructor(
     readonly id: number,
@@ -99,6 +97,25 @@ export class Connection implements NodeConnection {
     private readonly transportSend: (text: string) => void,
     private readonly transportClose: (() => void) | undefined,
   ) {
+    this.router = new ActionRouter({
+      ctx,
+      connectionId: id,
+      isClosed: () => this.isClosed,
+      job: () => this.job,
+      send: (frame) => this.send(frame),
+      closeTransport: () => this.closeTransport(),
+      beginInline: () => this.beginInline(),
+      endInline: () => this.endInline(),
+      enterLoop: (loop) => {
+        this.loop = loop
+      },
+      leaveLoop: (loop) => {
+        if (this.loop === loop) this.loop = null
+      },
+      track: (task, after) => this.track(task, after),
+      billVlm: (tokens, sid) => this.billVlm(tokens, sid),
+      admitChat: (built, key, sid, rid, extras) => this.admit(built, key, sid, rid, extras),
+    })
     this.send(connectedFrame())
   }
 
@@ -114,6 +131,12 @@ export class Connection implements NodeConnection {
     return this.isClosed
   }
 
+  get state(): ConnectionState {
+    if (this.inlineQueue !== null) return 'inline'
+    if (this.loop !== null) return this.loop.kind
+    return this.active !== null ? 'streaming' : 'idle'
+  }
+
   get idle(): Promise<void> {
     return Promise.all([...this.tasks]).then(() => undefined)
   }
@@ -125,6 +148,10 @@ export class Connection implements NodeConnection {
     } catch (e) {
       this.ctx.logger?.error('onFrame tap threw', { error: message(e) })
     }
+    this.dispatchSafely(text)
+  }
+
+  private dispatchSafely(text: string): void {
     try {
       this.dispatch(text)
     } catch (e) {
@@ -140,14 +167,25 @@ export class Connection implements NodeConnection {
     this.isClosed = true
     this.active?.stop()
     this.active = null
+    this.inlineQueue = null
+    this.inlineDepth = 0
+    const loop = this.loop
+    this.loop = null
+    loop?.detach()
     if (this.job !== null) {
       const settled = { jobId: this.job.toString(), sessionId: this.currentSessionId, connectionId: this.id }
-      this.ctx.logger?.info('settling job', {
-        connection: this.id,
-        jobId: settled.jobId,
-        session: settled.sessionId,
-      })
-      this.ctx.settle(settled)
+      const settle = (): void => {
+        this.ctx.logger?.info('settling job', {
+          connection: this.id,
+          jobId: settled.jobId,
+          session: settled.sessionId,
+        })
+        this.ctx.ltx.settling.set(settled.jobId, this.ctx.now() + SETTLEMENT_LATCH_MS)
+        this.ctx.settle(settled)
+      }
+      // With an LTX clip in flight, completion is deferred to the clip's task (it abandons at its next gate).
+      if (loop?.kind === 'ltx-loop') void loop.done.then(settle)
+      else settle()
     }
   }
 
@@ -168,12 +206,33 @@ export class Connection implements NodeConnection {
 
   private dispatch(text: string): void {
     if (this.ctx.faults().silent === true) return
+    if (this.inlineQueue !== null) {
+      // Inline work blocks the connection loop: frames wait in the socket and are handled in order afterwards.
+      this.inlineQueue.push(text)
+      return
+    }
     const frame = tryParseJsonLossless(text)
     if (frame === undefined) {
       this.ctx.logger?.debug('ignored a frame that is not JSON', { connection: this.id })
       return
     }
     const type = asStr(getField(frame, 'type'))
+    if (this.loop) {
+      if (type === this.loop.cancelType) {
+        // No confirmation frame; the loop is left at once.
+        this.ctx.logger?.info('busy loop cancelled', { connection: this.id, type })
+        const loop = this.loop
+        this.loop = null
+        loop.detach()
+      } else {
+        this.ctx.logger?.debug('dropped a frame in a busy loop', {
+          connection: this.id,
+          loop: this.loop.kind,
+          type,
+        })
+      }
+      return
+    }
     if (this.active) {
       if (type === 'stream_cancel') this.cancel()
       else this.ctx.logger?.debug('dropped a frame while streaming', { connection: this.id, type })
@@ -194,6 +253,12 @@ export class Connection implements NodeConnection {
       case 'inference':
         this.onPlainPrompt(frame, type)
         break
+      case 'uploadVectors':
+        reply = uploadVectors(this.ctx.records, this.ragSession(), frame, this.ctx.sidecars.ragCapacity)
+        break
+      case 'searchVectors':
+        reply = searchVectors(this.ctx.records, this.ragSession(), frame, this.ctx.now)
+        break
       default:
         // stream_cancel while idle, unknown types and non-object frames get no reply.
         this.ctx.logger?.debug('ignored frame', { connection: this.id, type })
@@ -211,8 +276,9 @@ export class Connection implements NodeConnection {
       streamEndFrame({
         reason: 'cancelled',
         tokensUsed: s.tokensUsed,
-        id: s.requestId,
-        sessionId: s.sessionId,
+        // A cancelled plaintext stream_end carries the connection's session id and no id (PROTOCOL-SURFACE §10.7).
+        id: s.encrypted ? s.requestId : undefined,
+        sessionId: s.encrypted ? s.sessionId : this.currentSessionId,
         finishReason: 'cancelled',
       }),
     )
@@ -265,8 +331,10 @@ export class Connection implements NodeConnection {
       return fail('DECRYPTION_FAILED', `Failed to decrypt session init payload: ${message(e)}`)
     }
     this.job = parseU64Decimal(result.data.jobId) ?? null
-    if (sid !== null) this.ctx.keyStore.set(sid, result.sessionKey)
-    else this.ctx.logger?.warn('no string session_id: session key not stored', { connection: this.id })
+    if (sid !== null) {
+      this.ctx.keyStore.set(sid, result.sessionKey)
+      this.ctx.records.ensure(sid)
+    } else this.ctx.logger?.warn('no string session_id: session key not stored', { connection: this.id })
     zeroize(result.sessionKey)
     this.ctx.logger?.info('encrypted session initialised', {
       connection: this.id,
@@ -323,14 +391,61 @@ export class Connection implements NodeConnection {
     } finally {
       zeroize(plaintext)
     }
-    this.admit(buildEncryptedRequest(text, frame), storedKey.slice(), sid, id)
+    this.router.route(text, frame, storedKey.slice(), sid, id)
     return undefined
+  }
+
+  /** The RAG store key: the connection's session id, else the shared default (PROTOCOL-SURFACE §9.1). */
+  private ragSession(): string {
+    return this.currentSessionId ?? DEFAULT_RAG_SESSION
+  }
+
+  private track(task: Promise<unknown>, after: () => void): void {
+    const t: Promise<void> = task
+      .then(
+        () => undefined,
+        (e: unknown) => this.ctx.logger?.error('action failed', { connection: this.id, error: message(e) }),
+      )
+      .finally(() => {
+        after()
+        this.tasks.delete(t)
+      })
+    this.tasks.add(t)
+  }
+
+  /** Inline work starts: the connection loop is blocked and later frames wait in the socket. */
+  private beginInline(): void {
+    this.inlineDepth++
+    this.inlineQueue ??= []
+  }
+
+  /** Inline work finished: handle the frames that queued meanwhile, in order, until one starts inline work again. */
+  private endInline(): void {
+    if (this.isClosed || this.inlineDepth === 0) return
+    if (--this.inlineDepth > 0) return
+    const queue = this.inlineQueue ?? []
+    this.inlineQueue = null
+    while (queue.length > 0) {
+      if (this.inlineQueue !== null) {
+        ;(this.inlineQueue as string[]).push(...queue)
+        return
+      }
+      this.dispatchSafely(queue.shift()!)
+    }
+  }
+
+  private billVlm(tokens: number, sid: string | null): void {
+    if (this.job !== null && tokens > 0) {
+      this.ctx.bill({ jobId: this.job.toString(), sessionId: sid, kind: 'vlm', tokens })
+    }
   }
 
   private onPlainInit(frame: JsonValue): OutFrame {
     const sid = sessionIdOf(frame) ?? null
     this.currentSessionId = sid
     this.job = jobIdOf(frame) ?? null
+    // Creates or replaces the node's session record: history and RAG vectors are wiped.
+    if (sid !== null) this.ctx.records.replace(sid)
     this.ctx.logger?.warn('deprecated plaintext session_init', { connection: this.id, session: sid })
     return {
       type: 'session_init_ack',
@@ -344,18 +459,47 @@ export class Connection implements NodeConnection {
   }
 
   private onPlainPrompt(frame: JsonValue, type: 'prompt' | 'inference'): void {
-    if (this.job === null) this.job = jobIdOf(frame) ?? null
+    const nested = getField(frame, 'request')
+    if (this.job === null) this.job = jobIdOf(frame) ?? jobIdOf(nested ?? null) ?? null
     this.ctx.logger?.warn('deprecated plaintext prompt', {
       connection: this.id,
       session: this.currentSessionId,
     })
-    const built =
-      type === 'inference' ? buildNestedRequest(getField(frame, 'request')) : buildPlaintextRequest(frame)
-    this.admit(built, null, this.currentSessionId, getField(frame, 'id'))
+    const built = type === 'inference' ? buildNestedRequest(nested) : buildPlaintextRequest(frame)
+    // Vision images of plaintext prompts are the outer `images`, never inside `request`.
+    let vision: ReturnType<typeof analyseImages>
+    if (built.ok && this.ctx.sidecars.vlm) {
+      vision = analyseImages(getField(frame, 'images'), built.request.prompt)
+      if (vision !== undefined) {
+        built.request.prompt = vision.prompt
+        built.request.responderRequest.prompt = vision.prompt
+        this.billVlm(vision.vlmTokens, this.currentSessionId)
+      }
+    }
+    const pick = (a: string, b: string): JsonValue | undefined => getField(nested, a) ?? getField(nested, b)
+    const queries = pick('search_queries', 'searchQueries')
+    const search: SearchRequest = {
+      webSearch: asBool(pick('web_search', 'webSearch')),
+      maxSearches: asU64(pick('max_searches', 'maxSearches')) ?? 5n,
+      searchQueries:
+        Array.isArray(queries) && queries.every((q) => typeof q === 'string')
+          ? (queries as string[])
+          : undefined,
+    }
+    this.admit(built, null, this.currentSessionId, getField(frame, 'id'), {
+      vlmTokens: vision?.vlmTokens,
+      search,
+    })
   }
 
   /** Validation → rate limit → context window → stream, as the node orders them. */
-  private admit(built: BuildResult, key: Uint8Array | null, sid: string | null, id: RequestId): void {
+  private admit(
+    built: BuildResult,
+    key: Uint8Array | null,
+    sid: string | null,
+    id: RequestId,
+    extras: { vlmTokens?: number | undefined; search?: SearchRequest } = {},
+  ): void {
     const release = (): void => {
       if (key) zeroize(key)
     }
@@ -374,6 +518,41 @@ export class Connection implements NodeConnection {
       this.send(errorStreamEndFrame(id))
       return
     }
+    let searched = false
+    if (this.ctx.sidecars.webSearch && extras.search) {
+      const queries = searchQueriesFor(request.prompt, extras.search)
+      if (queries.length > 0) {
+        searched = true
+        request.prompt = withSearchResults(request.prompt, queries)
+        request.responderRequest.prompt = request.prompt
+      }
+    }
+    const delay = this.ctx.sidecars.chatPreprocessingMs
+    if (delay > 0 && (searched || extras.vlmTokens !== undefined)) {
+      // Chat pre-processing (VLM analysis, web search) blocks the loop: frames queue and are then read by the
+      // streaming loop, so a queued stream_cancel cancels the stream as soon as it starts (PROTOCOL-SURFACE §3.3).
+      this.beginInline()
+      this.track(this.ctx.sleep(delay), () => {
+        if (this.isClosed) release()
+        else this.startStream(request, key, sid, id, extras.vlmTokens)
+        this.endInline()
+      })
+      return
+    }
+    this.startStream(request, key, sid, id, extras.vlmTokens)
+  }
+
+  /** Context window check, then stream the response. */
+  private startStream(
+    request: InferenceRequest,
+    key: Uint8Array | null,
+    sid: string | null,
+    id: RequestId,
+    vlmTokens: number | undefined,
+  ): void {
+    const release = (): void => {
+      if (key) zeroize(key)
+    }
     const promptTokens = estimateTokens(request.prompt)
     const window = this.ctx.contextWindowSize
     if (promptTokens > window) {
@@ -390,11 +569,10 @@ export class Connection implements NodeConnection {
           },
         ),
       )
-      // The node follows TOKEN_LIMIT_EXCEEDED with stream_end {reason:"error"} (PROTOCOL-SURFACE §2.1).
       this.send(errorStreamEndFrame(id))
       return
     }
-    const stream = new ActiveStream(id, sid)
+    const stream = new ActiveStream(id, sid, key !== null)
     this.active = stream
     this.ctx.logger?.info('prompt accepted', {
       connection: this.id,
@@ -418,6 +596,7 @@ export class Connection implements NodeConnection {
       closeTransport: () => this.closeTransport(),
       sleep: this.ctx.sleep,
       logger: this.ctx.logger,
+      vlmTokens,
     })
       .catch((e: unknown) => {
         this.ctx.logger?.error('stream failed', { connection: this.id, error: message(e) })

@@ -8,6 +8,9 @@ const CHUNK_FAULTS = [
   'wrongAadChunk',
   'closeMidStream',
   'encryptionFailureAtChunk',
+  'tamperActionReply',
+  'replayActionReply',
+  'closeAfterActionReply',
 ] as const
 const KNOWN = new Set<string>([
   ...CHUNK_FAULTS,
@@ -16,6 +19,8 @@ const KNOWN = new Set<string>([
   'delayMs',
   'wrongClientAddress',
   'silent',
+  'wrongActionAad',
+  'dropActionCompletion',
 ])
 
 function isIndex(v: unknown): v is number {
@@ -47,7 +52,7 @@ export function normalizeFaults(faults: Faults | undefined): Readonly<Faults> {
   if (faults.delayMs !== undefined && !(typeof faults.delayMs === 'number' && faults.delayMs >= 0)) {
     invalid('delayMs', 'a non-negative number of milliseconds')
   }
-  for (const name of ['forgeStreamEnd', 'silent'] as const) {
+  for (const name of ['forgeStreamEnd', 'silent', 'wrongActionAad', 'dropActionCompletion'] as const) {
     if (faults[name] !== undefined && typeof faults[name] !== 'boolean') invalid(name, 'a boolean')
   }
   const w = faults.wrongClientAddress

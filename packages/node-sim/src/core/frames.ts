@@ -26,8 +26,8 @@ export function plainErrorFrame(error: string, id: RequestId): OutFrame {
 }
 
 /**
- * `stream_end {reason:"error"}` that follows shape B errors, `TOKEN_LIMIT_EXCEEDED` (`tokens_used: 0`) and
- * `ENCRYPTION_FAILED` (the tokens sent so far) — PROTOCOL-SURFACE §10.7.
+ * `stream_end {reason:"error", tokens_used}` that follows shape B errors, `TOKEN_LIMIT_EXCEEDED` (`tokens_used: 0`)
+ * and `ENCRYPTION_FAILED` (the tokens streamed so far). Never carries `session_id`.
  */
 export function errorStreamEndFrame(id: RequestId, tokensUsed = 0): OutFrame {
   return { type: 'stream_end', reason: 'error', tokens_used: tokensUsed, id }
@@ -49,6 +49,8 @@ export function streamEndFrame(opts: {
   sessionId: string | null
   finishReason?: 'stop' | 'length' | 'cancelled' | undefined
   usage?: Usage | undefined
+  /** VLM tokens spent on vision `images`; written only when > 0. */
+  vlmTokens?: number | undefined
 }): OutFrame {
   return {
     type: 'stream_end',
@@ -56,6 +58,7 @@ export function streamEndFrame(opts: {
     tokens_used: opts.tokensUsed,
     id: opts.id,
     session_id: opts.sessionId ?? undefined,
+    vlm_tokens: opts.vlmTokens !== undefined && opts.vlmTokens > 0 ? opts.vlmTokens : undefined,
     finish_reason: opts.finishReason,
     usage: opts.usage ? { ...opts.usage } : undefined,
   }

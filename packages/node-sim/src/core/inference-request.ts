@@ -10,6 +10,7 @@ import {
   tryParseJsonLossless,
   U32_MAX,
 } from '../json-lossless.js'
+import { decodeStruct, type StructSpec } from './serde-like.js'
 import type { ResponderRequest } from './types.js'
 
 /** The node's default model id when the request names none. */
@@ -63,9 +64,14 @@ function finish(
  * `max_tokens`, `temperature` come from the decrypted object, else from the outer frame, else the defaults (values of
  * the wrong JSON type count as absent, exactly like serde's `as_u64`/`as_f64`/`as_str`).
  */
-export function buildEncryptedRequest(plaintext: string, frame: JsonValue): BuildResult {
+export function buildEncryptedRequest(
+  plaintext: string,
+  frame: JsonValue,
+  /** The prompt after VLM augmentation, when images were analysed. */
+  promptOverride?: string,
+): BuildResult {
   const decrypted = tryParseJsonLossless(plaintext)
-  const prompt = asStr(getField(decrypted, 'prompt')) ?? plaintext
+  const prompt = promptOverride ?? asStr(getField(decrypted, 'prompt')) ?? plaintext
   const model = asStr(getField(decrypted, 'model')) ?? asStr(getField(frame, 'model')) ?? DEFAULT_MODEL
   const maxTokens =
     asU64(getField(decrypted, 'max_tokens')) ??
@@ -95,9 +101,67 @@ export function buildPlaintextRequest(frame: JsonValue): BuildResult {
   return finish(prompt, model, maxTokens, temperature, {})
 }
 
+/**
+ * Optional fields of the node's inference request (node src/api/handlers.rs:7–38) whose JSON type serde checks:
+ * a wrong type makes the whole request fail to deserialize. Aliased fields are listed under both names.
+ */
+const NESTED_OPTIONAL: StructSpec = {
+  name: 'InferenceRequest',
+  fields: [
+    { name: 'stream', kind: 'bool', optional: true },
+    { name: 'request_id', kind: 'string', optional: true },
+    {
+      name: 'conversation_context',
+      kind: {
+        seq: {
+          struct: {
+            name: 'ConversationMessage',
+            fields: [
+              { name: 'role', kind: 'string' },
+              { name: 'content', kind: 'string' },
+            ],
+          },
+        },
+      },
+      optional: true,
+    },
+    ...(['job_id', 'jobId', 'chain_id', 'chainId'] as const).map((name) => ({
+      name,
+      kind: 'u64' as const,
+      optional: true,
+    })),
+    { name: 'session_id', kind: 'string', optional: true },
+    ...(['web_search', 'webSearch'] as const).map((name) => ({
+      name,
+      kind: 'bool' as const,
+      optional: true,
+    })),
+    ...(['max_searches', 'maxSearches'] as const).map((name) => ({
+      name,
+      kind: 'u32' as const,
+      optional: true,
+    })),
+    ...(['search_queries', 'searchQueries'] as const).map((name) => ({
+      name,
+      kind: { seq: 'string' as const },
+      optional: true,
+    })),
+  ],
+}
+const ALIASES = [
+  ['job_id', 'jobId'],
+  ['chain_id', 'chainId'],
+  ['web_search', 'webSearch'],
+  ['max_searches', 'maxSearches'],
+  ['search_queries', 'searchQueries'],
+] as const
+
 /** A nested `request` object (plaintext `prompt` with `request`, or an `inference` frame) deserialized strictly. */
 export function buildNestedRequest(nested: JsonValue | undefined): BuildResult {
   if (!(nested instanceof JsonObject)) return { ok: false, reason: 'undeliverable' }
+  // serde: a field given under both of its names is a duplicate; a wrong optional type fails the whole request.
+  if (ALIASES.some(([a, b]) => nested.has(a) && nested.has(b))) return { ok: false, reason: 'undeliverable' }
+  if (!decodeStruct(nested, NESTED_OPTIONAL).ok) return { ok: false, reason: 'undeliverable' }
   const prompt = asStr(nested.get('prompt'))
   const model = asStr(nested.get('model'))
   const maxTokens = asU64(nested.get('max_tokens'))

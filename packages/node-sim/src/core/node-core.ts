@@ -11,8 +11,11 @@ import { defaultResponder } from '../responder.js'
 import { Connection, type CoreContext } from './connection.js'
 import { normalizeFaults } from './faults.js'
 import { SessionKeyStore } from './key-store.js'
+import { SessionRecords } from './rag.js'
 import { RateLimiter } from './rate-limiter.js'
-import type { Faults, NodeConnection, NodeCore, NodeCoreOptions, SettledJob } from './types.js'
+import { SessionWindow } from './session-window.js'
+import { resolveSidecars } from './sidecar-options.js'
+import type { BillingEntry, Faults, NodeConnection, NodeCore, NodeCoreOptions, SettledJob } from './types.js'
 
 /** Defaults of the node (PROTOCOL.md §1, §5). */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60
@@ -86,8 +89,16 @@ export function createNodeCore(options: NodeCoreOptions = {}): NodeCore {
   )
   let faults = normalizeFaults(options.faults)
   const keyStore = new SessionKeyStore()
-  const rateLimiter = new RateLimiter(rateLimit, options.now ?? Date.now)
+  const now = options.now ?? Date.now
+  const rateLimiter = new RateLimiter(rateLimit, now)
+  const sidecars = resolveSidecars(options)
+  const imageLimiter = new SessionWindow(sidecars.imageRateLimit, 60_000, now)
+  const transcodeLimiter = new SessionWindow(sidecars.transcodeRateLimit, 300_000, now)
+  const ltxLimiter = new SessionWindow(sidecars.ltxRateLimit, 300_000, now)
+  const records = new SessionRecords()
+  const ltx = { activeGenerations: 0, settling: new Map<string, number>() }
   const settledJobs: SettledJob[] = []
+  const billing: BillingEntry[] = []
   let nextConnectionId = 1
 
   const ctx: CoreContext = {
@@ -104,6 +115,17 @@ export function createNodeCore(options: NodeCoreOptions = {}): NodeCore {
     settle: (job) => {
       settledJobs.push(job)
     },
+    now,
+    sidecars,
+    imageLimiter,
+    transcodeLimiter,
+    ltxLimiter,
+    transcoder: { active: 0, nextTask: 1 },
+    ltx,
+    records,
+    bill: (entry) => {
+      billing.push(entry)
+    },
   }
 
   return {
@@ -116,7 +138,12 @@ export function createNodeCore(options: NodeCoreOptions = {}): NodeCore {
     restart(): void {
       keyStore.clear()
       rateLimiter.reset()
-      options.logger?.info('node restarted: session keys dropped')
+      imageLimiter.reset()
+      transcodeLimiter.reset()
+      ltxLimiter.reset()
+      records.clear()
+      ltx.settling.clear()
+      options.logger?.info('node restarted: session keys, session records and rate-limit windows dropped')
     },
     setFaults(next: Faults): void {
       faults = normalizeFaults(next)
@@ -129,6 +156,9 @@ export function createNodeCore(options: NodeCoreOptions = {}): NodeCore {
     },
     get settledJobs(): readonly SettledJob[] {
       return settledJobs
+    },
+    get billing(): readonly BillingEntry[] {
+      return billing
     },
   }
 }

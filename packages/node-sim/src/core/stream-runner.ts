@@ -20,6 +20,8 @@ export interface StreamJob {
   closeTransport: () => void
   sleep: (ms: number) => Promise<void>
   logger: Logger | undefined
+  /** VLM tokens spent on this request's images (reported on a complete `stream_end` when > 0). */
+  vlmTokens?: number
 }
 
 type Finish = 'stop' | 'length' | 'error'
@@ -220,7 +222,9 @@ export async function runStream(job: StreamJob): Promise<void> {
       reason: 'complete',
       tokensUsed: stream.tokensUsed,
       id: stream.requestId,
-      sessionId: stream.sessionId,
+      // A plaintext stream_end {reason:"complete"} carries no session_id (PROTOCOL-SURFACE §10.7).
+      sessionId: encrypted ? stream.sessionId : null,
+      vlmTokens: job.vlmTokens,
       finishReason: finish === 'error' ? undefined : finish,
       usage: usageOf(job, stream.tokensUsed),
     }),

@@ -1,3 +1,5 @@
+import type { SidecarOptions } from './sidecar-options.js'
+
 /** Minimal structured logger. The simulator never passes keys, session data or plaintext prompts to it. */
 export interface Logger {
   /** Frames the node ignores or drops (not JSON, unknown type, arriving while streaming). */
@@ -54,10 +56,38 @@ export interface Faults {
   encryptionFailureAtChunk?: number
   /** Accept every frame and never answer (the `connected` greeting is still sent on open). */
   silent?: boolean
+  /**
+   * Seal every action reply under the wrong family's AAD (image → `encrypted_transcode_response`, transcode →
+   * `encrypted_ltx_response`, LTX → `encrypted_image_response`) and report that AAD in `aadHex`.
+   */
+  wrongActionAad?: boolean
+  /** Flip a ciphertext byte of the k-th action reply of a flow (0 = the image reply or the transcode/LTX ack). */
+  tamperActionReply?: number
+  /** Send the k-th action reply of a flow twice (identical frames). */
+  replayActionReply?: number
+  /** Never send a flow's terminal message (the image reply, or the transcode/LTX complete or error). */
+  dropActionCompletion?: boolean
+  /** Close the connection right after the k-th action reply of a flow was sent (a drop mid-flow). */
+  closeAfterActionReply?: number
 }
 
+/** Work the node billed to a job (image, transcode, LTX and VLM tokens; chat tokens are not recorded). */
+export interface BillingEntry {
+  /** Decimal job id (u64): the connection's job id. */
+  jobId: string
+  /** Outer session id of the request. */
+  sessionId: string | null
+  /** What was billed: an image, a transcode, an LTX clip, or VLM tokens of vision `images`. */
+  kind: 'image' | 'transcode' | 'ltx' | 'vlm'
+  /** Token-equivalents, e.g. `ceil(generationUnits × 1000)` for an image. */
+  tokens: number
+}
+
+/** What a connection is doing (PROTOCOL-SURFACE §3.3). */
+export type ConnectionState = 'idle' | 'inline' | 'streaming' | 'transcode-loop' | 'ltx-loop'
+
 /** Options of {@link createNodeCore} (and, with the server options, of `startNodeSim`). */
-export interface NodeCoreOptions {
+export interface NodeCoreOptions extends SidecarOptions {
   /** The node's static secp256k1 key (32-byte hex, optional `0x`, or bytes). Generated when absent. */
   privateKey?: string | Uint8Array
   /** `false` models a node without a configured key: encrypted inits get `ENCRYPTION_NOT_SUPPORTED`. Default true. */
@@ -108,6 +138,8 @@ export interface NodeConnection {
   readonly jobId: string | null
   /** True after `close()`. */
   readonly closed: boolean
+  /** The busy state: frames queue while `inline`, and are dropped in the other non-idle states. */
+  readonly state: ConnectionState
 }
 
 /** The sans-IO node: shared key store and rate limiter plus per-connection state machines. */
@@ -120,7 +152,7 @@ export interface NodeCore {
   readonly encryption: boolean
   /** Open a connection; the `connected` frame is sent immediately. `closeTransport` is called by the close fault. */
   openConnection(send: (text: string) => void, closeTransport?: () => void): NodeConnection
-  /** Drop every session key and the rate-limit window, like a node restart. */
+  /** Drop every session key, session record (RAG vectors) and rate-limit window, like a node restart. */
   restart(): void
   /** Replace the fault injection settings (they apply to responses that start afterwards). */
   setFaults(faults: Faults): void
@@ -130,4 +162,6 @@ export interface NodeCore {
   readonly sessionCount: number
   /** Jobs settled so far (connections with a job id that closed). */
   readonly settledJobs: readonly SettledJob[]
+  /** Image, transcode, LTX and VLM work billed to jobs so far, in order. */
+  readonly billing: readonly BillingEntry[]
 }
