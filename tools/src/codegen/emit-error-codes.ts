@@ -14,33 +14,76 @@ export function assertErrorCodesMatch(model: Map<string, NamedSchema>, table: re
   for (const row of table) {
     if (row.origin === 'client' && row.sentByNode)
       throw new Error(`${row.code}: a client code cannot be sent by node`)
+    if (row.origin === 'both' && (!row.sentByNode || row.families === undefined))
+      throw new Error(`${row.code}: a code of both origins is sent by the node in action replies`)
   }
 }
 
-/** Source of `error-codes.ts`. */
-export function emitErrorCodes(table: readonly ErrorCodeRow[]): string {
+const ORIGIN_DOC =
+  '`node`: a code of the node protocol (`error.code`); `client`: raised by the SDK itself; `both`: raised by the ' +
+  'SDK and also sent by the node inside action replies.'
+
+/**
+ * Source of `error-policy.ts`: what the SDK needs at runtime about each code (origin, retryability, action), kept
+ * apart from the descriptions so that bundles carry only this. Repeated action texts are emitted once.
+ */
+export function emitErrorPolicy(table: readonly ErrorCodeRow[]): string {
+  const texts = new Map<string, string>()
+  for (const r of table) if (!texts.has(r.action)) texts.set(r.action, `A${texts.size}`)
+  const constants = [...texts].map(([text, name]) => `const ${name} = ${tsString(text)}\n`).join('')
   const rows = table
     .map(
-      (r) =>
-        `  ${tsKey(r.code)}: Object.freeze({\n` +
-        `    code: ${tsString(r.code)},\n` +
-        `    origin: ${tsString(r.origin)},\n` +
-        `    sentByNode: ${r.sentByNode},\n` +
-        `    description: ${tsString(r.description)},\n` +
-        `    action: ${tsString(r.action)},\n` +
-        `    retryable: ${r.retryable},\n` +
-        '  }),\n',
+      (r) => `  ${tsKey(r.code)}: [${tsString(r.origin)}, ${r.retryable ? 1 : 0}, ${texts.get(r.action)}],\n`,
     )
     .join('')
   return (
-    `${tsHeader('The error code table: node codes (sent or only documented) and codes the SDK raises itself.')}\n` +
+    `${tsHeader('Runtime policy of every error code: origin, retryability and recommended action.')}\n` +
     "import type { ErrorCode } from './types.js'\n\n" +
+    tsDoc('What the SDK needs at runtime about one error code (see `ERROR_CODES` for the description).') +
+    'export interface ErrorPolicy {\n' +
+    `${tsDoc(ORIGIN_DOC, '  ')}` +
+    "  origin: 'node' | 'client' | 'both'\n" +
+    '  /** True when repeating the operation (after `action`) can succeed. */\n' +
+    '  retryable: boolean\n' +
+    '  /** What the SDK or its caller should do. */\n' +
+    '  action: string\n' +
+    '}\n\n' +
+    "type Row = readonly [origin: ErrorPolicy['origin'], retryable: 0 | 1, action: string]\n\n" +
+    'function table(rows: Record<ErrorCode, Row>): Readonly<Record<ErrorCode, Readonly<ErrorPolicy>>> {\n' +
+    '  const out = {} as Record<ErrorCode, Readonly<ErrorPolicy>>\n' +
+    '  for (const code of Object.keys(rows) as ErrorCode[]) {\n' +
+    '    const [origin, retryable, action] = rows[code]\n' +
+    '    out[code] = Object.freeze({ origin, retryable: retryable === 1, action })\n' +
+    '  }\n' +
+    '  return Object.freeze(out)\n' +
+    '}\n\n' +
+    constants +
+    '\n' +
+    tsDoc('Origin, retryability and recommended action of every error code, in table order. Deeply frozen.') +
+    `export const ERROR_POLICY: Readonly<Record<ErrorCode, Readonly<ErrorPolicy>>> = /*#__PURE__*/ table({\n${rows}})\n\n` +
+    tsDoc('True when `s` is one of the {@link ErrorCode} strings.') +
+    'export function isErrorCode(s: unknown): s is ErrorCode {\n' +
+    "  return typeof s === 'string' && Object.hasOwn(ERROR_POLICY, s)\n" +
+    '}\n'
+  )
+}
+
+/** Source of `error-codes.ts`: the policy plus whether the node sends the code and what it means. */
+export function emitErrorCodes(table: readonly ErrorCodeRow[]): string {
+  const rows = table
+    .map((r) => `  ${tsKey(r.code)}: [${r.sentByNode ? 1 : 0}, ${tsString(r.description)}],\n`)
+    .join('')
+  return (
+    `${tsHeader('The error code table: node codes (sent or only documented) and codes the SDK raises itself.')}\n` +
+    "import { ERROR_POLICY } from './error-policy.js'\n" +
+    "import type { ErrorCode } from './types.js'\n\n" +
+    "export { isErrorCode } from './error-policy.js'\n\n" +
     tsDoc('Everything known about one error code.') +
     'export interface ErrorCodeInfo {\n' +
     '  /** The stable code string. */\n' +
     '  code: ErrorCode\n' +
-    '  /** `node`: a code of the node protocol (`error.code`); `client`: raised by the SDK itself. */\n' +
-    "  origin: 'node' | 'client'\n" +
+    `${tsDoc(ORIGIN_DOC, '  ')}` +
+    "  origin: 'node' | 'client' | 'both'\n" +
     '  /** True when the real node actually sends this code (some node codes are documented but never sent). */\n' +
     '  sentByNode: boolean\n' +
     '  /** What the code means. */\n' +
@@ -50,11 +93,16 @@ export function emitErrorCodes(table: readonly ErrorCodeRow[]): string {
     '  /** True when repeating the operation (after `action`) can succeed. */\n' +
     '  retryable: boolean\n' +
     '}\n\n' +
+    'function table(rows: Record<ErrorCode, readonly [sentByNode: 0 | 1, description: string]>) {\n' +
+    '  const out = {} as Record<ErrorCode, ErrorCodeInfo>\n' +
+    '  for (const code of Object.keys(rows) as ErrorCode[]) {\n' +
+    '    const [sent, description] = rows[code]\n' +
+    '    const { origin, action, retryable } = ERROR_POLICY[code]\n' +
+    '    out[code] = Object.freeze({ code, origin, sentByNode: sent === 1, description, action, retryable })\n' +
+    '  }\n' +
+    '  return Object.freeze(out) as Readonly<Record<ErrorCode, ErrorCodeInfo>>\n' +
+    '}\n\n' +
     tsDoc('Every error code with its origin, meaning, recommended action and retryability. Deeply frozen.') +
-    `export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = Object.freeze({\n${rows}})\n\n` +
-    tsDoc('True when `s` is one of the {@link ErrorCode} strings.') +
-    'export function isErrorCode(s: unknown): s is ErrorCode {\n' +
-    "  return typeof s === 'string' && Object.hasOwn(ERROR_CODES, s)\n" +
-    '}\n'
+    `export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = /*#__PURE__*/ table({\n${rows}})\n`
   )
 }
