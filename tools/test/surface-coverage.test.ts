@@ -13,9 +13,12 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const FACT_SHEET = join(repoRoot, '..', 'shared', 'PROTOCOL-SURFACE.md')
 const present = existsSync(FACT_SHEET)
 if (!present && process.env.CI === 'true') {
-  throw new Error(`PROTOCOL-SURFACE.md not found at ${FACT_SHEET}: the surface coverage test cannot run in CI`)
+  throw new Error(
+    `PROTOCOL-SURFACE.md not found at ${FACT_SHEET}: the surface coverage test cannot run in CI`,
+  )
 }
-if (!present) console.warn(`[skip] surface coverage: ${FACT_SHEET} is absent (it lives outside the repository)`)
+if (!present)
+  console.warn(`[skip] surface coverage: ${FACT_SHEET} is absent (it lives outside the repository)`)
 
 /** The text of section `number` (e.g. "1.1" or "2") of the fact sheet, up to the next heading of its level. */
 function section(text: string, number: string): string {
@@ -87,9 +90,9 @@ describe.skipIf(!present)('PROTOCOL-SURFACE.md coverage', () => {
     const table = new Set(ERROR_CODE_TABLE.map((r) => r.code))
     const enumCodes = constants(JSON.parse(read('packages/wire/json-schema/ErrorCode.schema.json')))
     const listed = new Set(
-      (JSON.parse(read('packages/wire/json-schema/error-codes.json')) as { codes: { code: string }[] }).codes.map(
-        (c) => c.code,
-      ),
+      (
+        JSON.parse(read('packages/wire/json-schema/error-codes.json')) as { codes: { code: string }[] }
+      ).codes.map((c) => c.code),
     )
     const doc = read('docs/protocol.md')
     const missing = codes.flatMap((c) => [
