@@ -176,6 +176,71 @@ export function field(x: unknown, path: string, key: string, out: WireIssue[], r
   if (m !== undefined) out.push({ path: `${path}/${key}`, message: m })
 }
 
+/** {@link field} specialised for a plain string (the commonest leaf; a direct call the engine can inline). */
+export function str(x: unknown, path: string, key: string, out: WireIssue[], req: 0 | 1): void {
+  if (x === undefined) {
+    if (req) out.push({ path: `${path}/${key}`, message: 'is required' })
+  } else if (typeof x !== 'string') out.push({ path: `${path}/${key}`, message: mustBe('a string', x) })
+}
+
+/** {@link field} specialised for a boolean. */
+export function bool(x: unknown, path: string, key: string, out: WireIssue[], req: 0 | 1): void {
+  if (x === undefined) {
+    if (req) out.push({ path: `${path}/${key}`, message: 'is required' })
+  } else if (typeof x !== 'boolean') out.push({ path: `${path}/${key}`, message: mustBe('a boolean', x) })
+}
+
+/** {@link field} specialised for a constant (e.g. the `type` of a frame): reports `message` unless `x === value`. */
+export function eq(
+  x: unknown,
+  path: string,
+  key: string,
+  out: WireIssue[],
+  req: 0 | 1,
+  value: string | number | boolean,
+  message: string,
+): void {
+  if (x === undefined) {
+    if (req) out.push({ path: `${path}/${key}`, message: 'is required' })
+  } else if (x !== value) out.push({ path: `${path}/${key}`, message })
+}
+
+/** {@link field} specialised for a hex string (see {@link hexIssue}). */
+export function hex(
+  x: unknown,
+  path: string,
+  key: string,
+  out: WireIssue[],
+  req: 0 | 1,
+  sizes: readonly number[] | undefined,
+  minBytes: number,
+): void {
+  if (x === undefined) {
+    if (req) out.push({ path: `${path}/${key}`, message: 'is required' })
+    return
+  }
+  const m = typeof x === 'string' ? hexIssue(x, sizes, minBytes) : mustBe('a string', x)
+  if (m !== undefined) out.push({ path: `${path}/${key}`, message: m })
+}
+
+/** {@link field} specialised for an integer in `[min, max]` (see {@link integerIssue}). */
+export function int(
+  x: unknown,
+  path: string,
+  key: string,
+  out: WireIssue[],
+  req: 0 | 1,
+  min: number,
+  max: number,
+): void {
+  if (x === undefined) {
+    if (req) out.push({ path: `${path}/${key}`, message: 'is required' })
+    return
+  }
+  const m = integerIssue(x, min, max)
+  if (m !== undefined) out.push({ path: `${path}/${key}`, message: m })
+}
+
 /** Like {@link field} for a structured value (object, array, union), validated by `validate`. */
 export function sub(
   x: unknown,
@@ -315,6 +380,19 @@ export function union(branches: readonly Validator[], message: string | undefine
   return (value, path, out) => anyOf(value, path, out, branches, message)
 }
 
+/** Reports the discriminator `tag` of a tagged union that selected no branch (missing, not a string, unknown). */
+export function badTag(tag: unknown, path: string, key: string, out: WireIssue[], known: string): void {
+  out.push({
+    path: `${path}/${key}`,
+    message:
+      tag === undefined
+        ? 'is required'
+        : typeof tag === 'string'
+          ? `must be a known ${key === 'type' ? 'frame type' : key}: one of ${known}`
+          : mustBe('a string', tag),
+  })
+}
+
 /**
  * Validator: a union discriminated by the string property `key` (`type` or `action`): dispatches to the branch
  * registered for its value, else reports the key (missing, not a string, or unknown; `known` lists the values).
@@ -324,14 +402,6 @@ export function tagged(key: string, branches: Readonly<Record<string, Validator>
     if (!isRecord(value)) return notObject(value, path, out)
     const tag = value[key]
     if (typeof tag === 'string' && Object.hasOwn(branches, tag)) return branches[tag]!(value, path, out)
-    out.push({
-      path: `${path}/${key}`,
-      message:
-        tag === undefined
-          ? 'is required'
-          : typeof tag === 'string'
-            ? `must be a known ${key === 'type' ? 'frame type' : key}: one of ${known}`
-            : mustBe('a string', tag),
-    })
+    badTag(tag, path, key, out, known)
   }
 }

@@ -18,9 +18,14 @@ const PURE = '/*#__PURE__*/ '
 const RUNTIME_HELPERS = [
   'arrayOf',
   'arrayOfLeaves',
+  'badTag',
+  'bool',
   'either',
+  'eq',
   'field',
+  'hex',
   'hexOf',
+  'int',
   'integerOf',
   'isAny',
   'isBoolean',
@@ -35,6 +40,7 @@ const RUNTIME_HELPERS = [
   'numberOf',
   'oneOf',
   'run',
+  'str',
   'stringOf',
   'sub',
   'tagged',
@@ -58,6 +64,7 @@ function literalText(value: string | number | boolean): string {
 /** Emits one family module. */
 class ModuleEmitter {
   private readonly constants = new Map<string, string>()
+  private readonly arrays = new Map<string, string>()
   private readonly hoisted: string[] = []
   private readonly objectFns = new Map<string, string>()
   readonly used = new Set<Helper>()
@@ -202,12 +209,71 @@ class ModuleEmitter {
       const x = `v[${tsString(prop.key)}]`
       const key = tsString(pointerToken(prop.key))
       const req = prop.required ? 1 : 0
+      const direct = this.directCall(prop.node, x, key, req)
+      if (direct !== undefined) {
+        out += `  ${direct}\n`
+        continue
+      }
       const leaf = this.leaf(prop.node)
       out +=
         leaf !== undefined
           ? `  ${this.helper('field')}(${x}, p, ${key}, out, ${req}, ${leaf})\n`
           : `  ${this.helper('sub')}(${x}, p, ${key}, out, ${req}, ${this.structural(prop.node)})\n`
     }
+    return out
+  }
+
+  /**
+   * A specialised helper call for the commonest leaves on the hot path (plain string, hex, integer): a direct call
+   * the engine can inline, instead of `field` calling a shared leaf closure.
+   */
+  private directCall(node: SchemaNode, x: string, key: string, req: number): string | undefined {
+    if (node.kind === 'string' && node.hex !== undefined) {
+      const sizes = node.hex.sizes === undefined ? 'undefined' : this.array(node.hex.sizes)
+      return `${this.helper('hex')}(${x}, p, ${key}, out, ${req}, ${sizes}, ${node.hex.minBytes ?? 0})`
+    }
+    if (
+      node.kind === 'string' &&
+      node.minLength === undefined &&
+      node.maxLength === undefined &&
+      node.pattern === undefined
+    ) {
+      return `${this.helper('str')}(${x}, p, ${key}, out, ${req})`
+    }
+    if (node.kind === 'boolean') return `${this.helper('bool')}(${x}, p, ${key}, out, ${req})`
+    if (node.kind === 'const') {
+      const message = tsString(`must be ${phrase(this.model, node)}`)
+      return `${this.helper('eq')}(${x}, p, ${key}, out, ${req}, ${literalText(node.value)}, ${message})`
+    }
+    if (node.kind === 'integer') {
+      return `${this.helper('int')}(${x}, p, ${key}, out, ${req}, ${num(node.minimum)}, ${num(node.maximum)})`
+    }
+    return undefined
+  }
+
+  /** A module-level array literal of numbers (no call, so nothing to annotate). */
+  private array(values: readonly number[]): string {
+    const init = `[${values.join(', ')}]`
+    const existing = this.arrays.get(init)
+    if (existing !== undefined) return existing
+    const name = `N${this.arrays.size}`
+    this.arrays.set(init, name)
+    return name
+  }
+
+  /** A `switch` on the discriminator (the hot path of every receive: monomorphic direct calls per branch). */
+  switchBody(
+    node: Extract<SchemaNode, { kind: 'union' }>,
+    tagged: { key: string; tags: string[][] },
+  ): string {
+    let out = `  if (!${this.helper('isRecord')}(v)) return ${this.helper('notObject')}(v, p, out)\n`
+    out += `  const tag = v[${tsString(tagged.key)}]\n  switch (tag) {\n`
+    node.branches.forEach((branch, i) => {
+      for (const tag of tagged.tags[i]!) out += `    case ${tsString(tag)}:\n`
+      out += `      return ${this.structural(branch)}(v, p, out)\n`
+    })
+    const known = tsString(tagged.tags.flat().map(tsString).join(', '))
+    out += `    default:\n      return ${this.helper('badTag')}(tag, p, ${tsString(tagged.key)}, out, ${known})\n  }\n`
     return out
   }
 
@@ -226,7 +292,9 @@ class ModuleEmitter {
 
   /** Module-level constants (each a pure call), then hoisted functions. */
   prelude(): string {
-    const constants = [...this.constants].map(([init, name]) => `const ${name} = ${PURE}${init}\n`).join('')
+    const constants =
+      [...this.arrays].map(([init, name]) => `const ${name} = ${init}\n`).join('') +
+      [...this.constants].map(([init, name]) => `const ${name} = ${PURE}${init}\n`).join('')
     return [constants, ...this.hoisted].filter((s) => s !== '').join('\n')
   }
 }
@@ -245,8 +313,11 @@ function emitFamily(model: Map<string, NamedSchema>, family: SchemaFamily): stri
   for (const named of members) {
     const internal = tsDoc(`@internal Validator of {@link ${named.name}}; use \`check${named.name}\`.`)
     const head = `export function validate${named.name}(v: unknown, p: string, out: WireIssue[]): void {\n`
+    const rootTags = discriminate(model, named.node)
     if (named.node.kind === 'object') {
       validators.push(`${internal}${head}${emitter.objectBody(named.node)}}\n`)
+    } else if (rootTags !== undefined && named.node.kind === 'union') {
+      validators.push(`${internal}${head}${emitter.switchBody(named.node, rootTags)}}\n`)
     } else {
       const fn = emitter.structural(named.node)
       validators.push(`${internal}${head}  ${fn}(v, p, out)\n}\n`)
@@ -259,7 +330,10 @@ function emitFamily(model: Map<string, NamedSchema>, family: SchemaFamily): stri
           'Never throws.',
       ) +
         `export function check${named.name}(value: unknown): CheckResult<${named.name}> {\n` +
-        `  return ${emitter.helper('run')}<${named.name}>(validate${named.name}, value)\n` +
+        // Inline (not a shared helper): each checker's call to its validator stays monomorphic.
+        '  const out: WireIssue[] = []\n' +
+        `  validate${named.name}(value, '', out)\n` +
+        `  return out.length === 0 ? { ok: true, value: value as ${named.name} } : { ok: false, issues: out }\n` +
         '}\n',
     )
   }

@@ -2,456 +2,527 @@
 // Validators of the chat family: plain functions, no eval, no runtime schema library.
 
 import type { CheckResult, WireIssue } from '../../issues.js'
-import { arrayOf, arrayOfLeaves, either, field, hexOf, integerOf, isBoolean, isNull, isRecord, isString, isU64, leafValidator, literal, notObject, numberOf, oneOf, run, stringOf, sub, tagged, union } from '../../runtime.js'
+import { arrayOf, arrayOfLeaves, badTag, bool, either, eq, field, hex, int, isNull, isRecord, isString, isU64, leafValidator, notObject, numberOf, oneOf, str, stringOf, sub, union } from '../../runtime.js'
 import type { EncryptedSessionInitFrame, EncryptedMessageFrame, StreamCancelFrame, SessionInitFrame, PromptFrame, ConnectedFrame, SessionInitAckFrame, EncryptedChunkFrame, EncryptedResponseFrame, StreamEndFrame, StreamChunkFrame, ErrorFrame, ChatClientFrame, ChatNodeFrame, SessionData, PromptRequest, ChatFinalReason, EncryptedSessionInitPayload, EncryptedPayload, EncryptedChunkPayload, StreamUsage, CodedErrorFrame, MessageErrorFrame, VectorDatabase, PromptImage, InferenceRequest, ConversationMessage, ErrorCode } from '../types.js'
 
-const C0 = /*#__PURE__*/ literal('encrypted_session_init', "must be 'encrypted_session_init'")
-const C1 = /*#__PURE__*/ integerOf(0, Number.MAX_SAFE_INTEGER)
-const C2 = /*#__PURE__*/ stringOf(0, 20, new RegExp('^[0-9]+$', 'u'), 'a decimal string')
-const C3 = /*#__PURE__*/ either([isU64, C2], 'must be a non-negative integer (u64: number or bigint) or a decimal string')
-const C4 = /*#__PURE__*/ literal('encrypted_message', "must be 'encrypted_message'")
-const C5 = /*#__PURE__*/ literal('stream_cancel', "must be 'stream_cancel'")
-const C6 = /*#__PURE__*/ literal('session_init', "must be 'session_init'")
-const C7 = /*#__PURE__*/ literal('prompt', "must be 'prompt'")
-const C8 = /*#__PURE__*/ integerOf(0, 4294967295)
-const C9 = /*#__PURE__*/ numberOf(0, 2)
-const C10 = /*#__PURE__*/ oneOf(['enabled', 'disabled', 'low', 'medium', 'high'], "must be one of 'enabled', 'disabled', 'low', 'medium', 'high'")
-const C11 = /*#__PURE__*/ arrayOf(validatePromptImage, 0, Infinity)
-const C12 = /*#__PURE__*/ literal('connected', "must be 'connected'")
-const C13 = /*#__PURE__*/ literal('session_init_ack', "must be 'session_init_ack'")
-const C14 = /*#__PURE__*/ either([isU64, isNull], 'must be a non-negative integer (u64: number or bigint) or null')
-const C15 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('^0x[0-9a-f]{40}$', 'u'), '0x followed by 40 lowercase hex digits')
-const C16 = /*#__PURE__*/ literal('encrypted_chunk', "must be 'encrypted_chunk'")
-const C17 = /*#__PURE__*/ literal('encrypted_response', "must be 'encrypted_response'")
-const C18 = /*#__PURE__*/ literal('stream_end', "must be 'stream_end'")
-const C19 = /*#__PURE__*/ literal('stream_chunk', "must be 'stream_chunk'")
-const C20 = /*#__PURE__*/ union([validateCodedErrorFrame, validateMessageErrorFrame], undefined)
-const C21 = /*#__PURE__*/ tagged('type', { 'encrypted_session_init': validateEncryptedSessionInitFrame, 'encrypted_message': validateEncryptedMessageFrame, 'stream_cancel': validateStreamCancelFrame, 'session_init': validateSessionInitFrame, 'prompt': validatePromptFrame }, "'encrypted_session_init', 'encrypted_message', 'stream_cancel', 'session_init', 'prompt'")
-const C22 = /*#__PURE__*/ tagged('type', { 'connected': validateConnectedFrame, 'session_init_ack': validateSessionInitAckFrame, 'encrypted_chunk': validateEncryptedChunkFrame, 'encrypted_response': validateEncryptedResponseFrame, 'stream_end': validateStreamEndFrame, 'stream_chunk': validateStreamChunkFrame, 'error': validateErrorFrame }, "'connected', 'session_init_ack', 'encrypted_chunk', 'encrypted_response', 'stream_end', 'stream_chunk', 'error'")
-const C23 = /*#__PURE__*/ hexOf([32], 0)
-const C24 = /*#__PURE__*/ stringOf(1, 20, new RegExp('^[0-9]+$', 'u'), 'a decimal string (digits only)')
-const C25 = /*#__PURE__*/ hexOf([33], 0)
-const C26 = /*#__PURE__*/ arrayOfLeaves(isString, 0, Infinity)
-const C27 = /*#__PURE__*/ oneOf(['stop', 'error'], "must be one of 'stop', 'error'")
-const C28 = /*#__PURE__*/ leafValidator(C27)
-const C29 = /*#__PURE__*/ hexOf([33, 65], 0)
-const C30 = /*#__PURE__*/ hexOf(undefined, 16)
-const C31 = /*#__PURE__*/ hexOf([65], 0)
-const C32 = /*#__PURE__*/ hexOf([24], 0)
-const C33 = /*#__PURE__*/ hexOf(undefined, 0)
-const C34 = /*#__PURE__*/ literal('error', "must be 'error'")
-const C35 = /*#__PURE__*/ stringOf(1, 13333334, undefined, '')
-const C36 = /*#__PURE__*/ oneOf(['png', 'jpeg', 'webp', 'gif'], "must be one of 'png', 'jpeg', 'webp', 'gif'")
-const C37 = /*#__PURE__*/ integerOf(1, 4294967295)
-const C38 = /*#__PURE__*/ arrayOf(validateConversationMessage, 0, Infinity)
-const C39 = /*#__PURE__*/ oneOf(['ENCRYPTION_NOT_SUPPORTED', 'MISSING_PAYLOAD', 'INVALID_PAYLOAD', 'MISSING_PAYLOAD_FIELDS', 'INVALID_HEX_ENCODING', 'INVALID_NONCE_SIZE', 'DECRYPTION_FAILED', 'MISSING_SESSION_ID', 'SESSION_KEY_NOT_FOUND', 'INVALID_UTF8', 'ENCRYPTION_FAILED', 'TOKEN_LIMIT_EXCEEDED', 'INVALID_SIGNATURE', 'SESSION_EXPIRED', 'RATE_LIMIT', 'AUTH_FAILED', 'INVALID_JOB', 'RATE_LIMITED', 'NODE_ERROR', 'CLIENT_ADDRESS_MISMATCH', 'CHUNK_OUT_OF_ORDER', 'STREAM_TRUNCATED', 'INVALID_FRAME', 'PROMPT_IN_FLIGHT', 'INVALID_PROMPT', 'INVALID_STATE', 'UNSUPPORTED_SIGNER', 'CONNECTION_LOST', 'TIMEOUT', 'ABORTED', 'SESSION_CLOSED', 'CONNECTION_FAILED', 'INVALID_CONFIG', 'NODE_KEY_MISMATCH', 'SIGNER_FAILED', 'RATE_LIMIT_EXCEEDED', 'VALIDATION_FAILED', 'PROMPT_BLOCKED', 'DIFFUSION_SERVICE_UNAVAILABLE', 'IMAGE_GENERATION_FAILED', 'SIDECAR_UNAVAILABLE', 'TRANSCODE_CAPACITY_FULL', 'SUBMIT_FAILED', 'POLL_FAILED', 'MODERATION_UNAVAILABLE', 'CONTENT_FLAGGED', 'CONTENT_BLOCKED', 'CAPACITY', 'GENERATION_FAILED', 'MODEL_UNAVAILABLE', 'MODEL_UNAUTHORIZED', 'CONTEXT_TOO_LARGE', 'CIRCUIT_OPEN', 'MANIFEST_NOT_FOUND', 'MANIFEST_DOWNLOAD_FAILED', 'CHUNK_DOWNLOAD_FAILED', 'OWNER_MISMATCH', 'DIMENSION_MISMATCH', 'MEMORY_LIMIT_EXCEEDED', 'INVALID_PATH', 'INVALID_SESSION_KEY', 'EMPTY_DATABASE', 'INDEX_BUILD_FAILED', 'SESSION_NOT_FOUND', 'INTERNAL_ERROR', 'VALIDATION_ERROR', 'SERVICE_UNAVAILABLE', 'INFERENCE_FAILED', 'RAG_SESSION_FAILED', 'RAG_UPLOAD_FAILED', 'RAG_INVALID_REQUEST', 'RAG_NOT_ENABLED', 'RAG_SESSION_NOT_FOUND', 'RAG_SEARCH_FAILED'], 'must be one of the 74 allowed values')
-const C40 = /*#__PURE__*/ leafValidator(C39)
+const N0 = [32]
+const N1 = [33]
+const N2 = [33, 65]
+const N3 = [65]
+const N4 = [24]
+const C0 = /*#__PURE__*/ stringOf(0, 20, new RegExp('^[0-9]+$', 'u'), 'a decimal string')
+const C1 = /*#__PURE__*/ either([isU64, C0], 'must be a non-negative integer (u64: number or bigint) or a decimal string')
+const C2 = /*#__PURE__*/ numberOf(0, 2)
+const C3 = /*#__PURE__*/ oneOf(['enabled', 'disabled', 'low', 'medium', 'high'], "must be one of 'enabled', 'disabled', 'low', 'medium', 'high'")
+const C4 = /*#__PURE__*/ arrayOf(validatePromptImage, 0, Infinity)
+const C5 = /*#__PURE__*/ either([isU64, isNull], 'must be a non-negative integer (u64: number or bigint) or null')
+const C6 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('^0x[0-9a-f]{40}$', 'u'), '0x followed by 40 lowercase hex digits')
+const C7 = /*#__PURE__*/ union([validateCodedErrorFrame, validateMessageErrorFrame], undefined)
+const C8 = /*#__PURE__*/ stringOf(1, 20, new RegExp('^[0-9]+$', 'u'), 'a decimal string (digits only)')
+const C9 = /*#__PURE__*/ arrayOfLeaves(isString, 0, Infinity)
+const C10 = /*#__PURE__*/ oneOf(['stop', 'error'], "must be one of 'stop', 'error'")
+const C11 = /*#__PURE__*/ leafValidator(C10)
+const C12 = /*#__PURE__*/ stringOf(1, 13333334, undefined, '')
+const C13 = /*#__PURE__*/ oneOf(['png', 'jpeg', 'webp', 'gif'], "must be one of 'png', 'jpeg', 'webp', 'gif'")
+const C14 = /*#__PURE__*/ arrayOf(validateConversationMessage, 0, Infinity)
+const C15 = /*#__PURE__*/ oneOf(['ENCRYPTION_NOT_SUPPORTED', 'MISSING_PAYLOAD', 'INVALID_PAYLOAD', 'MISSING_PAYLOAD_FIELDS', 'INVALID_HEX_ENCODING', 'INVALID_NONCE_SIZE', 'DECRYPTION_FAILED', 'MISSING_SESSION_ID', 'SESSION_KEY_NOT_FOUND', 'INVALID_UTF8', 'ENCRYPTION_FAILED', 'TOKEN_LIMIT_EXCEEDED', 'INVALID_SIGNATURE', 'SESSION_EXPIRED', 'RATE_LIMIT', 'AUTH_FAILED', 'INVALID_JOB', 'RATE_LIMITED', 'NODE_ERROR', 'CLIENT_ADDRESS_MISMATCH', 'CHUNK_OUT_OF_ORDER', 'STREAM_TRUNCATED', 'INVALID_FRAME', 'PROMPT_IN_FLIGHT', 'INVALID_PROMPT', 'INVALID_STATE', 'UNSUPPORTED_SIGNER', 'CONNECTION_LOST', 'TIMEOUT', 'ABORTED', 'SESSION_CLOSED', 'CONNECTION_FAILED', 'INVALID_CONFIG', 'NODE_KEY_MISMATCH', 'SIGNER_FAILED', 'RATE_LIMIT_EXCEEDED', 'VALIDATION_FAILED', 'PROMPT_BLOCKED', 'DIFFUSION_SERVICE_UNAVAILABLE', 'IMAGE_GENERATION_FAILED', 'SIDECAR_UNAVAILABLE', 'TRANSCODE_CAPACITY_FULL', 'SUBMIT_FAILED', 'POLL_FAILED', 'MODERATION_UNAVAILABLE', 'CONTENT_FLAGGED', 'CONTENT_BLOCKED', 'CAPACITY', 'GENERATION_FAILED', 'MODEL_UNAVAILABLE', 'MODEL_UNAUTHORIZED', 'CONTEXT_TOO_LARGE', 'CIRCUIT_OPEN', 'MANIFEST_NOT_FOUND', 'MANIFEST_DOWNLOAD_FAILED', 'CHUNK_DOWNLOAD_FAILED', 'OWNER_MISMATCH', 'DIMENSION_MISMATCH', 'MEMORY_LIMIT_EXCEEDED', 'INVALID_PATH', 'INVALID_SESSION_KEY', 'EMPTY_DATABASE', 'INDEX_BUILD_FAILED', 'SESSION_NOT_FOUND', 'INTERNAL_ERROR', 'VALIDATION_ERROR', 'SERVICE_UNAVAILABLE', 'INFERENCE_FAILED', 'RAG_SESSION_FAILED', 'RAG_UPLOAD_FAILED', 'RAG_INVALID_REQUEST', 'RAG_NOT_ENABLED', 'RAG_SESSION_NOT_FOUND', 'RAG_SEARCH_FAILED'], 'must be one of the 74 allowed values')
+const C16 = /*#__PURE__*/ leafValidator(C15)
 
 /** @internal Validator of {@link EncryptedSessionInitFrame}; use `checkEncryptedSessionInitFrame`. */
 export function validateEncryptedSessionInitFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C0)
-  field(v['id'], p, 'id', out, 0, isString)
-  field(v['session_id'], p, 'session_id', out, 1, isString)
-  field(v['chain_id'], p, 'chain_id', out, 0, C1)
-  field(v['job_id'], p, 'job_id', out, 0, C3)
+  eq(v['type'], p, 'type', out, 1, 'encrypted_session_init', "must be 'encrypted_session_init'")
+  str(v['id'], p, 'id', out, 0)
+  str(v['session_id'], p, 'session_id', out, 1)
+  int(v['chain_id'], p, 'chain_id', out, 0, 0, Number.MAX_SAFE_INTEGER)
+  field(v['job_id'], p, 'job_id', out, 0, C1)
   sub(v['payload'], p, 'payload', out, 1, validateEncryptedSessionInitPayload)
 }
 
 /** @internal Validator of {@link EncryptedMessageFrame}; use `checkEncryptedMessageFrame`. */
 export function validateEncryptedMessageFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C4)
-  field(v['id'], p, 'id', out, 0, isString)
-  field(v['session_id'], p, 'session_id', out, 1, isString)
+  eq(v['type'], p, 'type', out, 1, 'encrypted_message', "must be 'encrypted_message'")
+  str(v['id'], p, 'id', out, 0)
+  str(v['session_id'], p, 'session_id', out, 1)
   sub(v['payload'], p, 'payload', out, 1, validateEncryptedPayload)
 }
 
 /** @internal Validator of {@link StreamCancelFrame}; use `checkStreamCancelFrame`. */
 export function validateStreamCancelFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C5)
-  field(v['session_id'], p, 'session_id', out, 1, isString)
-  field(v['id'], p, 'id', out, 0, isString)
+  eq(v['type'], p, 'type', out, 1, 'stream_cancel', "must be 'stream_cancel'")
+  str(v['session_id'], p, 'session_id', out, 1)
+  str(v['id'], p, 'id', out, 0)
 }
 
 /** @internal Validator of {@link SessionInitFrame}; use `checkSessionInitFrame`. */
 export function validateSessionInitFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C6)
-  field(v['id'], p, 'id', out, 0, isString)
-  field(v['session_id'], p, 'session_id', out, 1, isString)
-  field(v['job_id'], p, 'job_id', out, 0, C3)
-  field(v['chain_id'], p, 'chain_id', out, 0, C1)
+  eq(v['type'], p, 'type', out, 1, 'session_init', "must be 'session_init'")
+  str(v['id'], p, 'id', out, 0)
+  str(v['session_id'], p, 'session_id', out, 1)
+  field(v['job_id'], p, 'job_id', out, 0, C1)
+  int(v['chain_id'], p, 'chain_id', out, 0, 0, Number.MAX_SAFE_INTEGER)
 }
 
 /** @internal Validator of {@link PromptFrame}; use `checkPromptFrame`. */
 export function validatePromptFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C7)
-  field(v['id'], p, 'id', out, 0, isString)
-  field(v['session_id'], p, 'session_id', out, 1, isString)
-  field(v['prompt'], p, 'prompt', out, 0, isString)
-  field(v['max_tokens'], p, 'max_tokens', out, 0, C8)
-  field(v['temperature'], p, 'temperature', out, 0, C9)
-  field(v['model'], p, 'model', out, 0, isString)
-  field(v['stream'], p, 'stream', out, 0, isBoolean)
-  field(v['thinking'], p, 'thinking', out, 0, C10)
+  eq(v['type'], p, 'type', out, 1, 'prompt', "must be 'prompt'")
+  str(v['id'], p, 'id', out, 0)
+  str(v['session_id'], p, 'session_id', out, 1)
+  str(v['prompt'], p, 'prompt', out, 0)
+  int(v['max_tokens'], p, 'max_tokens', out, 0, 0, 4294967295)
+  field(v['temperature'], p, 'temperature', out, 0, C2)
+  str(v['model'], p, 'model', out, 0)
+  bool(v['stream'], p, 'stream', out, 0)
+  field(v['thinking'], p, 'thinking', out, 0, C3)
   field(v['job_id'], p, 'job_id', out, 0, isU64)
-  sub(v['images'], p, 'images', out, 0, C11)
+  sub(v['images'], p, 'images', out, 0, C4)
   sub(v['request'], p, 'request', out, 0, validateInferenceRequest)
 }
 
 /** @internal Validator of {@link ConnectedFrame}; use `checkConnectedFrame`. */
 export function validateConnectedFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C12)
-  field(v['message'], p, 'message', out, 0, isString)
+  eq(v['type'], p, 'type', out, 1, 'connected', "must be 'connected'")
+  str(v['message'], p, 'message', out, 0)
 }
 
 /** @internal Validator of {@link SessionInitAckFrame}; use `checkSessionInitAckFrame`. */
 export function validateSessionInitAckFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C13)
-  field(v['status'], p, 'status', out, 1, isString)
-  field(v['session_id'], p, 'session_id', out, 1, isString)
-  field(v['job_id'], p, 'job_id', out, 0, C14)
-  field(v['chain_id'], p, 'chain_id', out, 0, C1)
-  field(v['client_address'], p, 'client_address', out, 0, C15)
-  field(v['message'], p, 'message', out, 0, isString)
-  field(v['id'], p, 'id', out, 0, isString)
+  eq(v['type'], p, 'type', out, 1, 'session_init_ack', "must be 'session_init_ack'")
+  str(v['status'], p, 'status', out, 1)
+  str(v['session_id'], p, 'session_id', out, 1)
+  field(v['job_id'], p, 'job_id', out, 0, C5)
+  int(v['chain_id'], p, 'chain_id', out, 0, 0, Number.MAX_SAFE_INTEGER)
+  field(v['client_address'], p, 'client_address', out, 0, C6)
+  str(v['message'], p, 'message', out, 0)
+  str(v['id'], p, 'id', out, 0)
 }
 
 /** @internal Validator of {@link EncryptedChunkFrame}; use `checkEncryptedChunkFrame`. */
 export function validateEncryptedChunkFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C16)
-  field(v['id'], p, 'id', out, 0, isString)
-  field(v['session_id'], p, 'session_id', out, 1, isString)
-  field(v['tokens'], p, 'tokens', out, 1, C1)
-  field(v['final'], p, 'final', out, 0, isBoolean)
+  eq(v['type'], p, 'type', out, 1, 'encrypted_chunk', "must be 'encrypted_chunk'")
+  str(v['id'], p, 'id', out, 0)
+  str(v['session_id'], p, 'session_id', out, 1)
+  int(v['tokens'], p, 'tokens', out, 1, 0, Number.MAX_SAFE_INTEGER)
+  bool(v['final'], p, 'final', out, 0)
   sub(v['payload'], p, 'payload', out, 1, validateEncryptedChunkPayload)
 }
 
 /** @internal Validator of {@link EncryptedResponseFrame}; use `checkEncryptedResponseFrame`. */
 export function validateEncryptedResponseFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C17)
-  field(v['id'], p, 'id', out, 0, isString)
-  field(v['session_id'], p, 'session_id', out, 1, isString)
+  eq(v['type'], p, 'type', out, 1, 'encrypted_response', "must be 'encrypted_response'")
+  str(v['id'], p, 'id', out, 0)
+  str(v['session_id'], p, 'session_id', out, 1)
   sub(v['payload'], p, 'payload', out, 1, validateEncryptedPayload)
 }
 
 /** @internal Validator of {@link StreamEndFrame}; use `checkStreamEndFrame`. */
 export function validateStreamEndFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C18)
-  field(v['reason'], p, 'reason', out, 0, isString)
-  field(v['tokens_used'], p, 'tokens_used', out, 0, C1)
-  field(v['finish_reason'], p, 'finish_reason', out, 0, isString)
+  eq(v['type'], p, 'type', out, 1, 'stream_end', "must be 'stream_end'")
+  str(v['reason'], p, 'reason', out, 0)
+  int(v['tokens_used'], p, 'tokens_used', out, 0, 0, Number.MAX_SAFE_INTEGER)
+  str(v['finish_reason'], p, 'finish_reason', out, 0)
   sub(v['usage'], p, 'usage', out, 0, validateStreamUsage)
-  field(v['vlm_tokens'], p, 'vlm_tokens', out, 0, C1)
-  field(v['id'], p, 'id', out, 0, isString)
-  field(v['session_id'], p, 'session_id', out, 0, isString)
+  int(v['vlm_tokens'], p, 'vlm_tokens', out, 0, 0, Number.MAX_SAFE_INTEGER)
+  str(v['id'], p, 'id', out, 0)
+  str(v['session_id'], p, 'session_id', out, 0)
 }
 
 /** @internal Validator of {@link StreamChunkFrame}; use `checkStreamChunkFrame`. */
 export function validateStreamChunkFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C19)
-  field(v['content'], p, 'content', out, 1, isString)
-  field(v['tokens'], p, 'tokens', out, 1, C1)
-  field(v['id'], p, 'id', out, 0, isString)
+  eq(v['type'], p, 'type', out, 1, 'stream_chunk', "must be 'stream_chunk'")
+  str(v['content'], p, 'content', out, 1)
+  int(v['tokens'], p, 'tokens', out, 1, 0, Number.MAX_SAFE_INTEGER)
+  str(v['id'], p, 'id', out, 0)
 }
 
 /** @internal Validator of {@link ErrorFrame}; use `checkErrorFrame`. */
 export function validateErrorFrame(v: unknown, p: string, out: WireIssue[]): void {
-  C20(v, p, out)
+  C7(v, p, out)
 }
 
 /** @internal Validator of {@link ChatClientFrame}; use `checkChatClientFrame`. */
 export function validateChatClientFrame(v: unknown, p: string, out: WireIssue[]): void {
-  C21(v, p, out)
+  if (!isRecord(v)) return notObject(v, p, out)
+  const tag = v['type']
+  switch (tag) {
+    case 'encrypted_session_init':
+      return validateEncryptedSessionInitFrame(v, p, out)
+    case 'encrypted_message':
+      return validateEncryptedMessageFrame(v, p, out)
+    case 'stream_cancel':
+      return validateStreamCancelFrame(v, p, out)
+    case 'session_init':
+      return validateSessionInitFrame(v, p, out)
+    case 'prompt':
+      return validatePromptFrame(v, p, out)
+    default:
+      return badTag(tag, p, 'type', out, "'encrypted_session_init', 'encrypted_message', 'stream_cancel', 'session_init', 'prompt'")
+  }
 }
 
 /** @internal Validator of {@link ChatNodeFrame}; use `checkChatNodeFrame`. */
 export function validateChatNodeFrame(v: unknown, p: string, out: WireIssue[]): void {
-  C22(v, p, out)
+  if (!isRecord(v)) return notObject(v, p, out)
+  const tag = v['type']
+  switch (tag) {
+    case 'connected':
+      return validateConnectedFrame(v, p, out)
+    case 'session_init_ack':
+      return validateSessionInitAckFrame(v, p, out)
+    case 'encrypted_chunk':
+      return validateEncryptedChunkFrame(v, p, out)
+    case 'encrypted_response':
+      return validateEncryptedResponseFrame(v, p, out)
+    case 'stream_end':
+      return validateStreamEndFrame(v, p, out)
+    case 'stream_chunk':
+      return validateStreamChunkFrame(v, p, out)
+    case 'error':
+      return validateErrorFrame(v, p, out)
+    default:
+      return badTag(tag, p, 'type', out, "'connected', 'session_init_ack', 'encrypted_chunk', 'encrypted_response', 'stream_end', 'stream_chunk', 'error'")
+  }
 }
 
 /** @internal Validator of {@link SessionData}; use `checkSessionData`. */
 export function validateSessionData(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['sessionKey'], p, 'sessionKey', out, 1, C23)
-  field(v['jobId'], p, 'jobId', out, 1, C24)
-  field(v['modelName'], p, 'modelName', out, 1, isString)
+  hex(v['sessionKey'], p, 'sessionKey', out, 1, N0, 0)
+  field(v['jobId'], p, 'jobId', out, 1, C8)
+  str(v['modelName'], p, 'modelName', out, 1)
   field(v['pricePerToken'], p, 'pricePerToken', out, 1, isU64)
   sub(v['vectorDatabase'], p, 'vectorDatabase', out, 0, validateVectorDatabase)
-  field(v['recoveryPublicKey'], p, 'recoveryPublicKey', out, 0, C25)
+  hex(v['recoveryPublicKey'], p, 'recoveryPublicKey', out, 0, N1, 0)
 }
 
 /** @internal Validator of {@link PromptRequest}; use `checkPromptRequest`. */
 export function validatePromptRequest(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['prompt'], p, 'prompt', out, 1, isString)
-  field(v['model'], p, 'model', out, 0, isString)
-  field(v['max_tokens'], p, 'max_tokens', out, 0, C8)
-  field(v['temperature'], p, 'temperature', out, 0, C9)
-  field(v['thinking'], p, 'thinking', out, 0, C10)
-  field(v['stream'], p, 'stream', out, 0, isBoolean)
-  field(v['web_search'], p, 'web_search', out, 0, isBoolean)
-  field(v['max_searches'], p, 'max_searches', out, 0, C8)
-  sub(v['search_queries'], p, 'search_queries', out, 0, C26)
-  sub(v['images'], p, 'images', out, 0, C11)
+  str(v['prompt'], p, 'prompt', out, 1)
+  str(v['model'], p, 'model', out, 0)
+  int(v['max_tokens'], p, 'max_tokens', out, 0, 0, 4294967295)
+  field(v['temperature'], p, 'temperature', out, 0, C2)
+  field(v['thinking'], p, 'thinking', out, 0, C3)
+  bool(v['stream'], p, 'stream', out, 0)
+  bool(v['web_search'], p, 'web_search', out, 0)
+  int(v['max_searches'], p, 'max_searches', out, 0, 0, 4294967295)
+  sub(v['search_queries'], p, 'search_queries', out, 0, C9)
+  sub(v['images'], p, 'images', out, 0, C4)
 }
 
 /** @internal Validator of {@link ChatFinalReason}; use `checkChatFinalReason`. */
 export function validateChatFinalReason(v: unknown, p: string, out: WireIssue[]): void {
-  C28(v, p, out)
+  C11(v, p, out)
 }
 
 /** @internal Validator of {@link EncryptedSessionInitPayload}; use `checkEncryptedSessionInitPayload`. */
 export function validateEncryptedSessionInitPayload(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['ephPubHex'], p, 'ephPubHex', out, 1, C29)
-  field(v['ciphertextHex'], p, 'ciphertextHex', out, 1, C30)
-  field(v['signatureHex'], p, 'signatureHex', out, 1, C31)
-  field(v['nonceHex'], p, 'nonceHex', out, 1, C32)
-  field(v['aadHex'], p, 'aadHex', out, 1, C33)
+  hex(v['ephPubHex'], p, 'ephPubHex', out, 1, N2, 0)
+  hex(v['ciphertextHex'], p, 'ciphertextHex', out, 1, undefined, 16)
+  hex(v['signatureHex'], p, 'signatureHex', out, 1, N3, 0)
+  hex(v['nonceHex'], p, 'nonceHex', out, 1, N4, 0)
+  hex(v['aadHex'], p, 'aadHex', out, 1, undefined, 0)
 }
 
 /** @internal Validator of {@link EncryptedPayload}; use `checkEncryptedPayload`. */
 export function validateEncryptedPayload(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['ciphertextHex'], p, 'ciphertextHex', out, 1, C30)
-  field(v['nonceHex'], p, 'nonceHex', out, 1, C32)
-  field(v['aadHex'], p, 'aadHex', out, 1, C33)
+  hex(v['ciphertextHex'], p, 'ciphertextHex', out, 1, undefined, 16)
+  hex(v['nonceHex'], p, 'nonceHex', out, 1, N4, 0)
+  hex(v['aadHex'], p, 'aadHex', out, 1, undefined, 0)
 }
 
 /** @internal Validator of {@link EncryptedChunkPayload}; use `checkEncryptedChunkPayload`. */
 export function validateEncryptedChunkPayload(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['ciphertextHex'], p, 'ciphertextHex', out, 1, C30)
-  field(v['nonceHex'], p, 'nonceHex', out, 1, C32)
-  field(v['aadHex'], p, 'aadHex', out, 1, C33)
-  field(v['index'], p, 'index', out, 1, C1)
+  hex(v['ciphertextHex'], p, 'ciphertextHex', out, 1, undefined, 16)
+  hex(v['nonceHex'], p, 'nonceHex', out, 1, N4, 0)
+  hex(v['aadHex'], p, 'aadHex', out, 1, undefined, 0)
+  int(v['index'], p, 'index', out, 1, 0, Number.MAX_SAFE_INTEGER)
 }
 
 /** @internal Validator of {@link StreamUsage}; use `checkStreamUsage`. */
 export function validateStreamUsage(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['prompt_tokens'], p, 'prompt_tokens', out, 1, C1)
-  field(v['completion_tokens'], p, 'completion_tokens', out, 1, C1)
-  field(v['total_tokens'], p, 'total_tokens', out, 1, C1)
-  field(v['context_window_size'], p, 'context_window_size', out, 1, C1)
+  int(v['prompt_tokens'], p, 'prompt_tokens', out, 1, 0, Number.MAX_SAFE_INTEGER)
+  int(v['completion_tokens'], p, 'completion_tokens', out, 1, 0, Number.MAX_SAFE_INTEGER)
+  int(v['total_tokens'], p, 'total_tokens', out, 1, 0, Number.MAX_SAFE_INTEGER)
+  int(v['context_window_size'], p, 'context_window_size', out, 1, 0, Number.MAX_SAFE_INTEGER)
 }
 
 /** @internal Validator of {@link CodedErrorFrame}; use `checkCodedErrorFrame`. */
 export function validateCodedErrorFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C34)
-  field(v['code'], p, 'code', out, 1, isString)
-  field(v['message'], p, 'message', out, 1, isString)
-  field(v['session_id'], p, 'session_id', out, 0, isString)
-  field(v['id'], p, 'id', out, 0, isString)
-  field(v['prompt_tokens'], p, 'prompt_tokens', out, 0, C1)
-  field(v['context_window_size'], p, 'context_window_size', out, 0, C1)
+  eq(v['type'], p, 'type', out, 1, 'error', "must be 'error'")
+  str(v['code'], p, 'code', out, 1)
+  str(v['message'], p, 'message', out, 1)
+  str(v['session_id'], p, 'session_id', out, 0)
+  str(v['id'], p, 'id', out, 0)
+  int(v['prompt_tokens'], p, 'prompt_tokens', out, 0, 0, Number.MAX_SAFE_INTEGER)
+  int(v['context_window_size'], p, 'context_window_size', out, 0, 0, Number.MAX_SAFE_INTEGER)
 }
 
 /** @internal Validator of {@link MessageErrorFrame}; use `checkMessageErrorFrame`. */
 export function validateMessageErrorFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C34)
-  field(v['error'], p, 'error', out, 1, isString)
+  eq(v['type'], p, 'type', out, 1, 'error', "must be 'error'")
+  str(v['error'], p, 'error', out, 1)
 }
 
 /** @internal Validator of {@link VectorDatabase}; use `checkVectorDatabase`. */
 export function validateVectorDatabase(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['manifestPath'], p, 'manifestPath', out, 1, isString)
-  field(v['userAddress'], p, 'userAddress', out, 1, isString)
+  str(v['manifestPath'], p, 'manifestPath', out, 1)
+  str(v['userAddress'], p, 'userAddress', out, 1)
 }
 
 /** @internal Validator of {@link PromptImage}; use `checkPromptImage`. */
 export function validatePromptImage(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['data'], p, 'data', out, 1, C35)
-  field(v['format'], p, 'format', out, 0, C36)
+  field(v['data'], p, 'data', out, 1, C12)
+  field(v['format'], p, 'format', out, 0, C13)
 }
 
 /** @internal Validator of {@link InferenceRequest}; use `checkInferenceRequest`. */
 export function validateInferenceRequest(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['model'], p, 'model', out, 1, isString)
-  field(v['prompt'], p, 'prompt', out, 1, isString)
-  field(v['max_tokens'], p, 'max_tokens', out, 1, C37)
-  field(v['temperature'], p, 'temperature', out, 0, C9)
-  field(v['stream'], p, 'stream', out, 0, isBoolean)
-  field(v['request_id'], p, 'request_id', out, 0, isString)
-  sub(v['conversation_context'], p, 'conversation_context', out, 0, C38)
+  str(v['model'], p, 'model', out, 1)
+  str(v['prompt'], p, 'prompt', out, 1)
+  int(v['max_tokens'], p, 'max_tokens', out, 1, 1, 4294967295)
+  field(v['temperature'], p, 'temperature', out, 0, C2)
+  bool(v['stream'], p, 'stream', out, 0)
+  str(v['request_id'], p, 'request_id', out, 0)
+  sub(v['conversation_context'], p, 'conversation_context', out, 0, C14)
   field(v['job_id'], p, 'job_id', out, 0, isU64)
   field(v['jobId'], p, 'jobId', out, 0, isU64)
-  field(v['session_id'], p, 'session_id', out, 0, isString)
+  str(v['session_id'], p, 'session_id', out, 0)
   field(v['chain_id'], p, 'chain_id', out, 0, isU64)
   field(v['chainId'], p, 'chainId', out, 0, isU64)
-  field(v['web_search'], p, 'web_search', out, 0, isBoolean)
-  field(v['webSearch'], p, 'webSearch', out, 0, isBoolean)
-  field(v['max_searches'], p, 'max_searches', out, 0, C8)
-  field(v['maxSearches'], p, 'maxSearches', out, 0, C8)
-  sub(v['search_queries'], p, 'search_queries', out, 0, C26)
-  sub(v['searchQueries'], p, 'searchQueries', out, 0, C26)
-  field(v['thinking'], p, 'thinking', out, 0, C10)
+  bool(v['web_search'], p, 'web_search', out, 0)
+  bool(v['webSearch'], p, 'webSearch', out, 0)
+  int(v['max_searches'], p, 'max_searches', out, 0, 0, 4294967295)
+  int(v['maxSearches'], p, 'maxSearches', out, 0, 0, 4294967295)
+  sub(v['search_queries'], p, 'search_queries', out, 0, C9)
+  sub(v['searchQueries'], p, 'searchQueries', out, 0, C9)
+  field(v['thinking'], p, 'thinking', out, 0, C3)
 }
 
 /** @internal Validator of {@link ConversationMessage}; use `checkConversationMessage`. */
 export function validateConversationMessage(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['role'], p, 'role', out, 1, isString)
-  field(v['content'], p, 'content', out, 1, isString)
+  str(v['role'], p, 'role', out, 1)
+  str(v['content'], p, 'content', out, 1)
   field(v['timestamp'], p, 'timestamp', out, 0, isU64)
 }
 
 /** @internal Validator of {@link ErrorCode}; use `checkErrorCode`. */
 export function validateErrorCode(v: unknown, p: string, out: WireIssue[]): void {
-  C40(v, p, out)
+  C16(v, p, out)
 }
 
 /** Validates a {@link EncryptedSessionInitFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkEncryptedSessionInitFrame(value: unknown): CheckResult<EncryptedSessionInitFrame> {
-  return run<EncryptedSessionInitFrame>(validateEncryptedSessionInitFrame, value)
+  const out: WireIssue[] = []
+  validateEncryptedSessionInitFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as EncryptedSessionInitFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link EncryptedMessageFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkEncryptedMessageFrame(value: unknown): CheckResult<EncryptedMessageFrame> {
-  return run<EncryptedMessageFrame>(validateEncryptedMessageFrame, value)
+  const out: WireIssue[] = []
+  validateEncryptedMessageFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as EncryptedMessageFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link StreamCancelFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkStreamCancelFrame(value: unknown): CheckResult<StreamCancelFrame> {
-  return run<StreamCancelFrame>(validateStreamCancelFrame, value)
+  const out: WireIssue[] = []
+  validateStreamCancelFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as StreamCancelFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link SessionInitFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkSessionInitFrame(value: unknown): CheckResult<SessionInitFrame> {
-  return run<SessionInitFrame>(validateSessionInitFrame, value)
+  const out: WireIssue[] = []
+  validateSessionInitFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as SessionInitFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link PromptFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkPromptFrame(value: unknown): CheckResult<PromptFrame> {
-  return run<PromptFrame>(validatePromptFrame, value)
+  const out: WireIssue[] = []
+  validatePromptFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as PromptFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link ConnectedFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkConnectedFrame(value: unknown): CheckResult<ConnectedFrame> {
-  return run<ConnectedFrame>(validateConnectedFrame, value)
+  const out: WireIssue[] = []
+  validateConnectedFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as ConnectedFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link SessionInitAckFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkSessionInitAckFrame(value: unknown): CheckResult<SessionInitAckFrame> {
-  return run<SessionInitAckFrame>(validateSessionInitAckFrame, value)
+  const out: WireIssue[] = []
+  validateSessionInitAckFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as SessionInitAckFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link EncryptedChunkFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkEncryptedChunkFrame(value: unknown): CheckResult<EncryptedChunkFrame> {
-  return run<EncryptedChunkFrame>(validateEncryptedChunkFrame, value)
+  const out: WireIssue[] = []
+  validateEncryptedChunkFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as EncryptedChunkFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link EncryptedResponseFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkEncryptedResponseFrame(value: unknown): CheckResult<EncryptedResponseFrame> {
-  return run<EncryptedResponseFrame>(validateEncryptedResponseFrame, value)
+  const out: WireIssue[] = []
+  validateEncryptedResponseFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as EncryptedResponseFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link StreamEndFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkStreamEndFrame(value: unknown): CheckResult<StreamEndFrame> {
-  return run<StreamEndFrame>(validateStreamEndFrame, value)
+  const out: WireIssue[] = []
+  validateStreamEndFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as StreamEndFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link StreamChunkFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkStreamChunkFrame(value: unknown): CheckResult<StreamChunkFrame> {
-  return run<StreamChunkFrame>(validateStreamChunkFrame, value)
+  const out: WireIssue[] = []
+  validateStreamChunkFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as StreamChunkFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link ErrorFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkErrorFrame(value: unknown): CheckResult<ErrorFrame> {
-  return run<ErrorFrame>(validateErrorFrame, value)
+  const out: WireIssue[] = []
+  validateErrorFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as ErrorFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link ChatClientFrame} (dispatching on `type`). On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkChatClientFrame(value: unknown): CheckResult<ChatClientFrame> {
-  return run<ChatClientFrame>(validateChatClientFrame, value)
+  const out: WireIssue[] = []
+  validateChatClientFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as ChatClientFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link ChatNodeFrame} (dispatching on `type`). On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkChatNodeFrame(value: unknown): CheckResult<ChatNodeFrame> {
-  return run<ChatNodeFrame>(validateChatNodeFrame, value)
+  const out: WireIssue[] = []
+  validateChatNodeFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as ChatNodeFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link SessionData}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkSessionData(value: unknown): CheckResult<SessionData> {
-  return run<SessionData>(validateSessionData, value)
+  const out: WireIssue[] = []
+  validateSessionData(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as SessionData } : { ok: false, issues: out }
 }
 
 /** Validates a {@link PromptRequest}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkPromptRequest(value: unknown): CheckResult<PromptRequest> {
-  return run<PromptRequest>(validatePromptRequest, value)
+  const out: WireIssue[] = []
+  validatePromptRequest(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as PromptRequest } : { ok: false, issues: out }
 }
 
 /** Validates a {@link ChatFinalReason}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkChatFinalReason(value: unknown): CheckResult<ChatFinalReason> {
-  return run<ChatFinalReason>(validateChatFinalReason, value)
+  const out: WireIssue[] = []
+  validateChatFinalReason(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as ChatFinalReason } : { ok: false, issues: out }
 }
 
 /** Validates a {@link EncryptedSessionInitPayload}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkEncryptedSessionInitPayload(value: unknown): CheckResult<EncryptedSessionInitPayload> {
-  return run<EncryptedSessionInitPayload>(validateEncryptedSessionInitPayload, value)
+  const out: WireIssue[] = []
+  validateEncryptedSessionInitPayload(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as EncryptedSessionInitPayload } : { ok: false, issues: out }
 }
 
 /** Validates a {@link EncryptedPayload}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkEncryptedPayload(value: unknown): CheckResult<EncryptedPayload> {
-  return run<EncryptedPayload>(validateEncryptedPayload, value)
+  const out: WireIssue[] = []
+  validateEncryptedPayload(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as EncryptedPayload } : { ok: false, issues: out }
 }
 
 /** Validates a {@link EncryptedChunkPayload}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkEncryptedChunkPayload(value: unknown): CheckResult<EncryptedChunkPayload> {
-  return run<EncryptedChunkPayload>(validateEncryptedChunkPayload, value)
+  const out: WireIssue[] = []
+  validateEncryptedChunkPayload(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as EncryptedChunkPayload } : { ok: false, issues: out }
 }
 
 /** Validates a {@link StreamUsage}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkStreamUsage(value: unknown): CheckResult<StreamUsage> {
-  return run<StreamUsage>(validateStreamUsage, value)
+  const out: WireIssue[] = []
+  validateStreamUsage(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as StreamUsage } : { ok: false, issues: out }
 }
 
 /** Validates a {@link CodedErrorFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkCodedErrorFrame(value: unknown): CheckResult<CodedErrorFrame> {
-  return run<CodedErrorFrame>(validateCodedErrorFrame, value)
+  const out: WireIssue[] = []
+  validateCodedErrorFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as CodedErrorFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link MessageErrorFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkMessageErrorFrame(value: unknown): CheckResult<MessageErrorFrame> {
-  return run<MessageErrorFrame>(validateMessageErrorFrame, value)
+  const out: WireIssue[] = []
+  validateMessageErrorFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as MessageErrorFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link VectorDatabase}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkVectorDatabase(value: unknown): CheckResult<VectorDatabase> {
-  return run<VectorDatabase>(validateVectorDatabase, value)
+  const out: WireIssue[] = []
+  validateVectorDatabase(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as VectorDatabase } : { ok: false, issues: out }
 }
 
 /** Validates a {@link PromptImage}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkPromptImage(value: unknown): CheckResult<PromptImage> {
-  return run<PromptImage>(validatePromptImage, value)
+  const out: WireIssue[] = []
+  validatePromptImage(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as PromptImage } : { ok: false, issues: out }
 }
 
 /** Validates a {@link InferenceRequest}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkInferenceRequest(value: unknown): CheckResult<InferenceRequest> {
-  return run<InferenceRequest>(validateInferenceRequest, value)
+  const out: WireIssue[] = []
+  validateInferenceRequest(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as InferenceRequest } : { ok: false, issues: out }
 }
 
 /** Validates a {@link ConversationMessage}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkConversationMessage(value: unknown): CheckResult<ConversationMessage> {
-  return run<ConversationMessage>(validateConversationMessage, value)
+  const out: WireIssue[] = []
+  validateConversationMessage(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as ConversationMessage } : { ok: false, issues: out }
 }
 
 /** Validates a {@link ErrorCode}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkErrorCode(value: unknown): CheckResult<ErrorCode> {
-  return run<ErrorCode>(validateErrorCode, value)
+  const out: WireIssue[] = []
+  validateErrorCode(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as ErrorCode } : { ok: false, issues: out }
 }

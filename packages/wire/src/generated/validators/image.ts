@@ -2,123 +2,139 @@
 // Validators of the image family: plain functions, no eval, no runtime schema library.
 
 import type { CheckResult, WireIssue } from '../../issues.js'
-import { field, integerOf, isBoolean, isRecord, isString, isU64, literal, notObject, numberOf, oneOf, run, stringOf, sub, tagged } from '../../runtime.js'
+import { badTag, bool, eq, field, int, isRecord, isU64, notObject, numberOf, oneOf, str, stringOf, sub } from '../../runtime.js'
 import type { ImageGenerationRequest, ImageGenerationResult, ImageGenerationError, ImageResponse, ActionError, ImageSafety, ImageBilling } from '../types.js'
 
-const C0 = /*#__PURE__*/ literal('image_generation', "must be 'image_generation'")
-const C1 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('\\S', 'u'), 'a non-blank string')
-const C2 = /*#__PURE__*/ oneOf(['256x256', '512x512', '768x768', '1024x1024', '1024x768', '768x1024'], "must be one of '256x256', '512x512', '768x768', '1024x1024', '1024x768', '768x1024'")
-const C3 = /*#__PURE__*/ integerOf(1, 100)
-const C4 = /*#__PURE__*/ numberOf(-3.4028234663852886e+38, 3.4028234663852886e+38)
-const C5 = /*#__PURE__*/ integerOf(0, Number.MAX_SAFE_INTEGER)
-const C6 = /*#__PURE__*/ literal('image_generation_result', "must be 'image_generation_result'")
-const C7 = /*#__PURE__*/ integerOf(0, 4294967295)
-const C8 = /*#__PURE__*/ literal('image_generation_error', "must be 'image_generation_error'")
-const C9 = /*#__PURE__*/ tagged('type', { 'image_generation_result': validateImageGenerationResult, 'image_generation_error': validateImageGenerationError }, "'image_generation_result', 'image_generation_error'")
-const C10 = /*#__PURE__*/ numberOf(0, Infinity)
+const C0 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('\\S', 'u'), 'a non-blank string')
+const C1 = /*#__PURE__*/ oneOf(['256x256', '512x512', '768x768', '1024x1024', '1024x768', '768x1024'], "must be one of '256x256', '512x512', '768x768', '1024x1024', '1024x768', '768x1024'")
+const C2 = /*#__PURE__*/ numberOf(-3.4028234663852886e+38, 3.4028234663852886e+38)
+const C3 = /*#__PURE__*/ numberOf(0, Infinity)
 
 /** @internal Validator of {@link ImageGenerationRequest}; use `checkImageGenerationRequest`. */
 export function validateImageGenerationRequest(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['action'], p, 'action', out, 1, C0)
-  field(v['prompt'], p, 'prompt', out, 1, C1)
-  field(v['model'], p, 'model', out, 0, isString)
-  field(v['size'], p, 'size', out, 0, C2)
-  field(v['steps'], p, 'steps', out, 0, C3)
+  eq(v['action'], p, 'action', out, 1, 'image_generation', "must be 'image_generation'")
+  field(v['prompt'], p, 'prompt', out, 1, C0)
+  str(v['model'], p, 'model', out, 0)
+  field(v['size'], p, 'size', out, 0, C1)
+  int(v['steps'], p, 'steps', out, 0, 1, 100)
   field(v['seed'], p, 'seed', out, 0, isU64)
-  field(v['negativePrompt'], p, 'negativePrompt', out, 0, isString)
-  field(v['guidanceScale'], p, 'guidanceScale', out, 0, C4)
-  field(v['safetyLevel'], p, 'safetyLevel', out, 0, isString)
-  field(v['chainId'], p, 'chainId', out, 0, C5)
-  field(v['sessionId'], p, 'sessionId', out, 0, isString)
+  str(v['negativePrompt'], p, 'negativePrompt', out, 0)
+  field(v['guidanceScale'], p, 'guidanceScale', out, 0, C2)
+  str(v['safetyLevel'], p, 'safetyLevel', out, 0)
+  int(v['chainId'], p, 'chainId', out, 0, 0, Number.MAX_SAFE_INTEGER)
+  str(v['sessionId'], p, 'sessionId', out, 0)
   field(v['jobId'], p, 'jobId', out, 0, isU64)
 }
 
 /** @internal Validator of {@link ImageGenerationResult}; use `checkImageGenerationResult`. */
 export function validateImageGenerationResult(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C6)
-  field(v['image'], p, 'image', out, 1, isString)
-  field(v['model'], p, 'model', out, 1, isString)
-  field(v['size'], p, 'size', out, 1, isString)
-  field(v['steps'], p, 'steps', out, 1, C7)
+  eq(v['type'], p, 'type', out, 1, 'image_generation_result', "must be 'image_generation_result'")
+  str(v['image'], p, 'image', out, 1)
+  str(v['model'], p, 'model', out, 1)
+  str(v['size'], p, 'size', out, 1)
+  int(v['steps'], p, 'steps', out, 1, 0, 4294967295)
   field(v['seed'], p, 'seed', out, 1, isU64)
-  field(v['processingTimeMs'], p, 'processingTimeMs', out, 1, C5)
+  int(v['processingTimeMs'], p, 'processingTimeMs', out, 1, 0, Number.MAX_SAFE_INTEGER)
   sub(v['safety'], p, 'safety', out, 1, validateImageSafety)
   sub(v['billing'], p, 'billing', out, 1, validateImageBilling)
-  field(v['provider'], p, 'provider', out, 1, isString)
-  field(v['chainId'], p, 'chainId', out, 1, C5)
-  field(v['chainName'], p, 'chainName', out, 1, isString)
-  field(v['nativeToken'], p, 'nativeToken', out, 1, isString)
+  str(v['provider'], p, 'provider', out, 1)
+  int(v['chainId'], p, 'chainId', out, 1, 0, Number.MAX_SAFE_INTEGER)
+  str(v['chainName'], p, 'chainName', out, 1)
+  str(v['nativeToken'], p, 'nativeToken', out, 1)
 }
 
 /** @internal Validator of {@link ImageGenerationError}; use `checkImageGenerationError`. */
 export function validateImageGenerationError(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C8)
+  eq(v['type'], p, 'type', out, 1, 'image_generation_error', "must be 'image_generation_error'")
   sub(v['error'], p, 'error', out, 1, validateActionError)
 }
 
 /** @internal Validator of {@link ImageResponse}; use `checkImageResponse`. */
 export function validateImageResponse(v: unknown, p: string, out: WireIssue[]): void {
-  C9(v, p, out)
+  if (!isRecord(v)) return notObject(v, p, out)
+  const tag = v['type']
+  switch (tag) {
+    case 'image_generation_result':
+      return validateImageGenerationResult(v, p, out)
+    case 'image_generation_error':
+      return validateImageGenerationError(v, p, out)
+    default:
+      return badTag(tag, p, 'type', out, "'image_generation_result', 'image_generation_error'")
+  }
 }
 
 /** @internal Validator of {@link ActionError}; use `checkActionError`. */
 export function validateActionError(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['code'], p, 'code', out, 1, isString)
-  field(v['message'], p, 'message', out, 1, isString)
+  str(v['code'], p, 'code', out, 1)
+  str(v['message'], p, 'message', out, 1)
 }
 
 /** @internal Validator of {@link ImageSafety}; use `checkImageSafety`. */
 export function validateImageSafety(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['promptSafe'], p, 'promptSafe', out, 1, isBoolean)
-  field(v['outputSafe'], p, 'outputSafe', out, 1, isBoolean)
-  field(v['safetyLevel'], p, 'safetyLevel', out, 1, isString)
+  bool(v['promptSafe'], p, 'promptSafe', out, 1)
+  bool(v['outputSafe'], p, 'outputSafe', out, 1)
+  str(v['safetyLevel'], p, 'safetyLevel', out, 1)
 }
 
 /** @internal Validator of {@link ImageBilling}; use `checkImageBilling`. */
 export function validateImageBilling(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['generationUnits'], p, 'generationUnits', out, 1, C10)
-  field(v['modelMultiplier'], p, 'modelMultiplier', out, 1, C10)
-  field(v['megapixels'], p, 'megapixels', out, 1, C10)
-  field(v['steps'], p, 'steps', out, 1, C5)
+  field(v['generationUnits'], p, 'generationUnits', out, 1, C3)
+  field(v['modelMultiplier'], p, 'modelMultiplier', out, 1, C3)
+  field(v['megapixels'], p, 'megapixels', out, 1, C3)
+  int(v['steps'], p, 'steps', out, 1, 0, Number.MAX_SAFE_INTEGER)
 }
 
 /** Validates a {@link ImageGenerationRequest}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkImageGenerationRequest(value: unknown): CheckResult<ImageGenerationRequest> {
-  return run<ImageGenerationRequest>(validateImageGenerationRequest, value)
+  const out: WireIssue[] = []
+  validateImageGenerationRequest(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as ImageGenerationRequest } : { ok: false, issues: out }
 }
 
 /** Validates a {@link ImageGenerationResult}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkImageGenerationResult(value: unknown): CheckResult<ImageGenerationResult> {
-  return run<ImageGenerationResult>(validateImageGenerationResult, value)
+  const out: WireIssue[] = []
+  validateImageGenerationResult(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as ImageGenerationResult } : { ok: false, issues: out }
 }
 
 /** Validates a {@link ImageGenerationError}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkImageGenerationError(value: unknown): CheckResult<ImageGenerationError> {
-  return run<ImageGenerationError>(validateImageGenerationError, value)
+  const out: WireIssue[] = []
+  validateImageGenerationError(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as ImageGenerationError } : { ok: false, issues: out }
 }
 
 /** Validates a {@link ImageResponse} (dispatching on `type`). On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkImageResponse(value: unknown): CheckResult<ImageResponse> {
-  return run<ImageResponse>(validateImageResponse, value)
+  const out: WireIssue[] = []
+  validateImageResponse(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as ImageResponse } : { ok: false, issues: out }
 }
 
 /** Validates a {@link ActionError}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkActionError(value: unknown): CheckResult<ActionError> {
-  return run<ActionError>(validateActionError, value)
+  const out: WireIssue[] = []
+  validateActionError(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as ActionError } : { ok: false, issues: out }
 }
 
 /** Validates a {@link ImageSafety}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkImageSafety(value: unknown): CheckResult<ImageSafety> {
-  return run<ImageSafety>(validateImageSafety, value)
+  const out: WireIssue[] = []
+  validateImageSafety(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as ImageSafety } : { ok: false, issues: out }
 }
 
 /** Validates a {@link ImageBilling}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkImageBilling(value: unknown): CheckResult<ImageBilling> {
-  return run<ImageBilling>(validateImageBilling, value)
+  const out: WireIssue[] = []
+  validateImageBilling(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as ImageBilling } : { ok: false, issues: out }
 }

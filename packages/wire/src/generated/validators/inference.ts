@@ -2,23 +2,24 @@
 // Validators of the inference family: plain functions, no eval, no runtime schema library.
 
 import type { CheckResult, WireIssue } from '../../issues.js'
-import { arrayOf, field, isRecord, isString, literal, notObject, run, sub } from '../../runtime.js'
+import { arrayOf, eq, isRecord, notObject, str, sub } from '../../runtime.js'
 import type { InferenceFrame } from '../types.js'
 import { validateInferenceRequest, validatePromptImage } from './chat.js'
 
-const C0 = /*#__PURE__*/ literal('inference', "must be 'inference'")
-const C1 = /*#__PURE__*/ arrayOf(validatePromptImage, 0, Infinity)
+const C0 = /*#__PURE__*/ arrayOf(validatePromptImage, 0, Infinity)
 
 /** @internal Validator of {@link InferenceFrame}; use `checkInferenceFrame`. */
 export function validateInferenceFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C0)
-  field(v['id'], p, 'id', out, 0, isString)
-  sub(v['images'], p, 'images', out, 0, C1)
+  eq(v['type'], p, 'type', out, 1, 'inference', "must be 'inference'")
+  str(v['id'], p, 'id', out, 0)
+  sub(v['images'], p, 'images', out, 0, C0)
   sub(v['request'], p, 'request', out, 1, validateInferenceRequest)
 }
 
 /** Validates a {@link InferenceFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkInferenceFrame(value: unknown): CheckResult<InferenceFrame> {
-  return run<InferenceFrame>(validateInferenceFrame, value)
+  const out: WireIssue[] = []
+  validateInferenceFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as InferenceFrame } : { ok: false, issues: out }
 }

@@ -2,170 +2,191 @@
 // Validators of the ltx family: plain functions, no eval, no runtime schema library.
 
 import type { CheckResult, WireIssue } from '../../issues.js'
-import { arrayOfLeaves, field, integerOf, isRecord, isString, isU64, literal, notObject, oneOf, run, stringOf, sub, tagged } from '../../runtime.js'
+import { arrayOfLeaves, badTag, eq, field, int, isRecord, isString, isU64, notObject, oneOf, str, stringOf, sub } from '../../runtime.js'
 import type { LtxCancelFrame, LtxGenerateRequest, LtxAccepted, LtxProgress, LtxComplete, LtxError, LtxResponse, LtxResolution, LtxManifest, LtxBilling } from '../types.js'
 import { validateActionError } from './image.js'
 
-const C0 = /*#__PURE__*/ literal('ltx_cancel', "must be 'ltx_cancel'")
-const C1 = /*#__PURE__*/ literal('ltx_generate', "must be 'ltx_generate'")
-const C2 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('^0[xX][0-9a-fA-F]{64}$', 'u'), 'a 0x-prefixed 32-byte hex hash')
-const C3 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('^[0-9]{1,20}$', 'u'), 'a decimal string of at most 20 digits')
-const C4 = /*#__PURE__*/ integerOf(0, 4294967295)
-const C5 = /*#__PURE__*/ literal('exr-sequence', "must be 'exr-sequence'")
-const C6 = /*#__PURE__*/ arrayOfLeaves(isString, 0, Infinity)
-const C7 = /*#__PURE__*/ literal('ltx_accepted', "must be 'ltx_accepted'")
-const C8 = /*#__PURE__*/ literal('processing', "must be 'processing'")
-const C9 = /*#__PURE__*/ literal('ltx_progress', "must be 'ltx_progress'")
-const C10 = /*#__PURE__*/ oneOf(['generating', 'encrypting', 'uploading', 'finalising'], "must be one of 'generating', 'encrypting', 'uploading', 'finalising'")
-const C11 = /*#__PURE__*/ integerOf(0, 100)
-const C12 = /*#__PURE__*/ literal('ltx_complete', "must be 'ltx_complete'")
-const C13 = /*#__PURE__*/ literal('ltx_error', "must be 'ltx_error'")
-const C14 = /*#__PURE__*/ tagged('type', { 'ltx_accepted': validateLtxAccepted, 'ltx_progress': validateLtxProgress, 'ltx_complete': validateLtxComplete, 'ltx_error': validateLtxError }, "'ltx_accepted', 'ltx_progress', 'ltx_complete', 'ltx_error'")
-const C15 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('^0x[0-9a-fA-F]{64}$', 'u'), 'a 0x-prefixed 32-byte hex hash')
-const C16 = /*#__PURE__*/ arrayOfLeaves(C15, 0, Infinity)
-const C17 = /*#__PURE__*/ literal('megapixel-frame', "must be 'megapixel-frame'")
-const C18 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('^[0-9]+(?:\\.[0-9]+)?$', 'u'), 'a decimal string')
+const C0 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('^0[xX][0-9a-fA-F]{64}$', 'u'), 'a 0x-prefixed 32-byte hex hash')
+const C1 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('^[0-9]{1,20}$', 'u'), 'a decimal string of at most 20 digits')
+const C2 = /*#__PURE__*/ arrayOfLeaves(isString, 0, Infinity)
+const C3 = /*#__PURE__*/ oneOf(['generating', 'encrypting', 'uploading', 'finalising'], "must be one of 'generating', 'encrypting', 'uploading', 'finalising'")
+const C4 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('^0x[0-9a-fA-F]{64}$', 'u'), 'a 0x-prefixed 32-byte hex hash')
+const C5 = /*#__PURE__*/ arrayOfLeaves(C4, 0, Infinity)
+const C6 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('^[0-9]+(?:\\.[0-9]+)?$', 'u'), 'a decimal string')
 
 /** @internal Validator of {@link LtxCancelFrame}; use `checkLtxCancelFrame`. */
 export function validateLtxCancelFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C0)
+  eq(v['type'], p, 'type', out, 1, 'ltx_cancel', "must be 'ltx_cancel'")
 }
 
 /** @internal Validator of {@link LtxGenerateRequest}; use `checkLtxGenerateRequest`. */
 export function validateLtxGenerateRequest(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['action'], p, 'action', out, 1, C1)
-  field(v['requestId'], p, 'requestId', out, 0, isString)
-  field(v['templateId'], p, 'templateId', out, 1, isString)
-  field(v['templateHash'], p, 'templateHash', out, 1, C2)
-  field(v['prompt'], p, 'prompt', out, 1, isString)
-  field(v['seed'], p, 'seed', out, 1, C3)
-  field(v['frames'], p, 'frames', out, 1, C4)
-  field(v['fps'], p, 'fps', out, 1, C4)
+  eq(v['action'], p, 'action', out, 1, 'ltx_generate', "must be 'ltx_generate'")
+  str(v['requestId'], p, 'requestId', out, 0)
+  str(v['templateId'], p, 'templateId', out, 1)
+  field(v['templateHash'], p, 'templateHash', out, 1, C0)
+  str(v['prompt'], p, 'prompt', out, 1)
+  field(v['seed'], p, 'seed', out, 1, C1)
+  int(v['frames'], p, 'frames', out, 1, 0, 4294967295)
+  int(v['fps'], p, 'fps', out, 1, 0, 4294967295)
   sub(v['resolution'], p, 'resolution', out, 1, validateLtxResolution)
-  field(v['lora'], p, 'lora', out, 1, isString)
-  field(v['output'], p, 'output', out, 1, C5)
-  sub(v['images'], p, 'images', out, 0, C6)
-  sub(v['videos'], p, 'videos', out, 0, C6)
+  str(v['lora'], p, 'lora', out, 1)
+  eq(v['output'], p, 'output', out, 1, 'exr-sequence', "must be 'exr-sequence'")
+  sub(v['images'], p, 'images', out, 0, C2)
+  sub(v['videos'], p, 'videos', out, 0, C2)
 }
 
 /** @internal Validator of {@link LtxAccepted}; use `checkLtxAccepted`. */
 export function validateLtxAccepted(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C7)
-  field(v['status'], p, 'status', out, 1, C8)
-  field(v['sessionId'], p, 'sessionId', out, 1, isString)
-  field(v['allowListVersion'], p, 'allowListVersion', out, 1, C4)
-  field(v['requestId'], p, 'requestId', out, 0, isString)
+  eq(v['type'], p, 'type', out, 1, 'ltx_accepted', "must be 'ltx_accepted'")
+  eq(v['status'], p, 'status', out, 1, 'processing', "must be 'processing'")
+  str(v['sessionId'], p, 'sessionId', out, 1)
+  int(v['allowListVersion'], p, 'allowListVersion', out, 1, 0, 4294967295)
+  str(v['requestId'], p, 'requestId', out, 0)
 }
 
 /** @internal Validator of {@link LtxProgress}; use `checkLtxProgress`. */
 export function validateLtxProgress(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C9)
-  field(v['stage'], p, 'stage', out, 1, C10)
-  field(v['pct'], p, 'pct', out, 1, C11)
-  field(v['requestId'], p, 'requestId', out, 0, isString)
+  eq(v['type'], p, 'type', out, 1, 'ltx_progress', "must be 'ltx_progress'")
+  field(v['stage'], p, 'stage', out, 1, C3)
+  int(v['pct'], p, 'pct', out, 1, 0, 100)
+  str(v['requestId'], p, 'requestId', out, 0)
 }
 
 /** @internal Validator of {@link LtxComplete}; use `checkLtxComplete`. */
 export function validateLtxComplete(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C12)
-  field(v['outputCID'], p, 'outputCID', out, 1, isString)
-  field(v['proofCID'], p, 'proofCID', out, 1, isString)
-  sub(v['frames'], p, 'frames', out, 1, C6)
+  eq(v['type'], p, 'type', out, 1, 'ltx_complete', "must be 'ltx_complete'")
+  str(v['outputCID'], p, 'outputCID', out, 1)
+  str(v['proofCID'], p, 'proofCID', out, 1)
+  sub(v['frames'], p, 'frames', out, 1, C2)
   sub(v['manifest'], p, 'manifest', out, 1, validateLtxManifest)
   sub(v['billing'], p, 'billing', out, 1, validateLtxBilling)
-  field(v['requestId'], p, 'requestId', out, 0, isString)
+  str(v['requestId'], p, 'requestId', out, 0)
 }
 
 /** @internal Validator of {@link LtxError}; use `checkLtxError`. */
 export function validateLtxError(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C13)
+  eq(v['type'], p, 'type', out, 1, 'ltx_error', "must be 'ltx_error'")
   sub(v['error'], p, 'error', out, 1, validateActionError)
-  field(v['requestId'], p, 'requestId', out, 0, isString)
+  str(v['requestId'], p, 'requestId', out, 0)
 }
 
 /** @internal Validator of {@link LtxResponse}; use `checkLtxResponse`. */
 export function validateLtxResponse(v: unknown, p: string, out: WireIssue[]): void {
-  C14(v, p, out)
+  if (!isRecord(v)) return notObject(v, p, out)
+  const tag = v['type']
+  switch (tag) {
+    case 'ltx_accepted':
+      return validateLtxAccepted(v, p, out)
+    case 'ltx_progress':
+      return validateLtxProgress(v, p, out)
+    case 'ltx_complete':
+      return validateLtxComplete(v, p, out)
+    case 'ltx_error':
+      return validateLtxError(v, p, out)
+    default:
+      return badTag(tag, p, 'type', out, "'ltx_accepted', 'ltx_progress', 'ltx_complete', 'ltx_error'")
+  }
 }
 
 /** @internal Validator of {@link LtxResolution}; use `checkLtxResolution`. */
 export function validateLtxResolution(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['w'], p, 'w', out, 1, C4)
-  field(v['h'], p, 'h', out, 1, C4)
+  int(v['w'], p, 'w', out, 1, 0, 4294967295)
+  int(v['h'], p, 'h', out, 1, 0, 4294967295)
 }
 
 /** @internal Validator of {@link LtxManifest}; use `checkLtxManifest`. */
 export function validateLtxManifest(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['frameCount'], p, 'frameCount', out, 1, C4)
-  field(v['fps'], p, 'fps', out, 1, C4)
+  int(v['frameCount'], p, 'frameCount', out, 1, 0, 4294967295)
+  int(v['fps'], p, 'fps', out, 1, 0, 4294967295)
   sub(v['resolution'], p, 'resolution', out, 1, validateLtxResolution)
-  field(v['colourEncoding'], p, 'colourEncoding', out, 1, isString)
-  sub(v['frameHashes'], p, 'frameHashes', out, 1, C16)
-  field(v['merkleRoot'], p, 'merkleRoot', out, 1, C15)
+  str(v['colourEncoding'], p, 'colourEncoding', out, 1)
+  sub(v['frameHashes'], p, 'frameHashes', out, 1, C5)
+  field(v['merkleRoot'], p, 'merkleRoot', out, 1, C4)
 }
 
 /** @internal Validator of {@link LtxBilling}; use `checkLtxBilling`. */
 export function validateLtxBilling(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['unit'], p, 'unit', out, 1, C17)
+  eq(v['unit'], p, 'unit', out, 1, 'megapixel-frame', "must be 'megapixel-frame'")
   field(v['tokens'], p, 'tokens', out, 1, isU64)
-  field(v['pricePerToken'], p, 'pricePerToken', out, 1, C18)
+  field(v['pricePerToken'], p, 'pricePerToken', out, 1, C6)
 }
 
 /** Validates a {@link LtxCancelFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkLtxCancelFrame(value: unknown): CheckResult<LtxCancelFrame> {
-  return run<LtxCancelFrame>(validateLtxCancelFrame, value)
+  const out: WireIssue[] = []
+  validateLtxCancelFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as LtxCancelFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link LtxGenerateRequest}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkLtxGenerateRequest(value: unknown): CheckResult<LtxGenerateRequest> {
-  return run<LtxGenerateRequest>(validateLtxGenerateRequest, value)
+  const out: WireIssue[] = []
+  validateLtxGenerateRequest(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as LtxGenerateRequest } : { ok: false, issues: out }
 }
 
 /** Validates a {@link LtxAccepted}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkLtxAccepted(value: unknown): CheckResult<LtxAccepted> {
-  return run<LtxAccepted>(validateLtxAccepted, value)
+  const out: WireIssue[] = []
+  validateLtxAccepted(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as LtxAccepted } : { ok: false, issues: out }
 }
 
 /** Validates a {@link LtxProgress}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkLtxProgress(value: unknown): CheckResult<LtxProgress> {
-  return run<LtxProgress>(validateLtxProgress, value)
+  const out: WireIssue[] = []
+  validateLtxProgress(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as LtxProgress } : { ok: false, issues: out }
 }
 
 /** Validates a {@link LtxComplete}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkLtxComplete(value: unknown): CheckResult<LtxComplete> {
-  return run<LtxComplete>(validateLtxComplete, value)
+  const out: WireIssue[] = []
+  validateLtxComplete(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as LtxComplete } : { ok: false, issues: out }
 }
 
 /** Validates a {@link LtxError}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkLtxError(value: unknown): CheckResult<LtxError> {
-  return run<LtxError>(validateLtxError, value)
+  const out: WireIssue[] = []
+  validateLtxError(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as LtxError } : { ok: false, issues: out }
 }
 
 /** Validates a {@link LtxResponse} (dispatching on `type`). On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkLtxResponse(value: unknown): CheckResult<LtxResponse> {
-  return run<LtxResponse>(validateLtxResponse, value)
+  const out: WireIssue[] = []
+  validateLtxResponse(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as LtxResponse } : { ok: false, issues: out }
 }
 
 /** Validates a {@link LtxResolution}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkLtxResolution(value: unknown): CheckResult<LtxResolution> {
-  return run<LtxResolution>(validateLtxResolution, value)
+  const out: WireIssue[] = []
+  validateLtxResolution(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as LtxResolution } : { ok: false, issues: out }
 }
 
 /** Validates a {@link LtxManifest}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkLtxManifest(value: unknown): CheckResult<LtxManifest> {
-  return run<LtxManifest>(validateLtxManifest, value)
+  const out: WireIssue[] = []
+  validateLtxManifest(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as LtxManifest } : { ok: false, issues: out }
 }
 
 /** Validates a {@link LtxBilling}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkLtxBilling(value: unknown): CheckResult<LtxBilling> {
-  return run<LtxBilling>(validateLtxBilling, value)
+  const out: WireIssue[] = []
+  validateLtxBilling(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as LtxBilling } : { ok: false, issues: out }
 }

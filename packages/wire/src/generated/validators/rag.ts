@@ -2,108 +2,115 @@
 // Validators of the rag family: plain functions, no eval, no runtime schema library.
 
 import type { CheckResult, WireIssue } from '../../issues.js'
-import { arrayOf, arrayOfLeaves, field, integerOf, isAny, isBoolean, isRecord, isString, jsonBytesAtMost, literal, notObject, numberOf, oneOf, run, sub } from '../../runtime.js'
+import { arrayOf, arrayOfLeaves, bool, eq, field, int, isAny, isRecord, isString, jsonBytesAtMost, notObject, numberOf, oneOf, str, sub } from '../../runtime.js'
 import type { UploadVectorsFrame, SearchVectorsFrame, UploadVectorsResponseFrame, SearchVectorsResponseFrame, RagVector, SearchResult } from '../types.js'
 
-const C0 = /*#__PURE__*/ literal('uploadVectors', "must be 'uploadVectors'")
-const C1 = /*#__PURE__*/ arrayOf(validateRagVector, 0, Infinity)
-const C2 = /*#__PURE__*/ literal('searchVectors', "must be 'searchVectors'")
-const C3 = /*#__PURE__*/ numberOf(-3.4028234663852886e+38, 3.4028234663852886e+38)
-const C4 = /*#__PURE__*/ arrayOfLeaves(C3, 384, 384)
-const C5 = /*#__PURE__*/ integerOf(0, Number.MAX_SAFE_INTEGER)
-const C6 = /*#__PURE__*/ numberOf(-Infinity, Infinity)
-const C7 = /*#__PURE__*/ literal('uploadVectorsResponse', "must be 'uploadVectorsResponse'")
-const C8 = /*#__PURE__*/ oneOf(['success', 'partial', 'error'], "must be one of 'success', 'partial', 'error'")
-const C9 = /*#__PURE__*/ arrayOfLeaves(isString, 0, Infinity)
-const C10 = /*#__PURE__*/ literal('searchVectorsResponse', "must be 'searchVectorsResponse'")
-const C11 = /*#__PURE__*/ arrayOf(validateSearchResult, 0, Infinity)
-const C12 = /*#__PURE__*/ numberOf(0, Infinity)
-const C13 = /*#__PURE__*/ jsonBytesAtMost(10240)
-const C14 = /*#__PURE__*/ numberOf(-1, 1)
+const C0 = /*#__PURE__*/ arrayOf(validateRagVector, 0, Infinity)
+const C1 = /*#__PURE__*/ numberOf(-3.4028234663852886e+38, 3.4028234663852886e+38)
+const C2 = /*#__PURE__*/ arrayOfLeaves(C1, 384, 384)
+const C3 = /*#__PURE__*/ numberOf(-Infinity, Infinity)
+const C4 = /*#__PURE__*/ oneOf(['success', 'partial', 'error'], "must be one of 'success', 'partial', 'error'")
+const C5 = /*#__PURE__*/ arrayOfLeaves(isString, 0, Infinity)
+const C6 = /*#__PURE__*/ arrayOf(validateSearchResult, 0, Infinity)
+const C7 = /*#__PURE__*/ numberOf(0, Infinity)
+const C8 = /*#__PURE__*/ jsonBytesAtMost(10240)
+const C9 = /*#__PURE__*/ numberOf(-1, 1)
 
 /** @internal Validator of {@link UploadVectorsFrame}; use `checkUploadVectorsFrame`. */
 export function validateUploadVectorsFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C0)
-  field(v['requestId'], p, 'requestId', out, 0, isString)
-  sub(v['vectors'], p, 'vectors', out, 1, C1)
-  field(v['replace'], p, 'replace', out, 1, isBoolean)
+  eq(v['type'], p, 'type', out, 1, 'uploadVectors', "must be 'uploadVectors'")
+  str(v['requestId'], p, 'requestId', out, 0)
+  sub(v['vectors'], p, 'vectors', out, 1, C0)
+  bool(v['replace'], p, 'replace', out, 1)
 }
 
 /** @internal Validator of {@link SearchVectorsFrame}; use `checkSearchVectorsFrame`. */
 export function validateSearchVectorsFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C2)
-  field(v['requestId'], p, 'requestId', out, 0, isString)
-  sub(v['queryVector'], p, 'queryVector', out, 1, C4)
-  field(v['k'], p, 'k', out, 1, C5)
-  field(v['threshold'], p, 'threshold', out, 0, C6)
+  eq(v['type'], p, 'type', out, 1, 'searchVectors', "must be 'searchVectors'")
+  str(v['requestId'], p, 'requestId', out, 0)
+  sub(v['queryVector'], p, 'queryVector', out, 1, C2)
+  int(v['k'], p, 'k', out, 1, 0, Number.MAX_SAFE_INTEGER)
+  field(v['threshold'], p, 'threshold', out, 0, C3)
   field(v['metadataFilter'], p, 'metadataFilter', out, 0, isAny)
 }
 
 /** @internal Validator of {@link UploadVectorsResponseFrame}; use `checkUploadVectorsResponseFrame`. */
 export function validateUploadVectorsResponseFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C7)
-  field(v['requestId'], p, 'requestId', out, 0, isString)
-  field(v['status'], p, 'status', out, 1, C8)
-  field(v['uploaded'], p, 'uploaded', out, 1, C5)
-  field(v['rejected'], p, 'rejected', out, 1, C5)
-  sub(v['errors'], p, 'errors', out, 1, C9)
+  eq(v['type'], p, 'type', out, 1, 'uploadVectorsResponse', "must be 'uploadVectorsResponse'")
+  str(v['requestId'], p, 'requestId', out, 0)
+  field(v['status'], p, 'status', out, 1, C4)
+  int(v['uploaded'], p, 'uploaded', out, 1, 0, Number.MAX_SAFE_INTEGER)
+  int(v['rejected'], p, 'rejected', out, 1, 0, Number.MAX_SAFE_INTEGER)
+  sub(v['errors'], p, 'errors', out, 1, C5)
 }
 
 /** @internal Validator of {@link SearchVectorsResponseFrame}; use `checkSearchVectorsResponseFrame`. */
 export function validateSearchVectorsResponseFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C10)
-  field(v['requestId'], p, 'requestId', out, 0, isString)
-  sub(v['results'], p, 'results', out, 1, C11)
-  field(v['totalVectors'], p, 'totalVectors', out, 1, C5)
-  field(v['searchTimeMs'], p, 'searchTimeMs', out, 1, C12)
+  eq(v['type'], p, 'type', out, 1, 'searchVectorsResponse', "must be 'searchVectorsResponse'")
+  str(v['requestId'], p, 'requestId', out, 0)
+  sub(v['results'], p, 'results', out, 1, C6)
+  int(v['totalVectors'], p, 'totalVectors', out, 1, 0, Number.MAX_SAFE_INTEGER)
+  field(v['searchTimeMs'], p, 'searchTimeMs', out, 1, C7)
 }
 
 /** @internal Validator of {@link RagVector}; use `checkRagVector`. */
 export function validateRagVector(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['id'], p, 'id', out, 1, isString)
-  sub(v['vector'], p, 'vector', out, 1, C4)
-  field(v['metadata'], p, 'metadata', out, 1, C13)
+  str(v['id'], p, 'id', out, 1)
+  sub(v['vector'], p, 'vector', out, 1, C2)
+  field(v['metadata'], p, 'metadata', out, 1, C8)
 }
 
 /** @internal Validator of {@link SearchResult}; use `checkSearchResult`. */
 export function validateSearchResult(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['id'], p, 'id', out, 1, isString)
-  field(v['score'], p, 'score', out, 1, C14)
+  str(v['id'], p, 'id', out, 1)
+  field(v['score'], p, 'score', out, 1, C9)
   field(v['metadata'], p, 'metadata', out, 1, isAny)
 }
 
 /** Validates a {@link UploadVectorsFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkUploadVectorsFrame(value: unknown): CheckResult<UploadVectorsFrame> {
-  return run<UploadVectorsFrame>(validateUploadVectorsFrame, value)
+  const out: WireIssue[] = []
+  validateUploadVectorsFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as UploadVectorsFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link SearchVectorsFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkSearchVectorsFrame(value: unknown): CheckResult<SearchVectorsFrame> {
-  return run<SearchVectorsFrame>(validateSearchVectorsFrame, value)
+  const out: WireIssue[] = []
+  validateSearchVectorsFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as SearchVectorsFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link UploadVectorsResponseFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkUploadVectorsResponseFrame(value: unknown): CheckResult<UploadVectorsResponseFrame> {
-  return run<UploadVectorsResponseFrame>(validateUploadVectorsResponseFrame, value)
+  const out: WireIssue[] = []
+  validateUploadVectorsResponseFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as UploadVectorsResponseFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link SearchVectorsResponseFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkSearchVectorsResponseFrame(value: unknown): CheckResult<SearchVectorsResponseFrame> {
-  return run<SearchVectorsResponseFrame>(validateSearchVectorsResponseFrame, value)
+  const out: WireIssue[] = []
+  validateSearchVectorsResponseFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as SearchVectorsResponseFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link RagVector}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkRagVector(value: unknown): CheckResult<RagVector> {
-  return run<RagVector>(validateRagVector, value)
+  const out: WireIssue[] = []
+  validateRagVector(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as RagVector } : { ok: false, issues: out }
 }
 
 /** Validates a {@link SearchResult}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkSearchResult(value: unknown): CheckResult<SearchResult> {
-  return run<SearchResult>(validateSearchResult, value)
+  const out: WireIssue[] = []
+  validateSearchResult(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as SearchResult } : { ok: false, issues: out }
 }

@@ -2,7 +2,7 @@
 // Validators of the surface family: plain functions, no eval, no runtime schema library.
 
 import type { CheckResult, WireIssue } from '../../issues.js'
-import { run, tagged } from '../../runtime.js'
+import { badTag, isRecord, notObject } from '../../runtime.js'
 import type { ClientFrame, NodeFrame, ActionRequest } from '../types.js'
 import { validateConnectedFrame, validateEncryptedChunkFrame, validateEncryptedMessageFrame, validateEncryptedResponseFrame, validateEncryptedSessionInitFrame, validateErrorFrame, validatePromptFrame, validateSessionInitAckFrame, validateSessionInitFrame, validateStreamCancelFrame, validateStreamChunkFrame, validateStreamEndFrame } from './chat.js'
 import { validateInferenceFrame } from './inference.js'
@@ -11,36 +11,97 @@ import { validateTranscodeCancelFrame, validateTranscodeRequest } from './transc
 import { validateLtxCancelFrame, validateLtxGenerateRequest } from './ltx.js'
 import { validateSearchVectorsFrame, validateSearchVectorsResponseFrame, validateUploadVectorsFrame, validateUploadVectorsResponseFrame } from './rag.js'
 
-const C0 = /*#__PURE__*/ tagged('type', { 'encrypted_session_init': validateEncryptedSessionInitFrame, 'encrypted_message': validateEncryptedMessageFrame, 'stream_cancel': validateStreamCancelFrame, 'session_init': validateSessionInitFrame, 'prompt': validatePromptFrame, 'inference': validateInferenceFrame, 'uploadVectors': validateUploadVectorsFrame, 'searchVectors': validateSearchVectorsFrame, 'transcode_cancel': validateTranscodeCancelFrame, 'ltx_cancel': validateLtxCancelFrame }, "'encrypted_session_init', 'encrypted_message', 'stream_cancel', 'session_init', 'prompt', 'inference', 'uploadVectors', 'searchVectors', 'transcode_cancel', 'ltx_cancel'")
-const C1 = /*#__PURE__*/ tagged('type', { 'connected': validateConnectedFrame, 'session_init_ack': validateSessionInitAckFrame, 'encrypted_chunk': validateEncryptedChunkFrame, 'encrypted_response': validateEncryptedResponseFrame, 'stream_end': validateStreamEndFrame, 'stream_chunk': validateStreamChunkFrame, 'error': validateErrorFrame, 'uploadVectorsResponse': validateUploadVectorsResponseFrame, 'searchVectorsResponse': validateSearchVectorsResponseFrame }, "'connected', 'session_init_ack', 'encrypted_chunk', 'encrypted_response', 'stream_end', 'stream_chunk', 'error', 'uploadVectorsResponse', 'searchVectorsResponse'")
-const C2 = /*#__PURE__*/ tagged('action', { 'image_generation': validateImageGenerationRequest, 'transcode': validateTranscodeRequest, 'ltx_generate': validateLtxGenerateRequest }, "'image_generation', 'transcode', 'ltx_generate'")
-
 /** @internal Validator of {@link ClientFrame}; use `checkClientFrame`. */
 export function validateClientFrame(v: unknown, p: string, out: WireIssue[]): void {
-  C0(v, p, out)
+  if (!isRecord(v)) return notObject(v, p, out)
+  const tag = v['type']
+  switch (tag) {
+    case 'encrypted_session_init':
+      return validateEncryptedSessionInitFrame(v, p, out)
+    case 'encrypted_message':
+      return validateEncryptedMessageFrame(v, p, out)
+    case 'stream_cancel':
+      return validateStreamCancelFrame(v, p, out)
+    case 'session_init':
+      return validateSessionInitFrame(v, p, out)
+    case 'prompt':
+      return validatePromptFrame(v, p, out)
+    case 'inference':
+      return validateInferenceFrame(v, p, out)
+    case 'uploadVectors':
+      return validateUploadVectorsFrame(v, p, out)
+    case 'searchVectors':
+      return validateSearchVectorsFrame(v, p, out)
+    case 'transcode_cancel':
+      return validateTranscodeCancelFrame(v, p, out)
+    case 'ltx_cancel':
+      return validateLtxCancelFrame(v, p, out)
+    default:
+      return badTag(tag, p, 'type', out, "'encrypted_session_init', 'encrypted_message', 'stream_cancel', 'session_init', 'prompt', 'inference', 'uploadVectors', 'searchVectors', 'transcode_cancel', 'ltx_cancel'")
+  }
 }
 
 /** @internal Validator of {@link NodeFrame}; use `checkNodeFrame`. */
 export function validateNodeFrame(v: unknown, p: string, out: WireIssue[]): void {
-  C1(v, p, out)
+  if (!isRecord(v)) return notObject(v, p, out)
+  const tag = v['type']
+  switch (tag) {
+    case 'connected':
+      return validateConnectedFrame(v, p, out)
+    case 'session_init_ack':
+      return validateSessionInitAckFrame(v, p, out)
+    case 'encrypted_chunk':
+      return validateEncryptedChunkFrame(v, p, out)
+    case 'encrypted_response':
+      return validateEncryptedResponseFrame(v, p, out)
+    case 'stream_end':
+      return validateStreamEndFrame(v, p, out)
+    case 'stream_chunk':
+      return validateStreamChunkFrame(v, p, out)
+    case 'error':
+      return validateErrorFrame(v, p, out)
+    case 'uploadVectorsResponse':
+      return validateUploadVectorsResponseFrame(v, p, out)
+    case 'searchVectorsResponse':
+      return validateSearchVectorsResponseFrame(v, p, out)
+    default:
+      return badTag(tag, p, 'type', out, "'connected', 'session_init_ack', 'encrypted_chunk', 'encrypted_response', 'stream_end', 'stream_chunk', 'error', 'uploadVectorsResponse', 'searchVectorsResponse'")
+  }
 }
 
 /** @internal Validator of {@link ActionRequest}; use `checkActionRequest`. */
 export function validateActionRequest(v: unknown, p: string, out: WireIssue[]): void {
-  C2(v, p, out)
+  if (!isRecord(v)) return notObject(v, p, out)
+  const tag = v['action']
+  switch (tag) {
+    case 'image_generation':
+      return validateImageGenerationRequest(v, p, out)
+    case 'transcode':
+      return validateTranscodeRequest(v, p, out)
+    case 'ltx_generate':
+      return validateLtxGenerateRequest(v, p, out)
+    default:
+      return badTag(tag, p, 'action', out, "'image_generation', 'transcode', 'ltx_generate'")
+  }
 }
 
 /** Validates a {@link ClientFrame} (dispatching on `type`). On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkClientFrame(value: unknown): CheckResult<ClientFrame> {
-  return run<ClientFrame>(validateClientFrame, value)
+  const out: WireIssue[] = []
+  validateClientFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as ClientFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link NodeFrame} (dispatching on `type`). On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkNodeFrame(value: unknown): CheckResult<NodeFrame> {
-  return run<NodeFrame>(validateNodeFrame, value)
+  const out: WireIssue[] = []
+  validateNodeFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as NodeFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link ActionRequest} (dispatching on `action`). On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkActionRequest(value: unknown): CheckResult<ActionRequest> {
-  return run<ActionRequest>(validateActionRequest, value)
+  const out: WireIssue[] = []
+  validateActionRequest(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as ActionRequest } : { ok: false, issues: out }
 }

@@ -2,178 +2,200 @@
 // Validators of the transcode family: plain functions, no eval, no runtime schema library.
 
 import type { CheckResult, WireIssue } from '../../issues.js'
-import { arrayOf, arrayOfLeaves, either, field, integerOf, isAny, isBoolean, isNull, isRecord, isString, isU64, literal, notObject, numberOf, run, stringOf, sub, tagged } from '../../runtime.js'
+import { arrayOf, arrayOfLeaves, badTag, bool, either, eq, field, int, isAny, isNull, isRecord, isString, isU64, notObject, numberOf, str, stringOf, sub } from '../../runtime.js'
 import type { TranscodeCancelFrame, TranscodeRequest, TranscodeAccepted, TranscodeProgress, TranscodeComplete, TranscodeError, TranscodeResponse, VideoFormat, GopInfo, TranscodeBilling } from '../types.js'
 import { validateActionError } from './image.js'
 
-const C0 = /*#__PURE__*/ literal('transcode_cancel', "must be 'transcode_cancel'")
-const C1 = /*#__PURE__*/ literal('transcode', "must be 'transcode'")
-const C2 = /*#__PURE__*/ stringOf(1, Infinity, undefined, '')
-const C3 = /*#__PURE__*/ arrayOf(validateVideoFormat, 1, Infinity)
-const C4 = /*#__PURE__*/ integerOf(0, Number.MAX_SAFE_INTEGER)
-const C5 = /*#__PURE__*/ literal('transcode_accepted', "must be 'transcode_accepted'")
-const C6 = /*#__PURE__*/ literal('accepted', "must be 'accepted'")
-const C7 = /*#__PURE__*/ literal('transcode_progress', "must be 'transcode_progress'")
-const C8 = /*#__PURE__*/ integerOf(1, Number.MAX_SAFE_INTEGER)
-const C9 = /*#__PURE__*/ literal('transcode_complete', "must be 'transcode_complete'")
-const C10 = /*#__PURE__*/ arrayOfLeaves(isAny, 0, Infinity)
-const C11 = /*#__PURE__*/ numberOf(0, Infinity)
-const C12 = /*#__PURE__*/ either([isString, isNull], 'must be a string or null')
-const C13 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('^0x[0-9a-fA-F]*$', 'u'), 'a 0x-prefixed hex string')
-const C14 = /*#__PURE__*/ either([C13, isNull], 'must be a 0x-prefixed hex string or null')
-const C15 = /*#__PURE__*/ literal('transcode_error', "must be 'transcode_error'")
-const C16 = /*#__PURE__*/ tagged('type', { 'transcode_accepted': validateTranscodeAccepted, 'transcode_progress': validateTranscodeProgress, 'transcode_complete': validateTranscodeComplete, 'transcode_error': validateTranscodeError }, "'transcode_accepted', 'transcode_progress', 'transcode_complete', 'transcode_error'")
-const C17 = /*#__PURE__*/ integerOf(0, 4294967295)
+const C0 = /*#__PURE__*/ stringOf(1, Infinity, undefined, '')
+const C1 = /*#__PURE__*/ arrayOf(validateVideoFormat, 1, Infinity)
+const C2 = /*#__PURE__*/ arrayOfLeaves(isAny, 0, Infinity)
+const C3 = /*#__PURE__*/ numberOf(0, Infinity)
+const C4 = /*#__PURE__*/ either([isString, isNull], 'must be a string or null')
+const C5 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('^0x[0-9a-fA-F]*$', 'u'), 'a 0x-prefixed hex string')
+const C6 = /*#__PURE__*/ either([C5, isNull], 'must be a 0x-prefixed hex string or null')
 
 /** @internal Validator of {@link TranscodeCancelFrame}; use `checkTranscodeCancelFrame`. */
 export function validateTranscodeCancelFrame(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C0)
+  eq(v['type'], p, 'type', out, 1, 'transcode_cancel', "must be 'transcode_cancel'")
 }
 
 /** @internal Validator of {@link TranscodeRequest}; use `checkTranscodeRequest`. */
 export function validateTranscodeRequest(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['action'], p, 'action', out, 1, C1)
-  field(v['sourceCid'], p, 'sourceCid', out, 1, C2)
-  sub(v['mediaFormats'], p, 'mediaFormats', out, 1, C3)
-  field(v['isGpu'], p, 'isGpu', out, 0, isBoolean)
-  field(v['isEncrypted'], p, 'isEncrypted', out, 0, isBoolean)
-  field(v['previewPercent'], p, 'previewPercent', out, 0, C4)
+  eq(v['action'], p, 'action', out, 1, 'transcode', "must be 'transcode'")
+  field(v['sourceCid'], p, 'sourceCid', out, 1, C0)
+  sub(v['mediaFormats'], p, 'mediaFormats', out, 1, C1)
+  bool(v['isGpu'], p, 'isGpu', out, 0)
+  bool(v['isEncrypted'], p, 'isEncrypted', out, 0)
+  int(v['previewPercent'], p, 'previewPercent', out, 0, 0, Number.MAX_SAFE_INTEGER)
 }
 
 /** @internal Validator of {@link TranscodeAccepted}; use `checkTranscodeAccepted`. */
 export function validateTranscodeAccepted(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C5)
-  field(v['taskId'], p, 'taskId', out, 1, isString)
-  field(v['status'], p, 'status', out, 1, C6)
+  eq(v['type'], p, 'type', out, 1, 'transcode_accepted', "must be 'transcode_accepted'")
+  str(v['taskId'], p, 'taskId', out, 1)
+  eq(v['status'], p, 'status', out, 1, 'accepted', "must be 'accepted'")
 }
 
 /** @internal Validator of {@link TranscodeProgress}; use `checkTranscodeProgress`. */
 export function validateTranscodeProgress(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C7)
-  field(v['taskId'], p, 'taskId', out, 1, isString)
-  field(v['progress'], p, 'progress', out, 1, C8)
+  eq(v['type'], p, 'type', out, 1, 'transcode_progress', "must be 'transcode_progress'")
+  str(v['taskId'], p, 'taskId', out, 1)
+  int(v['progress'], p, 'progress', out, 1, 1, Number.MAX_SAFE_INTEGER)
   sub(v['gopInfo'], p, 'gopInfo', out, 0, validateGopInfo)
 }
 
 /** @internal Validator of {@link TranscodeComplete}; use `checkTranscodeComplete`. */
 export function validateTranscodeComplete(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C9)
-  field(v['taskId'], p, 'taskId', out, 1, isString)
-  sub(v['outputs'], p, 'outputs', out, 1, C10)
+  eq(v['type'], p, 'type', out, 1, 'transcode_complete', "must be 'transcode_complete'")
+  str(v['taskId'], p, 'taskId', out, 1)
+  sub(v['outputs'], p, 'outputs', out, 1, C2)
   sub(v['billing'], p, 'billing', out, 1, validateTranscodeBilling)
-  field(v['duration'], p, 'duration', out, 1, C11)
+  field(v['duration'], p, 'duration', out, 1, C3)
   field(v['qualityMetrics'], p, 'qualityMetrics', out, 1, isNull)
-  field(v['proofTreeCID'], p, 'proofTreeCID', out, 1, C12)
-  field(v['proofTreeRootHash'], p, 'proofTreeRootHash', out, 1, C14)
+  field(v['proofTreeCID'], p, 'proofTreeCID', out, 1, C4)
+  field(v['proofTreeRootHash'], p, 'proofTreeRootHash', out, 1, C6)
 }
 
 /** @internal Validator of {@link TranscodeError}; use `checkTranscodeError`. */
 export function validateTranscodeError(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['type'], p, 'type', out, 1, C15)
+  eq(v['type'], p, 'type', out, 1, 'transcode_error', "must be 'transcode_error'")
   sub(v['error'], p, 'error', out, 1, validateActionError)
 }
 
 /** @internal Validator of {@link TranscodeResponse}; use `checkTranscodeResponse`. */
 export function validateTranscodeResponse(v: unknown, p: string, out: WireIssue[]): void {
-  C16(v, p, out)
+  if (!isRecord(v)) return notObject(v, p, out)
+  const tag = v['type']
+  switch (tag) {
+    case 'transcode_accepted':
+      return validateTranscodeAccepted(v, p, out)
+    case 'transcode_progress':
+      return validateTranscodeProgress(v, p, out)
+    case 'transcode_complete':
+      return validateTranscodeComplete(v, p, out)
+    case 'transcode_error':
+      return validateTranscodeError(v, p, out)
+    default:
+      return badTag(tag, p, 'type', out, "'transcode_accepted', 'transcode_progress', 'transcode_complete', 'transcode_error'")
+  }
 }
 
 /** @internal Validator of {@link VideoFormat}; use `checkVideoFormat`. */
 export function validateVideoFormat(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['id'], p, 'id', out, 1, C17)
-  field(v['ext'], p, 'ext', out, 1, isString)
-  field(v['label'], p, 'label', out, 0, isString)
-  field(v['type'], p, 'type', out, 0, isString)
-  field(v['vcodec'], p, 'vcodec', out, 0, isString)
-  field(v['acodec'], p, 'acodec', out, 0, isString)
-  field(v['preset'], p, 'preset', out, 0, isString)
-  field(v['profile'], p, 'profile', out, 0, isString)
-  field(v['ch'], p, 'ch', out, 0, C17)
-  field(v['vf'], p, 'vf', out, 0, isString)
-  field(v['b_v'], p, 'b_v', out, 0, isString)
-  field(v['ar'], p, 'ar', out, 0, isString)
-  field(v['b_a'], p, 'b_a', out, 0, isString)
-  field(v['c_a'], p, 'c_a', out, 0, isString)
-  field(v['minrate'], p, 'minrate', out, 0, isString)
-  field(v['maxrate'], p, 'maxrate', out, 0, isString)
-  field(v['bufsize'], p, 'bufsize', out, 0, isString)
-  field(v['gpu'], p, 'gpu', out, 0, isBoolean)
-  field(v['compression_level'], p, 'compression_level', out, 0, C17)
-  field(v['dest'], p, 'dest', out, 0, isString)
-  field(v['encrypt'], p, 'encrypt', out, 0, isBoolean)
-  field(v['trim_percent'], p, 'trim_percent', out, 0, C17)
-  field(v['hls'], p, 'hls', out, 0, isBoolean)
-  field(v['hls_time'], p, 'hls_time', out, 0, C17)
+  int(v['id'], p, 'id', out, 1, 0, 4294967295)
+  str(v['ext'], p, 'ext', out, 1)
+  str(v['label'], p, 'label', out, 0)
+  str(v['type'], p, 'type', out, 0)
+  str(v['vcodec'], p, 'vcodec', out, 0)
+  str(v['acodec'], p, 'acodec', out, 0)
+  str(v['preset'], p, 'preset', out, 0)
+  str(v['profile'], p, 'profile', out, 0)
+  int(v['ch'], p, 'ch', out, 0, 0, 4294967295)
+  str(v['vf'], p, 'vf', out, 0)
+  str(v['b_v'], p, 'b_v', out, 0)
+  str(v['ar'], p, 'ar', out, 0)
+  str(v['b_a'], p, 'b_a', out, 0)
+  str(v['c_a'], p, 'c_a', out, 0)
+  str(v['minrate'], p, 'minrate', out, 0)
+  str(v['maxrate'], p, 'maxrate', out, 0)
+  str(v['bufsize'], p, 'bufsize', out, 0)
+  bool(v['gpu'], p, 'gpu', out, 0)
+  int(v['compression_level'], p, 'compression_level', out, 0, 0, 4294967295)
+  str(v['dest'], p, 'dest', out, 0)
+  bool(v['encrypt'], p, 'encrypt', out, 0)
+  int(v['trim_percent'], p, 'trim_percent', out, 0, 0, 4294967295)
+  bool(v['hls'], p, 'hls', out, 0)
+  int(v['hls_time'], p, 'hls_time', out, 0, 0, 4294967295)
 }
 
 /** @internal Validator of {@link GopInfo}; use `checkGopInfo`. */
 export function validateGopInfo(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['currentGop'], p, 'currentGop', out, 1, C17)
-  field(v['totalGops'], p, 'totalGops', out, 1, C17)
-  field(v['elapsedSeconds'], p, 'elapsedSeconds', out, 1, C11)
+  int(v['currentGop'], p, 'currentGop', out, 1, 0, 4294967295)
+  int(v['totalGops'], p, 'totalGops', out, 1, 0, 4294967295)
+  field(v['elapsedSeconds'], p, 'elapsedSeconds', out, 1, C3)
 }
 
 /** @internal Validator of {@link TranscodeBilling}; use `checkTranscodeBilling`. */
 export function validateTranscodeBilling(v: unknown, p: string, out: WireIssue[]): void {
   if (!isRecord(v)) return notObject(v, p, out)
-  field(v['units'], p, 'units', out, 1, C11)
+  field(v['units'], p, 'units', out, 1, C3)
   field(v['tokens'], p, 'tokens', out, 1, isU64)
 }
 
 /** Validates a {@link TranscodeCancelFrame}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkTranscodeCancelFrame(value: unknown): CheckResult<TranscodeCancelFrame> {
-  return run<TranscodeCancelFrame>(validateTranscodeCancelFrame, value)
+  const out: WireIssue[] = []
+  validateTranscodeCancelFrame(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as TranscodeCancelFrame } : { ok: false, issues: out }
 }
 
 /** Validates a {@link TranscodeRequest}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkTranscodeRequest(value: unknown): CheckResult<TranscodeRequest> {
-  return run<TranscodeRequest>(validateTranscodeRequest, value)
+  const out: WireIssue[] = []
+  validateTranscodeRequest(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as TranscodeRequest } : { ok: false, issues: out }
 }
 
 /** Validates a {@link TranscodeAccepted}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkTranscodeAccepted(value: unknown): CheckResult<TranscodeAccepted> {
-  return run<TranscodeAccepted>(validateTranscodeAccepted, value)
+  const out: WireIssue[] = []
+  validateTranscodeAccepted(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as TranscodeAccepted } : { ok: false, issues: out }
 }
 
 /** Validates a {@link TranscodeProgress}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkTranscodeProgress(value: unknown): CheckResult<TranscodeProgress> {
-  return run<TranscodeProgress>(validateTranscodeProgress, value)
+  const out: WireIssue[] = []
+  validateTranscodeProgress(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as TranscodeProgress } : { ok: false, issues: out }
 }
 
 /** Validates a {@link TranscodeComplete}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkTranscodeComplete(value: unknown): CheckResult<TranscodeComplete> {
-  return run<TranscodeComplete>(validateTranscodeComplete, value)
+  const out: WireIssue[] = []
+  validateTranscodeComplete(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as TranscodeComplete } : { ok: false, issues: out }
 }
 
 /** Validates a {@link TranscodeError}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkTranscodeError(value: unknown): CheckResult<TranscodeError> {
-  return run<TranscodeError>(validateTranscodeError, value)
+  const out: WireIssue[] = []
+  validateTranscodeError(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as TranscodeError } : { ok: false, issues: out }
 }
 
 /** Validates a {@link TranscodeResponse} (dispatching on `type`). On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkTranscodeResponse(value: unknown): CheckResult<TranscodeResponse> {
-  return run<TranscodeResponse>(validateTranscodeResponse, value)
+  const out: WireIssue[] = []
+  validateTranscodeResponse(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as TranscodeResponse } : { ok: false, issues: out }
 }
 
 /** Validates a {@link VideoFormat}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkVideoFormat(value: unknown): CheckResult<VideoFormat> {
-  return run<VideoFormat>(validateVideoFormat, value)
+  const out: WireIssue[] = []
+  validateVideoFormat(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as VideoFormat } : { ok: false, issues: out }
 }
 
 /** Validates a {@link GopInfo}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkGopInfo(value: unknown): CheckResult<GopInfo> {
-  return run<GopInfo>(validateGopInfo, value)
+  const out: WireIssue[] = []
+  validateGopInfo(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as GopInfo } : { ok: false, issues: out }
 }
 
 /** Validates a {@link TranscodeBilling}. On failure every issue is reported with its JSON Pointer. Never throws. */
 export function checkTranscodeBilling(value: unknown): CheckResult<TranscodeBilling> {
-  return run<TranscodeBilling>(validateTranscodeBilling, value)
+  const out: WireIssue[] = []
+  validateTranscodeBilling(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as TranscodeBilling } : { ok: false, issues: out }
 }
