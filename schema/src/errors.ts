@@ -9,11 +9,8 @@ export type ActionFamily = 'image' | 'transcode' | 'ltx'
 export interface ErrorCodeRow {
   /** The stable code string. */
   code: string
-  /**
-   * `node`: a code of the node protocol (in `error.code`); `client`: raised by the SDK itself; `both`: raised by the
-   * SDK and also sent by the node inside action replies (TIMEOUT).
-   */
-  origin: 'node' | 'client' | 'both'
+  /** `node`: a code of the node protocol (in `error.code`); `client`: raised by the SDK itself. */
+  origin: 'node' | 'client'
   /** True when the real node actually sends this code. */
   sentByNode: boolean
   /** What the code means. */
@@ -22,7 +19,10 @@ export interface ErrorCodeRow {
   action: string
   /** True when repeating the operation (after `action`) can succeed. */
   retryable: boolean
-  /** Action families whose inner `<family>_error` carries this code (absent: outer `error` frames only). */
+  /**
+   * Action families whose inner `<family>_error` carries this code (absent: outer `error` frames only). Also set on
+   * the client code TIMEOUT, which the node sends in transcode/LTX errors too (`sentByNode` covers outer frames).
+   */
   families?: readonly ActionFamily[]
 }
 
@@ -287,8 +287,8 @@ const CORE_ERROR_ROWS: readonly ErrorCodeRow[] = [
   },
   {
     code: 'TIMEOUT',
-    origin: 'both',
-    sentByNode: true,
+    origin: 'client',
+    sentByNode: false,
     families: ['transcode', 'ltx'],
     description:
       'No reply within the deadline (the node ignores some malformed requests without replying). The node also ' +

@@ -72,7 +72,7 @@ describe('generateAll', () => {
       'CLIENT_ADDRESS_MISMATCH',
     ]) {
       expect(doc).toMatch(
-        new RegExp(`\\| \`${code}\` +\\| (node|client|both) +\\| (yes|no) +\\| [^|]+ +\\| (yes|no) +\\|`),
+        new RegExp(`\\| \`${code}\` +\\| (node|client) +\\| (yes|no) +\\| [^|]+ +\\| (yes|no) +\\|`),
       )
     }
     expect(doc).toContain('## Ordering rules')

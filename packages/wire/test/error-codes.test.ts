@@ -16,7 +16,7 @@ const SENT = [
   'ENCRYPTION_FAILED',
   'TOKEN_LIMIT_EXCEEDED',
 ]
-// PROTOCOL-SURFACE.md §2.2: codes only inside encrypted action replies (TIMEOUT is also an SDK code: origin both).
+// PROTOCOL-SURFACE.md §2.2: codes only inside encrypted action replies (plus TIMEOUT, an SDK code the node also sends).
 const ACTION = [
   'RATE_LIMIT_EXCEEDED',
   'VALIDATION_FAILED',
@@ -65,6 +65,7 @@ const CLIENT = [
   'INVALID_STATE',
   'UNSUPPORTED_SIGNER',
   'CONNECTION_LOST',
+  'TIMEOUT',
   'ABORTED',
   'SESSION_CLOSED',
 ]
@@ -78,7 +79,6 @@ describe('ERROR_CODES', () => {
       ...ACTION,
       ...NEVER_SENT_SURFACE,
     ])
-    expect(all.filter((i) => i.origin === 'both').map((i) => i.code)).toEqual(['TIMEOUT'])
     expect(all.filter((i) => i.origin === 'client').map((i) => i.code)).toEqual(
       expect.arrayContaining(CLIENT),
     )
@@ -92,7 +92,7 @@ describe('ERROR_CODES', () => {
     }
     for (const code of ACTION)
       expect(ERROR_CODES[code as ErrorCode]).toMatchObject({ origin: 'node', sentByNode: true })
-    expect(ERROR_CODES.TIMEOUT).toMatchObject({ origin: 'both', sentByNode: true, retryable: true })
+    expect(ERROR_CODES.TIMEOUT).toMatchObject({ origin: 'client', sentByNode: false, retryable: true })
     for (const code of CLIENT) {
       expect(ERROR_CODES[code as ErrorCode]).toMatchObject({ origin: 'client', sentByNode: false })
     }

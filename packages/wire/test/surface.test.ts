@@ -12,6 +12,9 @@ import {
   checkStreamEndFrame,
   checkTranscodeResponse,
   checkUploadVectorsFrame,
+  ERROR_CODES,
+  SHAPE_B_ERRORS,
+  shapeBErrorCode,
   type WireIssue,
 } from '../src/index.js'
 
@@ -191,5 +194,26 @@ describe('chat extras', () => {
         (i) => i.path,
       ),
     ).toEqual(['/request/model', '/request/max_tokens'])
+  })
+})
+
+describe('shape B errors (no code)', () => {
+  it('maps every node text of PROTOCOL-SURFACE §2.3 to a stable client code, anything else to NODE_ERROR', () => {
+    const cases: [string, string][] = [
+      ['Validation error for temperature: must be between 0 and 2', 'VALIDATION_ERROR'],
+      ['Rate limit exceeded, retry after 60 seconds', 'RATE_LIMITED'],
+      ['Service unavailable: inference engine not initialized', 'SERVICE_UNAVAILABLE'],
+      ['Internal error: Streaming inference failed: boom', 'INFERENCE_FAILED'],
+      ['Failed to create RAG session: full', 'RAG_SESSION_FAILED'],
+      ['Upload vectors failed: poisoned', 'RAG_UPLOAD_FAILED'],
+      ['Invalid uploadVectors request: missing field `replace`', 'RAG_INVALID_REQUEST'],
+      ['Invalid searchVectors request: invalid type: floating point `1.5`', 'RAG_INVALID_REQUEST'],
+      ['Session s 1 found but RAG not enabled. Upload vectors first.', 'RAG_NOT_ENABLED'],
+      ['Session s 1 not found. Upload vectors first.', 'RAG_SESSION_NOT_FOUND'],
+      ['Search vectors failed: Invalid query dimensions: expected 384, got 3', 'RAG_SEARCH_FAILED'],
+      ['something new', 'NODE_ERROR'],
+    ]
+    for (const [text, code] of cases) expect(shapeBErrorCode(text), text).toBe(code)
+    for (const rule of SHAPE_B_ERRORS) expect(ERROR_CODES[rule.code].origin).toBe('client')
   })
 })

@@ -1,5 +1,5 @@
 /** Emits `packages/wire/src/generated/error-codes.ts` from the schema's error code table. */
-import type { ErrorCodeRow } from '@fabstir/schema'
+import type { ErrorCodeRow, ShapeBError } from '@fabstir/schema'
 import { tsDoc, tsHeader, tsKey, tsString } from './header.js'
 import type { NamedSchema } from './model.js'
 
@@ -14,14 +14,12 @@ export function assertErrorCodesMatch(model: Map<string, NamedSchema>, table: re
   for (const row of table) {
     if (row.origin === 'client' && row.sentByNode)
       throw new Error(`${row.code}: a client code cannot be sent by node`)
-    if (row.origin === 'both' && (!row.sentByNode || row.families === undefined))
-      throw new Error(`${row.code}: a code of both origins is sent by the node in action replies`)
+    if (row.origin === 'node' && row.families !== undefined && !row.sentByNode)
+      throw new Error(`${row.code}: a node code used in action replies is sent by the node`)
   }
 }
 
-const ORIGIN_DOC =
-  '`node`: a code of the node protocol (`error.code`); `client`: raised by the SDK itself; `both`: raised by the ' +
-  'SDK and also sent by the node inside action replies.'
+const ORIGIN_DOC = '`node`: a code of the node protocol (`error.code`); `client`: raised by the SDK itself.'
 
 /**
  * Source of `error-policy.ts`: what the SDK needs at runtime about each code (origin, retryability, action), kept
@@ -42,7 +40,7 @@ export function emitErrorPolicy(table: readonly ErrorCodeRow[]): string {
     tsDoc('What the SDK needs at runtime about one error code (see `ERROR_CODES` for the description).') +
     'export interface ErrorPolicy {\n' +
     `${tsDoc(ORIGIN_DOC, '  ')}` +
-    "  origin: 'node' | 'client' | 'both'\n" +
+    "  origin: 'node' | 'client'\n" +
     '  /** True when repeating the operation (after `action`) can succeed. */\n' +
     '  retryable: boolean\n' +
     '  /** What the SDK or its caller should do. */\n' +
@@ -83,7 +81,7 @@ export function emitErrorCodes(table: readonly ErrorCodeRow[]): string {
     '  /** The stable code string. */\n' +
     '  code: ErrorCode\n' +
     `${tsDoc(ORIGIN_DOC, '  ')}` +
-    "  origin: 'node' | 'client' | 'both'\n" +
+    "  origin: 'node' | 'client'\n" +
     '  /** True when the real node actually sends this code (some node codes are documented but never sent). */\n' +
     '  sentByNode: boolean\n' +
     '  /** What the code means. */\n' +
@@ -104,5 +102,44 @@ export function emitErrorCodes(table: readonly ErrorCodeRow[]): string {
     '}\n\n' +
     tsDoc('Every error code with its origin, meaning, recommended action and retryability. Deeply frozen.') +
     `export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = /*#__PURE__*/ table({\n${rows}})\n`
+  )
+}
+
+/** Source of `shape-b-errors.ts`: the node's shape B texts (no `code`) mapped to stable SDK codes. */
+export function emitShapeBErrors(rules: readonly ShapeBError[], table: readonly ErrorCodeRow[]): string {
+  for (const r of rules) {
+    const row = table.find((t) => t.code === r.code)
+    if (row?.origin !== 'client') throw new Error(`shape B rule ${r.pattern}: ${r.code} is not a client code`)
+    if (r.pattern.includes('/') || !r.pattern.startsWith('^')) throw new Error(`shape B pattern ${r.pattern}`)
+    if (!new RegExp(r.pattern).test(r.example)) throw new Error(`shape B example does not match ${r.pattern}`)
+  }
+  const rows = rules
+    .map(
+      (r) =>
+        `  { pattern: /${r.pattern}/, code: ${tsString(r.code)}, followedBy: ${tsString(r.followedBy)} },\n`,
+    )
+    .join('')
+  return (
+    `${tsHeader('Shape B errors (no code, only text) mapped to stable SDK codes.')}\n` +
+    "import type { ErrorCode } from './types.js'\n\n" +
+    tsDoc('One shape B text of the node and the SDK code it maps to.') +
+    'export interface ShapeBErrorRule {\n' +
+    '  /** Anchored, linear-time pattern matched against the `error` text. */\n' +
+    '  pattern: RegExp\n' +
+    '  /** Stable SDK code (origin `client`). */\n' +
+    '  code: ErrorCode\n' +
+    '  /** `stream_end`: a `stream_end {reason:"error"}` follows (chat); `nothing`: no follow-up (RAG). */\n' +
+    "  followedBy: 'stream_end' | 'nothing'\n" +
+    '}\n\n' +
+    tsDoc('Every shape B text of the node, in matching order (PROTOCOL-SURFACE §2.3).') +
+    `export const SHAPE_B_ERRORS: readonly ShapeBErrorRule[] = /*#__PURE__*/ Object.freeze([\n${rows}])\n\n` +
+    tsDoc(
+      'The stable code of a shape B error text (`{"type":"error","error":"<text>"}`): the first matching rule of ' +
+        '{@link SHAPE_B_ERRORS}, else `NODE_ERROR`.',
+    ) +
+    'export function shapeBErrorCode(text: string): ErrorCode {\n' +
+    '  for (const rule of SHAPE_B_ERRORS) if (rule.pattern.test(text)) return rule.code\n' +
+    "  return 'NODE_ERROR'\n" +
+    '}\n'
   )
 }

@@ -10,8 +10,8 @@ export { isErrorCode } from './error-policy.js'
 export interface ErrorCodeInfo {
   /** The stable code string. */
   code: ErrorCode
-  /** `node`: a code of the node protocol (`error.code`); `client`: raised by the SDK itself; `both`: raised by the SDK and also sent by the node inside action replies. */
-  origin: 'node' | 'client' | 'both'
+  /** `node`: a code of the node protocol (`error.code`); `client`: raised by the SDK itself. */
+  origin: 'node' | 'client'
   /** True when the real node actually sends this code (some node codes are documented but never sent). */
   sentByNode: boolean
   /** What the code means. */
@@ -62,7 +62,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = /*#__PURE
   INVALID_STATE: [0, 'The operation is not valid in the current state (e.g. a prompt before the session is initialised).'],
   UNSUPPORTED_SIGNER: [0, 'The signer cannot sign a raw 32-byte digest (for example it only offers EIP-191 signMessage).'],
   CONNECTION_LOST: [0, 'The WebSocket closed while a request was in flight. The request may have been partly processed by the node, so it is never replayed automatically.'],
-  TIMEOUT: [1, 'No reply within the deadline (the node ignores some malformed requests without replying). The node also sends it in transcode_error/ltx_error when a job exceeds its 1,800 s limit.'],
+  TIMEOUT: [0, 'No reply within the deadline (the node ignores some malformed requests without replying). The node also sends it in transcode_error/ltx_error when a job exceeds its 1,800 s limit.'],
   ABORTED: [0, 'The caller aborted the operation (AbortSignal).'],
   SESSION_CLOSED: [0, 'The session was closed and its keys zeroed.'],
   CONNECTION_FAILED: [0, 'The WebSocket could not be opened (bad URL, node down, refused, TLS failure).'],

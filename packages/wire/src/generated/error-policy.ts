@@ -5,8 +5,8 @@ import type { ErrorCode } from './types.js'
 
 /** What the SDK needs at runtime about one error code (see `ERROR_CODES` for the description). */
 export interface ErrorPolicy {
-  /** `node`: a code of the node protocol (`error.code`); `client`: raised by the SDK itself; `both`: raised by the SDK and also sent by the node inside action replies. */
-  origin: 'node' | 'client' | 'both'
+  /** `node`: a code of the node protocol (`error.code`); `client`: raised by the SDK itself. */
+  origin: 'node' | 'client'
   /** True when repeating the operation (after `action`) can succeed. */
   retryable: boolean
   /** What the SDK or its caller should do. */
@@ -100,7 +100,7 @@ export const ERROR_POLICY: Readonly<Record<ErrorCode, Readonly<ErrorPolicy>>> = 
   INVALID_STATE: ['client', 0, A19],
   UNSUPPORTED_SIGNER: ['client', 0, A20],
   CONNECTION_LOST: ['client', 1, A21],
-  TIMEOUT: ['both', 1, A22],
+  TIMEOUT: ['client', 1, A22],
   ABORTED: ['client', 0, A23],
   SESSION_CLOSED: ['client', 0, A24],
   CONNECTION_FAILED: ['client', 1, A25],
