@@ -64,3 +64,38 @@ export const ORDERING = `1. The node sends \`connected\` first.
    (k + 1) (the last one empty, \`tokens: 0\`) → \`stream_end\`.
 9. Closing the socket while the connection has a job id makes the node settle that job on-chain. Session keys live in
    node memory until it restarts (then \`SESSION_KEY_NOT_FOUND\`: re-initialise).`
+
+/** The encrypted actions (image generation, transcode, LTX video), placed before their message tables. */
+export const ACTIONS = `An action is an ordinary \`encrypted_message\` whose decrypted JSON has an \`action\` string:
+\`image_generation\`, \`transcode\` or \`ltx_generate\`. Any other (or no) \`action\` is a chat prompt — never put
+cancels or unknown actions inside \`encrypted_message\`. There is no plaintext form of any action.
+
+Every reply is an \`encrypted_response\` sealed with the session key (random nonce), with \`session_id\` and no
+\`index\`; its AAD names the family. Decrypt with the AAD **expected** for the flow in progress, never the frame's
+\`aadHex\`. The AAD is a fixed label per family (no counter), so order and completeness within a family are not
+authenticated beyond each message.`
+
+/** AAD label → plaintext of every encrypted_response family. */
+export const ACTION_AAD_TABLE: readonly { aad: string; plaintext: string }[] = [
+  { aad: '`encrypted_response_final`', plaintext: 'bare `stop`/`error` (chat, see ChatFinalReason)' },
+  {
+    aad: '`encrypted_image_response`',
+    plaintext: 'ImageResponse: `image_generation_result` or `image_generation_error`',
+  },
+  {
+    aad: '`encrypted_transcode_response`',
+    plaintext:
+      'TranscodeResponse: `transcode_accepted`, `transcode_progress`, `transcode_complete`, `transcode_error`',
+  },
+  {
+    aad: '`encrypted_ltx_response`',
+    plaintext: 'LtxResponse: `ltx_accepted`, `ltx_progress`, `ltx_complete`, `ltx_error`',
+  },
+]
+
+/** Rules after the AAD table of the encrypted actions. */
+export const ACTIONS_AFTER = `The image reply and the **first** transcode/LTX reply carry the request \`id\`; background progress, completion and
+later errors do not. A chat prompt may be auto-routed to image generation: its only reply is then one
+\`encrypted_image_response\` (no chunks, no \`stream_end\`). While a transcode or LTX job runs, the node drops every
+frame except \`transcode_cancel\`/\`ltx_cancel\`; after a terminal transcode reply it keeps dropping them until
+\`transcode_cancel\` arrives (node bug).`

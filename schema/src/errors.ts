@@ -1,5 +1,9 @@
 import { Type } from '@sinclair/typebox'
+import { ACTION_ERROR_ROWS, NEVER_SENT_SURFACE_ROWS, SHAPE_B_ROWS } from './errors-surface.js'
 import { named } from './keywords.js'
+
+/** An encrypted action family whose `<family>_error` reply can carry a code. */
+export type ActionFamily = 'image' | 'transcode' | 'ltx'
 
 /** One row of the error code table. */
 export interface ErrorCodeRow {
@@ -15,10 +19,15 @@ export interface ErrorCodeRow {
   action: string
   /** True when repeating the operation (after `action`) can succeed. */
   retryable: boolean
+  /**
+   * Action families whose inner `<family>_error` carries this code (absent: outer `error` frames only). Also set on
+   * the client code TIMEOUT, which the node sends in transcode/LTX errors too (`sentByNode` covers outer frames).
+   */
+  families?: readonly ActionFamily[]
 }
 
-/** Every error code: node codes (sent and never sent) and SDK-side codes, in table order. */
-export const ERROR_CODE_TABLE: readonly ErrorCodeRow[] = [
+/** The chat error codes: node codes of PROTOCOL.md §8 (sent and never sent) and SDK-side codes. */
+const CORE_ERROR_ROWS: readonly ErrorCodeRow[] = [
   // Codes the node sends (shape A `code`).
   {
     code: 'ENCRYPTION_NOT_SUPPORTED',
@@ -280,7 +289,10 @@ export const ERROR_CODE_TABLE: readonly ErrorCodeRow[] = [
     code: 'TIMEOUT',
     origin: 'client',
     sentByNode: false,
-    description: 'No reply within the deadline (the node ignores some malformed requests without replying).',
+    families: ['transcode', 'ltx'],
+    description:
+      'No reply within the deadline (the node ignores some malformed requests without replying). The node also ' +
+      'sends it in transcode_error/ltx_error when a job exceeds its 1,800 s limit.',
     action: 'Retry, or reconnect if it persists.',
     retryable: true,
   },
@@ -335,6 +347,14 @@ export const ERROR_CODE_TABLE: readonly ErrorCodeRow[] = [
     action: 'Check the wallet (unlocked, user approved) and retry init.',
     retryable: true,
   },
+]
+
+/** Every error code: node codes (sent and never sent) and SDK-side codes, in table order. */
+export const ERROR_CODE_TABLE: readonly ErrorCodeRow[] = [
+  ...CORE_ERROR_ROWS,
+  ...ACTION_ERROR_ROWS,
+  ...NEVER_SENT_SURFACE_ROWS,
+  ...SHAPE_B_ROWS,
 ]
 
 /** Schema of the `ErrorCode` string union (every code of {@link ERROR_CODE_TABLE}). */

@@ -84,3 +84,18 @@ export function named<T extends TSchema>(name: string, schema: T): T {
 export function describe<T extends TSchema>(schema: T, description: string): T {
   return { ...schema, description }
 }
+
+/** Marks a JSON value whose compact JSON encoding is limited to this many UTF-8 bytes (e.g. RAG metadata). */
+export const MAX_JSON_BYTES_KEYWORD = 'x-fabstir-max-json-bytes'
+
+/** A non-negative integer that fits the node's u32 (0 … 2^32 − 1). */
+export function U32(description: string, options: SchemaOptions = {}) {
+  return Type.Integer({ ...options, description, minimum: 0, maximum: U32_MAX })
+}
+
+/** Any JSON value (object, array, string, number, boolean or null); optionally bounded in compact-JSON bytes. */
+export function AnyJson(description: string, maxJsonBytes?: number): TUnsafe<unknown> {
+  return Type.Unsafe<unknown>(
+    maxJsonBytes === undefined ? { description } : { description, [MAX_JSON_BYTES_KEYWORD]: maxJsonBytes },
+  )
+}

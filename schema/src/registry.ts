@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import { EncryptedPayload } from './common.js'
 import { ErrorCode } from './errors.js'
+import { LtxCancelFrame, TranscodeCancelFrame } from './frames/cancel.js'
 import {
   EncryptedMessageFrame,
   EncryptedSessionInitFrame,
@@ -9,6 +10,7 @@ import {
   SessionInitFrame,
   StreamCancelFrame,
 } from './frames/client.js'
+import { ConversationMessage, InferenceFrame, InferenceRequest } from './frames/inference.js'
 import {
   CodedErrorFrame,
   ConnectedFrame,
@@ -22,12 +24,78 @@ import {
   StreamEndFrame,
   StreamUsage,
 } from './frames/node.js'
-import { ClientFrame, NodeFrame } from './frames/unions.js'
+import {
+  RagVector,
+  SearchResult,
+  SearchVectorsFrame,
+  SearchVectorsResponseFrame,
+  UploadVectorsFrame,
+  UploadVectorsResponseFrame,
+} from './frames/rag.js'
+import { ChatClientFrame, ChatNodeFrame, ClientFrame, NodeFrame } from './frames/unions.js'
+import { ActionError, ChatFinalReason } from './inner/action-error.js'
+import { ActionRequest } from './inner/actions.js'
+import {
+  ImageBilling,
+  ImageGenerationError,
+  ImageGenerationRequest,
+  ImageGenerationResult,
+  ImageResponse,
+  ImageSafety,
+} from './inner/image.js'
+import {
+  LtxAccepted,
+  LtxBilling,
+  LtxComplete,
+  LtxError,
+  LtxGenerateRequest,
+  LtxManifest,
+  LtxProgress,
+  LtxResolution,
+  LtxResponse,
+} from './inner/ltx.js'
+import {
+  GopInfo,
+  TranscodeAccepted,
+  TranscodeBilling,
+  TranscodeComplete,
+  TranscodeError,
+  TranscodeProgress,
+  TranscodeRequest,
+  TranscodeResponse,
+  VideoFormat,
+} from './inner/transcode.js'
 import { PromptImage, PromptRequest } from './prompt.js'
 import { SessionData, VectorDatabase } from './session-data.js'
 
 /** What a registry entry describes; drives the sections of the generated documentation. */
-export type SchemaGroup = 'client-frame' | 'node-frame' | 'frame-union' | 'plaintext-object' | 'part' | 'enum'
+export type SchemaGroup =
+  | 'client-frame'
+  | 'node-frame'
+  | 'frame-union'
+  | 'plaintext-object'
+  | 'action-request'
+  | 'action-reply'
+  | 'part'
+  | 'enum'
+
+/**
+ * Which generated validator module a schema belongs to, so that apps pay only for the families they use: `chat`
+ * (encrypted and plaintext chat, always needed), `inference` (plaintext `inference` frame), `image`, `transcode`,
+ * `ltx`, `rag`, and `surface` (the unions spanning every family).
+ */
+export type SchemaFamily = 'chat' | 'inference' | 'image' | 'transcode' | 'ltx' | 'rag' | 'surface'
+
+/** Every family, in module order. */
+export const SCHEMA_FAMILIES: readonly SchemaFamily[] = [
+  'chat',
+  'inference',
+  'image',
+  'transcode',
+  'ltx',
+  'rag',
+  'surface',
+]
 
 /** One named schema the generator emits a type, a checker and a JSON Schema file for. */
 export interface SchemaEntry {
@@ -39,12 +107,34 @@ export interface SchemaEntry {
   group: SchemaGroup
   /** When the frame is sent (frames only). */
   when?: string
+  /** Validator module. */
+  family: SchemaFamily
+  /** Action replies: the ASCII AAD label they are sealed with. */
+  aad?: string
 }
+
+let currentFamily: SchemaFamily = 'chat'
 
 function entry(schema: TSchema, group: SchemaGroup, when?: string): SchemaEntry {
   const name = schema.title
   if (typeof name !== 'string') throw new TypeError('every registered schema needs a title')
-  return when === undefined ? { name, schema, group } : { name, schema, group, when }
+  const base = { name, schema, group, family: currentFamily }
+  return when === undefined ? base : { ...base, when }
+}
+
+/** Entries of one family (sets the family of the entries built by `build`). */
+function family(name: SchemaFamily, build: () => SchemaEntry[]): SchemaEntry[] {
+  const previous = currentFamily
+  currentFamily = name
+  try {
+    return build()
+  } finally {
+    currentFamily = previous
+  }
+}
+
+function reply(schema: TSchema, aad: string): SchemaEntry {
+  return { ...entry(schema, 'action-reply'), aad }
 }
 
 /** Every named schema, in documentation order. Names are unique. */
@@ -78,10 +168,11 @@ export const SCHEMAS: readonly SchemaEntry[] = [
     'Instead of the normal reply when a request fails (shape A), or for rate limiting, validation and engine ' +
       'failures (shape B, followed by stream_end).',
   ),
-  entry(ClientFrame, 'frame-union'),
-  entry(NodeFrame, 'frame-union'),
+  entry(ChatClientFrame, 'frame-union'),
+  entry(ChatNodeFrame, 'frame-union'),
   entry(SessionData, 'plaintext-object'),
   entry(PromptRequest, 'plaintext-object'),
+  entry(ChatFinalReason, 'plaintext-object'),
   entry(EncryptedSessionInitPayload, 'part'),
   entry(EncryptedPayload, 'part'),
   entry(EncryptedChunkPayload, 'part'),
@@ -90,5 +181,68 @@ export const SCHEMAS: readonly SchemaEntry[] = [
   entry(MessageErrorFrame, 'part'),
   entry(VectorDatabase, 'part'),
   entry(PromptImage, 'part'),
+  entry(InferenceRequest, 'part'),
+  entry(ConversationMessage, 'part'),
   entry(ErrorCode, 'enum'),
+  ...family('inference', () => [
+    entry(
+      InferenceFrame,
+      'client-frame',
+      'Deprecated plaintext mode: a prompt with a nested request object.',
+    ),
+  ]),
+  ...family('image', () => [
+    entry(ImageGenerationRequest, 'action-request'),
+    reply(ImageGenerationResult, 'encrypted_image_response'),
+    reply(ImageGenerationError, 'encrypted_image_response'),
+    entry(ImageResponse, 'frame-union'),
+    entry(ActionError, 'part'),
+    entry(ImageSafety, 'part'),
+    entry(ImageBilling, 'part'),
+  ]),
+  ...family('transcode', () => [
+    entry(
+      TranscodeCancelFrame,
+      'client-frame',
+      'Inside the transcode loop: to cancel the job, and after every terminal transcode reply to release the socket.',
+    ),
+    entry(TranscodeRequest, 'action-request'),
+    reply(TranscodeAccepted, 'encrypted_transcode_response'),
+    reply(TranscodeProgress, 'encrypted_transcode_response'),
+    reply(TranscodeComplete, 'encrypted_transcode_response'),
+    reply(TranscodeError, 'encrypted_transcode_response'),
+    entry(TranscodeResponse, 'frame-union'),
+    entry(VideoFormat, 'part'),
+    entry(GopInfo, 'part'),
+    entry(TranscodeBilling, 'part'),
+  ]),
+  ...family('ltx', () => [
+    entry(LtxCancelFrame, 'client-frame', 'Inside the LTX loop: to interrupt the render.'),
+    entry(LtxGenerateRequest, 'action-request'),
+    reply(LtxAccepted, 'encrypted_ltx_response'),
+    reply(LtxProgress, 'encrypted_ltx_response'),
+    reply(LtxComplete, 'encrypted_ltx_response'),
+    reply(LtxError, 'encrypted_ltx_response'),
+    entry(LtxResponse, 'frame-union'),
+    entry(LtxResolution, 'part'),
+    entry(LtxManifest, 'part'),
+    entry(LtxBilling, 'part'),
+  ]),
+  ...family('rag', () => [
+    entry(
+      UploadVectorsFrame,
+      'client-frame',
+      'To store vectors for RAG (plaintext only; requires an explicit plaintext opt-in).',
+    ),
+    entry(SearchVectorsFrame, 'client-frame', 'To search the stored vectors (plaintext only).'),
+    entry(UploadVectorsResponseFrame, 'node-frame', 'In reply to uploadVectors (shape B error on failure).'),
+    entry(SearchVectorsResponseFrame, 'node-frame', 'In reply to searchVectors (shape B error on failure).'),
+    entry(RagVector, 'part'),
+    entry(SearchResult, 'part'),
+  ]),
+  ...family('surface', () => [
+    entry(ClientFrame, 'frame-union'),
+    entry(NodeFrame, 'frame-union'),
+    entry(ActionRequest, 'frame-union'),
+  ]),
 ]

@@ -7,6 +7,7 @@ import { buildModel, discriminators, pointerToken, toNode } from '../src/codegen
 const named = (name: string, schema: object): SchemaEntry => ({
   name,
   group: 'part',
+  family: 'chat',
   schema: { ...schema, $id: `urn:fabstir:wire:${name}`, title: name } as SchemaEntry['schema'],
 })
 

@@ -35,3 +35,11 @@ export function packageOf(inputPath: string): string
 export function measureBundle(options?: { entry?: string; contents?: string }): Promise<BundleReport>
 /** Human-readable report. */
 export function formatReport(report: BundleReport, filesPerPackage?: number): string
+/** The chat flow plus every family's validators and the full error table. */
+export const fullSurfaceEntry: string
+/** Where `--report` writes the generated size report. */
+export const reportPath: string
+/** The CI budget (size-budget.json). */
+export const budget: { chatOnlyGzipBytes: number }
+/** The generated Markdown report comparing the chat-only and the full-surface app. */
+export function markdownReport(chat: BundleReport, full: BundleReport): string

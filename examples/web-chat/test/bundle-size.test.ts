@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { formatReport, isForbiddenModule, measureBundle, packageOf } from '../scripts/bundle-size.mjs'
+import {
+  budget,
+  formatReport,
+  fullSurfaceEntry,
+  isForbiddenModule,
+  markdownReport,
+  measureBundle,
+  packageOf,
+} from '../scripts/bundle-size.mjs'
 
-/** Measured 2025-11: see the report in the package README; the ceiling leaves room for growth, not for a new dep. */
-const GZIP_CEILING_BYTES = 48 * 1024
+/** The CI budget of the chat-only app (size-budget.json): the achieved size plus a small margin. */
+const GZIP_BUDGET_BYTES = budget.chatOnlyGzipBytes
+/** Validator modules a chat-only app must not ship (they tree-shake per family). */
+const OTHER_FAMILIES = ['image', 'transcode', 'ltx', 'rag', 'inference', 'surface']
 
 describe('browser bundle of the SDK', () => {
   it('contains no ws, no Node built-in, no eval, and stays under the gzip ceiling', async () => {
@@ -19,8 +29,34 @@ describe('browser bundle of the SDK', () => {
     expect(report.inputs.some((p) => p.endsWith('transport-ws/dist/socket-node.js'))).toBe(false)
     expect(report.minifiedBytes).toBeLessThan(report.rawBytes)
     expect(report.gzipBytes).toBeLessThan(report.minifiedBytes)
-    expect(report.gzipBytes).toBeLessThan(GZIP_CEILING_BYTES)
+    expect(report.gzipBytes).toBeLessThanOrEqual(GZIP_BUDGET_BYTES)
     expect(formatReport(report)).toContain('OK: no ws, no Node built-ins')
+  })
+
+  it('ships only the chat validators and the compact error policy, not the other families or descriptions', async () => {
+    const report = await measureBundle()
+    const wire = report.packages.find((p) => p.name === '@fabstir/wire')
+    const shipped = (wire?.files ?? []).filter((f) => f.bytes > 0).map((f) => f.path)
+    expect(shipped.some((p) => p.endsWith('generated/validators/chat.js'))).toBe(true)
+    for (const family of OTHER_FAMILIES) {
+      expect(shipped.filter((p) => p.endsWith(`generated/validators/${family}.js`))).toEqual([])
+    }
+    expect(shipped.filter((p) => p.endsWith('generated/error-codes.js'))).toEqual([])
+  })
+
+  it('measures the full-surface app: every family present, larger than the chat-only app', async () => {
+    const chat = await measureBundle()
+    const full = await measureBundle({ entry: fullSurfaceEntry })
+    expect(full.forbidden).toEqual([])
+    const wire = full.packages.find((p) => p.name === '@fabstir/wire')
+    for (const family of ['chat', ...OTHER_FAMILIES]) {
+      const file = wire?.files.find((f) => f.path.endsWith(`generated/validators/${family}.js`))
+      expect(file?.bytes, family).toBeGreaterThan(0)
+    }
+    expect(full.gzipBytes).toBeGreaterThan(chat.gzipBytes)
+    const md = markdownReport(chat, full)
+    expect(md).toContain(`| chat-only `)
+    expect(md).toContain(`${full.gzipBytes} B`)
   })
 
   it('flags ws, Node built-ins and eval when they are imported (the check can fail)', async () => {

@@ -1,8 +1,8 @@
 import {
-  checkNodeFrame,
+  CHAT_NODE_FRAME_TYPES,
+  type ChatNodeFrame,
+  checkChatNodeFrame,
   type ErrorFrame,
-  NODE_FRAME_TYPES,
-  type NodeFrame,
   parseJson,
   type SessionInitAckFrame,
   type StreamCancelFrame,
@@ -27,7 +27,7 @@ export interface InFlight {
   cancelRequested: boolean
 }
 
-const nodeFrameTypes: ReadonlySet<string> = new Set(NODE_FRAME_TYPES)
+const nodeFrameTypes: ReadonlySet<string> = new Set(CHAT_NODE_FRAME_TYPES)
 
 /**
  * What encrypted and plaintext sessions share: frame parsing and validation, error mapping, `stream_end`
@@ -130,7 +130,7 @@ export abstract class BaseSession {
   protected abstract zeroizeKeys(): void
   protected abstract onAck(frame: SessionInitAckFrame): ProtocolEvent[]
   /** Mode-specific data frames (`encrypted_chunk`/`encrypted_response` or `stream_chunk`). */
-  protected abstract onDataFrame(frame: NodeFrame): ProtocolEvent[]
+  protected abstract onDataFrame(frame: ChatNodeFrame): ProtocolEvent[]
   /** Whether a `stream_end` may complete the request in flight without being a truncation. */
   protected abstract endIsAuthentic(inflight: InFlight, frame: StreamEndFrame): boolean
 
@@ -187,7 +187,7 @@ export abstract class BaseSession {
     }
     const type = (value as { type?: unknown }).type
     if (typeof type !== 'string' || !nodeFrameTypes.has(type)) return this.ignore('unknown frame type')
-    const checked = checkNodeFrame(value)
+    const checked = checkChatNodeFrame(value)
     if (!checked.ok) {
       // A frame that names a request which is no longer (or never was) in flight belongs to no current request:
       // ignored like its well-formed twin (e.g. the trailing `stream_end` after a refused prompt).
@@ -221,7 +221,7 @@ export abstract class BaseSession {
     return [{ type: 'error', error }]
   }
 
-  private dispatch(frame: NodeFrame): ProtocolEvent[] {
+  private dispatch(frame: ChatNodeFrame): ProtocolEvent[] {
     switch (frame.type) {
       case 'connected':
         return [{ type: 'connected' }]

@@ -14,13 +14,13 @@ import {
   zeroize,
 } from '@fabstir/crypto'
 import {
+  type ChatNodeFrame,
   checkEncryptedMessageFrame,
   checkEncryptedSessionInitFrame,
   type EncryptedChunkFrame,
   type EncryptedMessageFrame,
   type EncryptedResponseFrame,
   type EncryptedSessionInitFrame,
-  type NodeFrame,
   type SessionInitAckFrame,
   stringifyJson,
 } from '@fabstir/wire'
@@ -317,7 +317,7 @@ export class EncryptedSession extends BaseSession {
     return [{ type: 'ready', sessionId: this.sessionId, clientAddress: this._clientAddress }]
   }
 
-  protected onDataFrame(frame: NodeFrame): ProtocolEvent[] {
+  protected onDataFrame(frame: ChatNodeFrame): ProtocolEvent[] {
     if (frame.type === 'encrypted_chunk') return this.onChunk(frame)
     if (frame.type === 'encrypted_response') return this.onResponse(frame)
     return this.ignore('plaintext frame on an encrypted session', frame.type)

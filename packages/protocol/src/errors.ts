@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode } from '@fabstir/wire'
+import { ERROR_POLICY, type ErrorCode } from '@fabstir/wire'
 
 /** Every code a {@link FabstirError} can carry: the node's codes and the SDK's own (see `ERROR_CODES`). */
 export type FabstirErrorCode = ErrorCode
@@ -59,7 +59,7 @@ export class FabstirError extends Error {
    */
   constructor(code: FabstirErrorCode, message: string, options: FabstirErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
-    const info = ERROR_CODES[code]
+    const info = ERROR_POLICY[code]
     this.code = code
     this.retryable = options.retryable ?? info?.retryable ?? false
     this.action = info?.action ?? ''

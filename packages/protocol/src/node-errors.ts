@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorFrame, isErrorCode } from '@fabstir/wire'
+import { ERROR_POLICY, type ErrorFrame, isErrorCode } from '@fabstir/wire'
 import { FabstirError } from './errors.js'
 
 const RETRY_AFTER = /retry after (\d+) seconds?/i
@@ -21,7 +21,7 @@ export function errorFromNodeFrame(frame: ErrorFrame, fallbackRequestId?: string
       details.contextWindowSize = frame.context_window_size
     }
     // Only node-origin codes pass through: a node cannot make the SDK report one of its own client-side codes.
-    if (isErrorCode(frame.code) && ERROR_CODES[frame.code].origin === 'node') {
+    if (isErrorCode(frame.code) && ERROR_POLICY[frame.code].origin === 'node') {
       return new FabstirError(frame.code, `node error ${frame.code}: ${frame.message}`, {
         requestId,
         sessionId,

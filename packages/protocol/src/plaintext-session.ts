@@ -1,7 +1,7 @@
 import {
+  type ChatNodeFrame,
   checkPromptFrame,
   checkSessionInitFrame,
-  type NodeFrame,
   type PromptFrame,
   type SessionInitAckFrame,
   type SessionInitFrame,
@@ -119,7 +119,7 @@ export class PlaintextSession extends BaseSession {
     return [{ type: 'ready', sessionId: this.sessionId, clientAddress: undefined }]
   }
 
-  protected onDataFrame(frame: NodeFrame): ProtocolEvent[] {
+  protected onDataFrame(frame: ChatNodeFrame): ProtocolEvent[] {
     if (frame.type !== 'stream_chunk')
       return this.ignore('encrypted frame on a plaintext session', frame.type)
     return this.onChunk(frame)

@@ -6,8 +6,10 @@
  * `src/generated/` is generated from `schema/` by `pnpm codegen` — do not edit it by hand.
  * @packageDocumentation
  */
-export { ERROR_CODES, type ErrorCodeInfo, isErrorCode } from './generated/error-codes.js'
+export { ERROR_CODES, type ErrorCodeInfo } from './generated/error-codes.js'
+export { ERROR_POLICY, type ErrorPolicy, isErrorCode } from './generated/error-policy.js'
 export * from './generated/frame-types.js'
+export { SHAPE_B_ERRORS, type ShapeBErrorRule, shapeBErrorCode } from './generated/shape-b-errors.js'
 export type * from './generated/types.js'
 export * from './generated/validators.js'
 export type { CheckResult, WireIssue } from './issues.js'

@@ -2,10 +2,17 @@
  * Helpers called by the generated validators (`src/generated/validators.ts`). Plain functions, no dynamic code.
  * @internal
  */
-import type { WireIssue } from './issues.js'
+import type { CheckResult, WireIssue } from './issues.js'
+import { stringifyJson } from './json.js'
 
 /** A generated validator: appends every issue of `value` (located under `path`) to `out`. */
 export type Validator = (value: unknown, path: string, out: WireIssue[]) => void
+
+/**
+ * A leaf check of a scalar value (never `undefined`): the problem as a message completing the path, or `undefined`
+ * when the value is fine. Leaf checks are built once per distinct rule (module-level constants) and shared.
+ */
+export type Leaf = (value: unknown) => string | undefined
 
 /** True for a non-null, non-array object. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -147,4 +154,254 @@ export function anyOf(
   if (message !== undefined || best === undefined)
     out.push({ path, message: message ?? 'matches no alternative' })
   else for (const i of best) out.push(i)
+}
+
+/** Runs a validator from the root and wraps the outcome; the shared body of every generated `check<Name>`. */
+export function run<T>(validate: Validator, value: unknown): CheckResult<T> {
+  const out: WireIssue[] = []
+  validate(value, '', out)
+  return out.length === 0 ? { ok: true, value: value as T } : { ok: false, issues: out }
+}
+
+/**
+ * Checks the property `key` of an object at `path`, whose value (already read by the caller) is `x`: reports
+ * `is required` when it is missing and `req`, else the leaf's problem. The pointer is built only on failure.
+ */
+export function field(x: unknown, path: string, key: string, out: WireIssue[], req: 0 | 1, leaf: Leaf): void {
+  if (x === undefined) {
+    if (req) out.push({ path: `${path}/${key}`, message: 'is required' })
+    return
+  }
+  const m = leaf(x)
+  if (m !== undefined) out.push({ path: `${path}/${key}`, message: m })
+}
+
+/** {@link field} specialised for a plain string (the commonest leaf; a direct call the engine can inline). */
+export function str(x: unknown, path: string, key: string, out: WireIssue[], req: 0 | 1): void {
+  if (x === undefined) {
+    if (req) out.push({ path: `${path}/${key}`, message: 'is required' })
+  } else if (typeof x !== 'string') out.push({ path: `${path}/${key}`, message: mustBe('a string', x) })
+}
+
+/** {@link field} specialised for a boolean. */
+export function bool(x: unknown, path: string, key: string, out: WireIssue[], req: 0 | 1): void {
+  if (x === undefined) {
+    if (req) out.push({ path: `${path}/${key}`, message: 'is required' })
+  } else if (typeof x !== 'boolean') out.push({ path: `${path}/${key}`, message: mustBe('a boolean', x) })
+}
+
+/** {@link field} specialised for a constant (e.g. the `type` of a frame): reports `message` unless `x === value`. */
+export function eq(
+  x: unknown,
+  path: string,
+  key: string,
+  out: WireIssue[],
+  req: 0 | 1,
+  value: string | number | boolean,
+  message: string,
+): void {
+  if (x === undefined) {
+    if (req) out.push({ path: `${path}/${key}`, message: 'is required' })
+  } else if (x !== value) out.push({ path: `${path}/${key}`, message })
+}
+
+/** {@link field} specialised for a hex string (see {@link hexIssue}). */
+export function hex(
+  x: unknown,
+  path: string,
+  key: string,
+  out: WireIssue[],
+  req: 0 | 1,
+  sizes: readonly number[] | undefined,
+  minBytes: number,
+): void {
+  if (x === undefined) {
+    if (req) out.push({ path: `${path}/${key}`, message: 'is required' })
+    return
+  }
+  const m = typeof x === 'string' ? hexIssue(x, sizes, minBytes) : mustBe('a string', x)
+  if (m !== undefined) out.push({ path: `${path}/${key}`, message: m })
+}
+
+/** {@link field} specialised for an integer in `[min, max]` (see {@link integerIssue}). */
+export function int(
+  x: unknown,
+  path: string,
+  key: string,
+  out: WireIssue[],
+  req: 0 | 1,
+  min: number,
+  max: number,
+): void {
+  if (x === undefined) {
+    if (req) out.push({ path: `${path}/${key}`, message: 'is required' })
+    return
+  }
+  const m = integerIssue(x, min, max)
+  if (m !== undefined) out.push({ path: `${path}/${key}`, message: m })
+}
+
+/** Like {@link field} for a structured value (object, array, union), validated by `validate`. */
+export function sub(
+  x: unknown,
+  path: string,
+  key: string,
+  out: WireIssue[],
+  req: 0 | 1,
+  validate: Validator,
+): void {
+  if (x === undefined) {
+    if (req) out.push({ path: `${path}/${key}`, message: 'is required' })
+    return
+  }
+  validate(x, `${path}/${key}`, out)
+}
+
+/** Reports a value that should be an object (the first statement of every object validator). */
+export function notObject(value: unknown, path: string, out: WireIssue[]): void {
+  out.push({ path, message: mustBe('an object', value) })
+}
+
+/** A validator for a named schema whose root is a leaf (e.g. a string enum). */
+export function leafValidator(leaf: Leaf): Validator {
+  return (value, path, out) => {
+    const m = value === undefined ? mustBe('a JSON value', value) : leaf(value)
+    if (m !== undefined) out.push({ path, message: m })
+  }
+}
+
+/** Leaf: any string. */
+export const isString: Leaf = (x) => (typeof x === 'string' ? undefined : mustBe('a string', x))
+/** Leaf: a boolean. */
+export const isBoolean: Leaf = (x) => (typeof x === 'boolean' ? undefined : mustBe('a boolean', x))
+/** Leaf: `null`. */
+export const isNull: Leaf = (x) => (x === null ? undefined : mustBe('null', x))
+/** Leaf: any JSON value. */
+export const isAny: Leaf = () => undefined
+
+/** Leaf: exactly `value`; `message` is the complete problem ("must be 'x'"). */
+export function literal(value: string | number | boolean, message: string): Leaf {
+  return (x) => (x === value ? undefined : message)
+}
+
+/** Leaf: one of `values`. */
+export function oneOf(values: readonly unknown[], message: string): Leaf {
+  const set = new Set(values)
+  return (x) => (set.has(x) ? undefined : message)
+}
+
+/**
+ * Leaf: a string with optional code-point length bounds and pattern (`re`, `phrase` completing "must be …"). The
+ * length is counted only when the UTF-16 length is not already decisive.
+ */
+export function stringOf(min: number, max: number, re: RegExp | undefined, phrase: string): Leaf {
+  return (x) => {
+    if (typeof x !== 'string') return mustBe('a string', x)
+    // UTF-16 length ≥ code points ≥ UTF-16 length / 2: count code points only when that can change the answer.
+    if (x.length > max || x.length < 2 * min) {
+      const n = codePointLength(x)
+      if (n < min) return `must have at least ${min} character${min === 1 ? '' : 's'}`
+      if (n > max) return `must have at most ${max} character${max === 1 ? '' : 's'}`
+    }
+    if (re !== undefined && !re.test(x)) return `must be ${phrase}`
+    return undefined
+  }
+}
+
+/** Leaf: a hex string with the node's rules (see {@link hexIssue}). */
+export function hexOf(sizes: readonly number[] | undefined, minBytes: number): Leaf {
+  return (x) => (typeof x === 'string' ? hexIssue(x, sizes, minBytes) : mustBe('a string', x))
+}
+
+/** Leaf: a safe integer in `[min, max]`. */
+export function integerOf(min: number, max: number): Leaf {
+  return (x) => integerIssue(x, min, max)
+}
+
+/** Leaf: a finite number in `[min, max]`. */
+export function numberOf(min: number, max: number): Leaf {
+  return (x) => numberIssue(x, min, max)
+}
+
+const U64_MAX = 18446744073709551615n
+/** Leaf: an unsigned 64-bit integer (safe-integer number or bigint). */
+export const isU64: Leaf = (x) => u64Issue(x, U64_MAX)
+
+/** Leaf: `message` unless one of `leaves` accepts the value (unions of scalar types). */
+export function either(leaves: readonly Leaf[], message: string): Leaf {
+  return (x) => {
+    for (const leaf of leaves) if (leaf(x) === undefined) return undefined
+    return message
+  }
+}
+
+const encoder = /*#__PURE__*/ new TextEncoder()
+
+/** Leaf: any JSON value whose compact JSON encoding is at most `max` UTF-8 bytes. */
+export function jsonBytesAtMost(max: number): Leaf {
+  return (x) => {
+    let text: string
+    try {
+      text = stringifyJson(x)
+    } catch {
+      return 'must be a JSON value'
+    }
+    // Each UTF-16 unit encodes to at most 3 UTF-8 bytes: skip the encoding when the answer is already known.
+    const bytes = text.length * 3 <= max ? text.length : encoder.encode(text).byteLength
+    return bytes <= max ? undefined : `must be at most ${max} bytes as compact JSON (got ${bytes})`
+  }
+}
+
+/** Validator: an array with optional length bounds whose items are leaves. */
+export function arrayOfLeaves(leaf: Leaf, min: number, max: number): Validator {
+  return (value, path, out) => {
+    if (!Array.isArray(value)) return void out.push({ path, message: mustBe('an array', value) })
+    if (value.length < min) out.push({ path, message: `must have at least ${min} items` })
+    if (value.length > max) out.push({ path, message: `must have at most ${max} items` })
+    for (let i = 0; i < value.length; i++) {
+      const m = leaf(value[i])
+      if (m !== undefined) out.push({ path: `${path}/${i}`, message: m })
+    }
+  }
+}
+
+/** Validator: an array with optional length bounds whose items are structured values. */
+export function arrayOf(validate: Validator, min: number, max: number): Validator {
+  return (value, path, out) => {
+    if (!Array.isArray(value)) return void out.push({ path, message: mustBe('an array', value) })
+    if (value.length < min) out.push({ path, message: `must have at least ${min} items` })
+    if (value.length > max) out.push({ path, message: `must have at most ${max} items` })
+    for (let i = 0; i < value.length; i++) validate(value[i], `${path}/${i}`, out)
+  }
+}
+
+/** Validator: a union tried branch by branch (see {@link anyOf}). */
+export function union(branches: readonly Validator[], message: string | undefined): Validator {
+  return (value, path, out) => anyOf(value, path, out, branches, message)
+}
+
+/** Reports the discriminator `tag` of a tagged union that selected no branch (missing, not a string, unknown). */
+export function badTag(tag: unknown, path: string, key: string, out: WireIssue[], known: string): void {
+  out.push({
+    path: `${path}/${key}`,
+    message:
+      tag === undefined
+        ? 'is required'
+        : typeof tag === 'string'
+          ? `must be a known ${key === 'type' ? 'frame type' : key}: one of ${known}`
+          : mustBe('a string', tag),
+  })
+}
+
+/**
+ * Validator: a union discriminated by the string property `key` (`type` or `action`): dispatches to the branch
+ * registered for its value, else reports the key (missing, not a string, or unknown; `known` lists the values).
+ */
+export function tagged(key: string, branches: Readonly<Record<string, Validator>>, known: string): Validator {
+  return (value, path, out) => {
+    if (!isRecord(value)) return notObject(value, path, out)
+    const tag = value[key]
+    if (typeof tag === 'string' && Object.hasOwn(branches, tag)) return branches[tag]!(value, path, out)
+    badTag(tag, path, key, out, known)
+  }
 }

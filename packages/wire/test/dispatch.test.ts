@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
+  CHAT_CLIENT_FRAME_TYPES,
+  CHAT_NODE_FRAME_TYPES,
   CLIENT_FRAME_TYPES,
   checkClientFrame,
   checkErrorFrame,
@@ -11,6 +13,19 @@ import { FIXTURES, fixture } from './fixtures.js'
 describe('frame type lists', () => {
   it('lists every node and client frame type', () => {
     expect(NODE_FRAME_TYPES).toEqual([
+      ...CHAT_NODE_FRAME_TYPES,
+      'uploadVectorsResponse',
+      'searchVectorsResponse',
+    ])
+    expect(CLIENT_FRAME_TYPES).toEqual([
+      ...CHAT_CLIENT_FRAME_TYPES,
+      'inference',
+      'uploadVectors',
+      'searchVectors',
+      'transcode_cancel',
+      'ltx_cancel',
+    ])
+    expect(CHAT_NODE_FRAME_TYPES).toEqual([
       'connected',
       'session_init_ack',
       'encrypted_chunk',
@@ -19,7 +34,7 @@ describe('frame type lists', () => {
       'stream_chunk',
       'error',
     ])
-    expect(CLIENT_FRAME_TYPES).toEqual([
+    expect(CHAT_CLIENT_FRAME_TYPES).toEqual([
       'encrypted_session_init',
       'encrypted_message',
       'stream_cancel',
@@ -27,6 +42,7 @@ describe('frame type lists', () => {
       'prompt',
     ])
     expect(Object.isFrozen(NODE_FRAME_TYPES)).toBe(true)
+    expect(Object.isFrozen(CHAT_NODE_FRAME_TYPES)).toBe(true)
   })
 
   it('agrees with the fixtures', () => {

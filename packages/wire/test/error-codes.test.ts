@@ -16,7 +16,43 @@ const SENT = [
   'ENCRYPTION_FAILED',
   'TOKEN_LIMIT_EXCEEDED',
 ]
+// PROTOCOL-SURFACE.md §2.2: codes only inside encrypted action replies (plus TIMEOUT, an SDK code the node also sends).
+const ACTION = [
+  'RATE_LIMIT_EXCEEDED',
+  'VALIDATION_FAILED',
+  'PROMPT_BLOCKED',
+  'DIFFUSION_SERVICE_UNAVAILABLE',
+  'IMAGE_GENERATION_FAILED',
+  'SIDECAR_UNAVAILABLE',
+  'TRANSCODE_CAPACITY_FULL',
+  'SUBMIT_FAILED',
+  'POLL_FAILED',
+  'MODERATION_UNAVAILABLE',
+  'CONTENT_FLAGGED',
+  'CONTENT_BLOCKED',
+  'CAPACITY',
+  'GENERATION_FAILED',
+]
 const NEVER_SENT = ['INVALID_SIGNATURE', 'SESSION_EXPIRED', 'RATE_LIMIT', 'AUTH_FAILED', 'INVALID_JOB']
+// PROTOCOL-SURFACE.md §2.3: documented elsewhere (or defined in the node source) but never sent on /v1/ws.
+const NEVER_SENT_SURFACE = [
+  'MODEL_UNAVAILABLE',
+  'MODEL_UNAUTHORIZED',
+  'CONTEXT_TOO_LARGE',
+  'CIRCUIT_OPEN',
+  'MANIFEST_NOT_FOUND',
+  'MANIFEST_DOWNLOAD_FAILED',
+  'CHUNK_DOWNLOAD_FAILED',
+  'OWNER_MISMATCH',
+  'DIMENSION_MISMATCH',
+  'MEMORY_LIMIT_EXCEEDED',
+  'INVALID_PATH',
+  'INVALID_SESSION_KEY',
+  'EMPTY_DATABASE',
+  'INDEX_BUILD_FAILED',
+  'SESSION_NOT_FOUND',
+  'INTERNAL_ERROR',
+]
 const CLIENT = [
   'RATE_LIMITED',
   'NODE_ERROR',
@@ -37,7 +73,12 @@ const CLIENT = [
 describe('ERROR_CODES', () => {
   it('has exactly the node codes (sent and never sent) and at least the required client codes', () => {
     const all = Object.values(ERROR_CODES)
-    expect(all.filter((i) => i.origin === 'node').map((i) => i.code)).toEqual([...SENT, ...NEVER_SENT])
+    expect(all.filter((i) => i.origin === 'node').map((i) => i.code)).toEqual([
+      ...SENT,
+      ...NEVER_SENT,
+      ...ACTION,
+      ...NEVER_SENT_SURFACE,
+    ])
     expect(all.filter((i) => i.origin === 'client').map((i) => i.code)).toEqual(
       expect.arrayContaining(CLIENT),
     )
@@ -46,9 +87,12 @@ describe('ERROR_CODES', () => {
   it('marks origin and sentByNode', () => {
     for (const code of SENT)
       expect(ERROR_CODES[code as ErrorCode]).toMatchObject({ origin: 'node', sentByNode: true })
-    for (const code of NEVER_SENT) {
+    for (const code of [...NEVER_SENT, ...NEVER_SENT_SURFACE]) {
       expect(ERROR_CODES[code as ErrorCode]).toMatchObject({ origin: 'node', sentByNode: false })
     }
+    for (const code of ACTION)
+      expect(ERROR_CODES[code as ErrorCode]).toMatchObject({ origin: 'node', sentByNode: true })
+    expect(ERROR_CODES.TIMEOUT).toMatchObject({ origin: 'client', sentByNode: false, retryable: true })
     for (const code of CLIENT) {
       expect(ERROR_CODES[code as ErrorCode]).toMatchObject({ origin: 'client', sentByNode: false })
     }

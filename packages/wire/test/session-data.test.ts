@@ -101,7 +101,7 @@ describe('checkPromptRequest', () => {
       web_search: 'yes',
       max_searches: -1,
       search_queries: ['ok', 1],
-      images: [{ data: 'aGk=', format: 'png' }, { data: 'aGk=' }],
+      images: [{ data: 'aGk=', format: 'png' }, { data: 'aGk=' }, { data: '', format: 'bmp' }],
     }
     const result = checkPromptRequest(bad)
     expect(result.ok).toBe(false)
@@ -114,7 +114,8 @@ describe('checkPromptRequest', () => {
       { path: '/web_search', message: 'must be a boolean (got string)' },
       { path: '/max_searches', message: 'must be ≥ 0' },
       { path: '/search_queries/1', message: 'must be a string (got integer)' },
-      { path: '/images/1/format', message: 'is required' },
+      { path: '/images/2/data', message: 'must have at least 1 character' },
+      { path: '/images/2/format', message: "must be one of 'png', 'jpeg', 'webp', 'gif'" },
     ])
   })
 

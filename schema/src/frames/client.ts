@@ -10,7 +10,9 @@ import {
   WireJobId,
 } from '../common.js'
 import { EX } from '../examples.js'
-import { describe, Hex, named, U32_MAX } from '../keywords.js'
+import { describe, Hex, named, U32_MAX, U64 } from '../keywords.js'
+import { PromptImage, Thinking } from '../prompt.js'
+import { InferenceRequest } from './inference.js'
 
 /** The five sealed fields of `encrypted_session_init`. */
 export const EncryptedSessionInitPayload = named(
@@ -156,7 +158,13 @@ export const PromptFrame = named(
       type: Type.Literal('prompt', { description: 'Frame type.' }),
       id: Type.Optional(RequestId),
       session_id: SessionId,
-      prompt: Type.String({ description: 'The prompt text, in clear.' }),
+      prompt: Type.Optional(
+        Type.String({
+          description:
+            'The prompt text, in clear. Flat fields are read only without `request`; a missing prompt becomes "" ' +
+            '(a shape B validation error).',
+        }),
+      ),
       max_tokens: Type.Optional(
         Type.Integer({
           description: 'Maximum tokens to generate (u32, node default 4000).',
@@ -172,6 +180,23 @@ export const PromptFrame = named(
         }),
       ),
       model: Type.Optional(Type.String({ description: 'Model name (default: the node default model).' })),
+      stream: Type.Optional(Type.Boolean({ description: 'Ignored: output always streams.' })),
+      thinking: Type.Optional(Thinking),
+      job_id: Type.Optional(
+        U64('Job id (u64); taken only while the connection has none (also read as jobId).'),
+      ),
+      images: Type.Optional(
+        Type.Array(PromptImage, {
+          description: 'Images for vision models (outer frame, never inside request).',
+        }),
+      ),
+      request: Type.Optional(
+        describe(
+          InferenceRequest,
+          'Nested request, used instead of the flat fields; the node overwrites its job_id/session_id with the ' +
+            "connection's values.",
+        ),
+      ),
     },
     {
       description: 'Deprecated plaintext prompt; answered with stream_chunk frames and stream_end.',

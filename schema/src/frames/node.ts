@@ -214,6 +214,11 @@ export const StreamEndFrame = named(
       ),
       finish_reason: Type.Optional(Type.String({ description: '"stop", "length" or "cancelled".' })),
       usage: Type.Optional(StreamUsage),
+      vlm_tokens: Type.Optional(
+        Count(
+          'Tokens of the VLM image analysis billed to the job; only on a complete stream, only when > 0.',
+        ),
+      ),
       id: Type.Optional(EchoedId),
       session_id: Type.Optional(SessionId),
     },

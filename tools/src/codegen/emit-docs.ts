@@ -1,5 +1,5 @@
 /** Emits `docs/protocol.md`: the human-readable protocol reference, from the schemas and the prose in `schema/`. */
-import { docs, type ErrorCodeRow, type SchemaGroup } from '@fabstir/schema'
+import { docs, type ErrorCodeRow, type SchemaGroup, SHAPE_B_ERRORS } from '@fabstir/schema'
 import { schemaFileName } from './emit-json-schema.js'
 import { GENERATED_NOTICE } from './header.js'
 import { printJson } from './json-print.js'
@@ -63,8 +63,15 @@ function typeText(model: Map<string, NamedSchema>, node: SchemaNode): string {
       return 'boolean'
     case 'null':
       return 'null'
-    case 'array':
-      return `array of ${typeText(model, node.items)}`
+    case 'any':
+      return node.maxJsonBytes === undefined ? 'any JSON' : `any JSON, ≤ ${node.maxJsonBytes} bytes compact`
+    case 'array': {
+      const bounds =
+        node.minItems !== undefined && node.minItems === node.maxItems
+          ? ` (exactly ${node.minItems})`
+          : `${node.minItems ? ` (≥ ${node.minItems} items)` : ''}${node.maxItems !== undefined ? ` (≤ ${node.maxItems} items)` : ''}`
+      return `array of ${typeText(model, node.items)}${bounds}`
+    }
   }
 }
 
@@ -85,12 +92,18 @@ function rows(model: Map<string, NamedSchema>, node: SchemaNode, prefix: string)
       field,
       type: typeText(model, p.node),
       required: p.required,
-      description: p.node.description ?? resolve(model, p.node).description ?? '',
+      description: withDefault(p.node.description ?? resolve(model, p.node).description ?? '', p.node),
     })
     out.push(...rows(model, p.node, `${field}.`))
     if (p.node.kind === 'array') out.push(...rows(model, p.node.items, `${field}[].`))
   }
   return out
+}
+
+function withDefault(description: string, node: SchemaNode): string {
+  return node.default === undefined
+    ? description
+    : `${description} Default: \`${JSON.stringify(node.default)}\`.`
 }
 
 function table(model: Map<string, NamedSchema>, node: SchemaNode): string {
@@ -117,7 +130,7 @@ function frameType(named: NamedSchema, model: Map<string, NamedSchema>): string 
   const objects = node.kind === 'union' ? node.branches.map((b) => resolve(model, b)) : [node]
   for (const o of objects) {
     if (o.kind !== 'object') continue
-    const t = o.properties.find((p) => p.key === 'type')
+    const t = o.properties.find((p) => p.key === 'type') ?? o.properties.find((p) => p.key === 'action')
     if (t?.node.kind === 'const') return String(t.node.value)
   }
   return named.name
@@ -171,18 +184,61 @@ function objectSection(model: Map<string, NamedSchema>, named: NamedSchema): str
   ].join('\n')
 }
 
+function unionSection(model: Map<string, NamedSchema>, named: NamedSchema): string {
+  const values =
+    named.node.kind === 'union'
+      ? named.node.branches.map((b) => {
+          const r = resolve(model, b)
+          return r.kind === 'const' ? `- \`${JSON.stringify(r.value)}\` — ${r.description ?? ''}` : ''
+        })
+      : []
+  return [`### ${named.name}`, '', named.node.description ?? '', '', ...values, ''].join('\n')
+}
+
 function errorTable(table: readonly ErrorCodeRow[]): string {
   return markdownTable(
-    ['Code', 'Origin', 'Sent by node', 'Retryable', 'Description', 'Action'],
+    ['Code', 'Origin', 'Sent by node', 'Where', 'Retryable', 'Description', 'Action'],
     table.map((r) => [
       `\`${r.code}\``,
       r.origin,
       r.sentByNode ? 'yes' : 'no',
+      where(r),
       r.retryable ? 'yes' : 'no',
       cell(r.description),
       cell(r.action),
     ]),
   )
+}
+
+function where(r: ErrorCodeRow): string {
+  if (r.families !== undefined) return r.families.map((f) => `${f}_error`).join(', ')
+  if (r.origin === 'client') return SHAPE_B_ERRORS.some((b) => b.code === r.code) ? 'shape B text' : 'SDK'
+  return r.sentByNode ? 'error frame' : '—'
+}
+
+function shapeBTable(): string {
+  return markdownTable(
+    ['Node text (pattern)', 'SDK code', 'Followed by', 'Example'],
+    SHAPE_B_ERRORS.map((b) => [`\`${cell(b.pattern)}\``, `\`${b.code}\``, b.followedBy, cell(b.example)]),
+  )
+}
+
+function actionSection(model: Map<string, NamedSchema>, named: NamedSchema, direction: string): string {
+  const type = frameType(named, model)
+  const aad =
+    named.entry.aad === undefined ? 'any (the node does not check the request AAD)' : `\`${named.entry.aad}\``
+  return [
+    `### \`${type}\` — ${named.name}`,
+    '',
+    named.node.description ?? '',
+    '',
+    `- **Direction:** ${direction}, sealed in ${direction.startsWith('client') ? 'encrypted_message' : 'encrypted_response'}`,
+    `- **AAD:** ${aad}`,
+    '',
+    table(model, named.node),
+    '',
+    examples(named),
+  ].join('\n')
 }
 
 function inGroup(model: Map<string, NamedSchema>, group: SchemaGroup): NamedSchema[] {
@@ -214,6 +270,10 @@ export function emitDocs(model: Map<string, NamedSchema>, errorCodes: readonly E
       (f) => `  - [\`${frameType(f, model)}\`](#${anchor(`${frameType(f, model)} — ${f.name}`)})`,
     ),
     '- [Encrypted plaintexts](#encrypted-plaintexts)',
+    '- [Encrypted actions](#encrypted-actions)',
+    ...[...inGroup(model, 'action-request'), ...inGroup(model, 'action-reply')].map(
+      (f) => `  - [\`${frameType(f, model)}\`](#${anchor(`${frameType(f, model)} — ${f.name}`)})`,
+    ),
     '- [Error codes](#error-codes)',
     '- [Other named parts](#other-named-parts)',
     '- [JSON Schema files](#json-schema-files)',
@@ -245,7 +305,22 @@ export function emitDocs(model: Map<string, NamedSchema>, errorCodes: readonly E
     '',
     'The JSON objects sealed inside `encrypted_session_init` and `encrypted_message`.',
     '',
-    ...inGroup(model, 'plaintext-object').map((n) => objectSection(model, n)),
+    ...inGroup(model, 'plaintext-object').map((n) =>
+      n.node.kind === 'object' ? objectSection(model, n) : unionSection(model, n),
+    ),
+    '## Encrypted actions',
+    '',
+    docs.ACTIONS,
+    '',
+    markdownTable(
+      ['AAD', 'Plaintext'],
+      docs.ACTION_AAD_TABLE.map((r) => [r.aad, cell(r.plaintext)]),
+    ),
+    '',
+    docs.ACTIONS_AFTER,
+    '',
+    ...inGroup(model, 'action-request').map((n) => actionSection(model, n, 'client → node')),
+    ...inGroup(model, 'action-reply').map((n) => actionSection(model, n, 'node → client')),
     '## Error codes',
     '',
     'Shape A errors carry one of the node codes in `code`; shape B errors have only an `error` text and are mapped ' +
@@ -253,6 +328,13 @@ export function emitDocs(model: Map<string, NamedSchema>, errorCodes: readonly E
       '"Retryable" means repeating the operation after the recommended action can succeed.',
     '',
     errorTable(errorCodes),
+    '',
+    '### Shape B errors',
+    '',
+    'Shape B frames (`{"type":"error","error":"<text>"}`) carry no code; RAG ones carry no id either. The SDK maps ' +
+      'their text, in this order, to a stable code (anything else is `NODE_ERROR`):',
+    '',
+    shapeBTable(),
     '',
     '## Other named parts',
     '',

@@ -31,6 +31,7 @@ const KEY_ORDER = [
   'pattern',
   'minimum',
   'maximum',
+  'default',
   'examples',
   '$defs',
 ]

@@ -30,6 +30,8 @@ export function tsType(node: SchemaNode, indent = ''): string {
       return 'boolean'
     case 'null':
       return 'null'
+    case 'any':
+      return 'unknown'
     case 'array': {
       const item = tsType(node.items, indent)
       return needsParens(node.items) ? `(${item})[]` : `${item}[]`

@@ -1,7 +1,12 @@
 /** Generates every output file in memory, from the schema registry. Pure and deterministic. */
-import { ERROR_CODE_TABLE, SCHEMAS } from '@fabstir/schema'
+import { ERROR_CODE_TABLE, SCHEMAS, SHAPE_B_ERRORS } from '@fabstir/schema'
 import { emitDocs } from './emit-docs.js'
-import { assertErrorCodesMatch, emitErrorCodes } from './emit-error-codes.js'
+import {
+  assertErrorCodesMatch,
+  emitErrorCodes,
+  emitErrorPolicy,
+  emitShapeBErrors,
+} from './emit-error-codes.js'
 import { emitJsonSchemas } from './emit-json-schema.js'
 import { emitTypes } from './emit-types.js'
 import { emitFrameTypes, emitValidators } from './emit-validators.js'
@@ -17,9 +22,11 @@ export function generateAll(): Map<string, string> {
   const files = new Map<string, string>()
   const gen = 'packages/wire/src/generated'
   files.set(`${gen}/types.ts`, emitTypes(model))
-  files.set(`${gen}/validators.ts`, emitValidators(model))
+  for (const [path, content] of emitValidators(model)) files.set(`${gen}/${path}`, content)
   files.set(`${gen}/frame-types.ts`, emitFrameTypes(model))
   files.set(`${gen}/error-codes.ts`, emitErrorCodes(ERROR_CODE_TABLE))
+  files.set(`${gen}/error-policy.ts`, emitErrorPolicy(ERROR_CODE_TABLE))
+  files.set(`${gen}/shape-b-errors.ts`, emitShapeBErrors(SHAPE_B_ERRORS, ERROR_CODE_TABLE))
   for (const [name, content] of emitJsonSchemas(model, ERROR_CODE_TABLE)) {
     files.set(`packages/wire/json-schema/${name}`, content)
   }

@@ -22,7 +22,8 @@ function scalar(value: unknown): string {
     throw new TypeError('non-finite number in JSON output')
   const text = JSON.stringify(value)
   if (text === undefined) throw new TypeError(`value of type ${typeof value} has no JSON representation`)
-  return text
+  // Exponents without '+', as the repository formatter (biome) prints them.
+  return typeof value === 'number' ? text.replace('e+', 'e') : text
 }
 
 function print(value: unknown, indent: string, prefixWidth: number, suffixWidth: number): string {

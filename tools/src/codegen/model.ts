@@ -6,6 +6,7 @@ import {
   HEX_KEYWORD,
   type HexRule,
   ID_PREFIX,
+  MAX_JSON_BYTES_KEYWORD,
   PATTERN_MESSAGE_KEYWORD,
   type SchemaEntry,
   U64_KEYWORD,
@@ -16,6 +17,8 @@ export type RawSchema = Record<string, unknown>
 
 interface Base {
   description: string | undefined
+  /** The JSON Schema `default` annotation (what the node assumes when the field is absent). */
+  default?: unknown
 }
 
 /** A property of an object node. */
@@ -46,6 +49,7 @@ export type SchemaNode = Base &
     | { kind: 'boolean' }
     | { kind: 'null' }
     | { kind: 'array'; items: SchemaNode; minItems: number | undefined; maxItems: number | undefined }
+    | { kind: 'any'; maxJsonBytes: number | undefined }
   )
 
 /** A registry entry with its converted tree. */
@@ -56,7 +60,7 @@ export interface NamedSchema {
   raw: RawSchema
 }
 
-const ANNOTATIONS = new Set(['$id', 'title', 'description', 'examples'])
+const ANNOTATIONS = new Set(['$id', 'title', 'description', 'examples', 'default'])
 const ALLOWED: Record<string, readonly string[]> = {
   object: ['type', 'properties', 'required'],
   union: ['anyOf'],
@@ -68,6 +72,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   boolean: ['type'],
   null: ['type'],
   array: ['type', 'items', 'minItems', 'maxItems'],
+  any: [MAX_JSON_BYTES_KEYWORD],
 }
 
 /** The registry name of a schema with a `$id`, or undefined. */
@@ -83,6 +88,7 @@ function kindOf(raw: RawSchema): string {
   if (raw.const !== undefined) return 'const'
   if (raw[U64_KEYWORD] === true) return 'u64'
   const type = raw.type
+  if (type === undefined) return 'any'
   if (typeof type !== 'string')
     throw new Error(`unsupported schema without a single type: ${Object.keys(raw)}`)
   return type
@@ -114,7 +120,19 @@ export function toNode(raw: RawSchema, where: string, asRoot = false): SchemaNod
     if (!ANNOTATIONS.has(key) && !allowed.includes(key))
       throw new Error(`${where}: unsupported keyword ${key}`)
   }
-  if (description === undefined) throw new Error(`${where}: every schema needs a description`)
+  // Constants may go undocumented (they read as enum values); everything else needs a description.
+  if (description === undefined && kind !== 'const')
+    throw new Error(`${where}: every schema needs a description`)
+  const node = convertKind(raw, kind, description, where)
+  return raw.default === undefined ? node : { ...node, default: raw.default }
+}
+
+function convertKind(
+  raw: RawSchema,
+  kind: string,
+  description: string | undefined,
+  where: string,
+): SchemaNode {
   switch (kind) {
     case 'object': {
       const props = (raw.properties ?? {}) as Record<string, RawSchema>
@@ -174,6 +192,8 @@ export function toNode(raw: RawSchema, where: string, asRoot = false): SchemaNod
         minItems: optionalNumber(raw, 'minItems'),
         maxItems: optionalNumber(raw, 'maxItems'),
       }
+    case 'any':
+      return { kind, description, maxJsonBytes: optionalNumber(raw, MAX_JSON_BYTES_KEYWORD) }
     default:
       throw new Error(`${where}: unsupported schema type ${kind}`)
   }
@@ -211,11 +231,37 @@ export function resolve(model: Map<string, NamedSchema>, node: SchemaNode): Sche
  * discriminated by `type` (a branch without a `type` const, or a value shared by two branches).
  */
 export function discriminators(model: Map<string, NamedSchema>, node: SchemaNode): string[][] | undefined {
+  return discriminate(model, node)?.tags
+}
+
+/** Property keys that may discriminate a union, in order of preference. */
+export const DISCRIMINATOR_KEYS = ['type', 'action'] as const
+
+/**
+ * The discriminating key (`type`, else `action`) of a union and the values of each branch, or undefined when no key
+ * discriminates it (a branch without that key as a required string const, or a value shared by two branches).
+ */
+export function discriminate(
+  model: Map<string, NamedSchema>,
+  node: SchemaNode,
+): { key: string; tags: string[][] } | undefined {
   if (node.kind !== 'union') return undefined
+  for (const key of DISCRIMINATOR_KEYS) {
+    const tags = tagsFor(model, node, key)
+    if (tags !== undefined) return { key, tags }
+  }
+  return undefined
+}
+
+function tagsFor(
+  model: Map<string, NamedSchema>,
+  node: Extract<SchemaNode, { kind: 'union' }>,
+  key: string,
+): string[][] | undefined {
   const seen = new Set<string>()
   const result: string[][] = []
   for (const branch of node.branches) {
-    const values = typeValues(model, branch)
+    const values = typeValues(model, branch, key)
     if (values === undefined || values.some((v) => seen.has(v))) return undefined
     for (const v of values) seen.add(v)
     result.push(values)
@@ -223,10 +269,10 @@ export function discriminators(model: Map<string, NamedSchema>, node: SchemaNode
   return result
 }
 
-function typeValues(model: Map<string, NamedSchema>, node: SchemaNode): string[] | undefined {
+function typeValues(model: Map<string, NamedSchema>, node: SchemaNode, key: string): string[] | undefined {
   const target = resolve(model, node)
   if (target.kind === 'object') {
-    const type = target.properties.find((p) => p.key === 'type')
+    const type = target.properties.find((p) => p.key === key)
     if (
       type === undefined ||
       !type.required ||
@@ -238,7 +284,7 @@ function typeValues(model: Map<string, NamedSchema>, node: SchemaNode): string[]
     return [type.node.value]
   }
   if (target.kind === 'union') {
-    const all = target.branches.map((b) => typeValues(model, b))
+    const all = target.branches.map((b) => typeValues(model, b, key))
     if (all.some((v) => v === undefined)) return undefined
     return [...new Set(all.flatMap((v) => v!))]
   }
@@ -279,6 +325,8 @@ export function phrase(model: Map<string, NamedSchema>, node: SchemaNode): strin
       return 'null'
     case 'array':
       return `an array whose items are ${phrase(model, node.items)}`
+    case 'any':
+      return 'any JSON value'
   }
 }
 

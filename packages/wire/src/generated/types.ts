@@ -133,14 +133,24 @@ export interface PromptFrame {
   id?: string
   /** Client-chosen session identifier. Must be a JSON string: the node treats a number as if the field were absent. */
   session_id: string
-  /** The prompt text, in clear. */
-  prompt: string
+  /** The prompt text, in clear. Flat fields are read only without `request`; a missing prompt becomes "" (a shape B validation error). */
+  prompt?: string
   /** Maximum tokens to generate (u32, node default 4000). */
   max_tokens?: number
   /** Sampling temperature, 0 to 2 (node default 0.7). */
   temperature?: number
   /** Model name (default: the node default model). */
   model?: string
+  /** Ignored: output always streams. */
+  stream?: boolean
+  /** Reasoning mode of thinking models. */
+  thinking?: 'enabled' | 'disabled' | 'low' | 'medium' | 'high'
+  /** Job id (u64); taken only while the connection has none (also read as jobId). */
+  job_id?: number | bigint
+  /** Images for vision models (outer frame, never inside request). */
+  images?: PromptImage[]
+  /** Nested request, used instead of the flat fields; the node overwrites its job_id/session_id with the connection's values. */
+  request?: InferenceRequest
 }
 
 /**
@@ -291,6 +301,8 @@ export interface StreamEndFrame {
   finish_reason?: string
   /** Token usage of the finished response. */
   usage?: StreamUsage
+  /** Tokens of the VLM image analysis billed to the job; only on a complete stream, only when > 0. */
+  vlm_tokens?: number
   /** Id of the request this frame answers (echoed when it had one). */
   id?: string
   /** Client-chosen session identifier. Must be a JSON string: the node treats a number as if the field were absent. */
@@ -326,16 +338,16 @@ export type ErrorFrame =
   | CodedErrorFrame
   | MessageErrorFrame
 
-/** Any client → node frame, discriminated by `type`. */
-export type ClientFrame =
+/** A client → node frame of a chat session, discriminated by `type`. */
+export type ChatClientFrame =
   | EncryptedSessionInitFrame
   | EncryptedMessageFrame
   | StreamCancelFrame
   | SessionInitFrame
   | PromptFrame
 
-/** Any node → client frame, discriminated by `type`. */
-export type NodeFrame =
+/** A node → client frame of a chat session, discriminated by `type`. Action replies (image, transcode, LTX) arrive as encrypted_response too; RAG replies are the only other outer node frames. */
+export type ChatNodeFrame =
   | ConnectedFrame
   | SessionInitAckFrame
   | EncryptedChunkFrame
@@ -395,15 +407,20 @@ export interface PromptRequest {
   temperature?: number
   /** Reasoning mode of thinking models. */
   thinking?: 'enabled' | 'disabled' | 'low' | 'medium' | 'high'
-  /** Let the node search the web for context. */
+  /** Ignored: output always streams. */
+  stream?: boolean
+  /** Force a web search (the node may also auto-detect one). Put it here, inside the ciphertext: the node falls back to the outer frame, which would leak it. No frame reports the search. */
   web_search?: boolean
-  /** Upper bound on web searches. */
+  /** Upper bound on web searches (default 5; the node runs at most min(max_searches, 20); 0 disables search). Outside 0 … 2^32 − 1 the node drops the prompt without reply. */
   max_searches?: number
-  /** Explicit web search queries. */
+  /** Explicit web search queries (default: the last user query). Inside the ciphertext only. */
   search_queries?: string[]
-  /** Images for vision models. */
+  /** Images for vision models (encrypted chat: inside the ciphertext). */
   images?: PromptImage[]
 }
+
+/** Plaintext of the chat encrypted_response: the bare finish reason (not JSON), sealed with AAD `encrypted_response_final`. */
+export type ChatFinalReason = 'stop' | 'error'
 
 /**
  * Session data sealed with the init key (HKDF-SHA256 of the ECDH x-coordinate). All five fields are required: a missing one gets INVALID_PAYLOAD.
@@ -569,7 +586,7 @@ export interface VectorDatabase {
 }
 
 /**
- * An image for vision models.
+ * An image for vision models. Processed only when the node has a VLM sidecar (else silently ignored); each image costs two VLM calls, billed as vlm_tokens on stream_end.
  *
  * @example
  * ```json
@@ -580,10 +597,84 @@ export interface VectorDatabase {
  * ```
  */
 export interface PromptImage {
-  /** Image bytes, base64. */
+  /** Image bytes, base64 without a data: prefix; at most 13333334 characters (~10 MB). The node skips entries with empty data and enforces no limit itself (only the 16 MiB frame limit). */
   data: string
-  /** Image format, e.g. "png", "jpeg" or "webp". */
-  format: string
+  /** Image format. The node defaults to png and pastes the value unchecked into a data: URL, so only these four are sent. */
+  format?: 'png' | 'jpeg' | 'webp' | 'gif'
+}
+
+/**
+ * Plaintext inference request (node src/api/handlers.rs). Missing or invalid → the node sends no reply at all. camelCase aliases are accepted for the ids and the web-search fields.
+ *
+ * @example
+ * ```json
+ * {
+ *   "model": "tiny-vicuna",
+ *   "prompt": "Hello!",
+ *   "max_tokens": 64,
+ *   "temperature": 0.7
+ * }
+ * ```
+ */
+export interface InferenceRequest {
+  /** Model name (required; unknown or "tiny-vicuna" maps to the default). */
+  model: string
+  /** The prompt text, in clear (required). */
+  prompt: string
+  /** Maximum tokens to generate (u32, required, > 0). */
+  max_tokens: number
+  /** Sampling temperature, 0 to 2. */
+  temperature?: number
+  /** Ignored: output always streams. */
+  stream?: boolean
+  /** Ignored. */
+  request_id?: string
+  /** Earlier turns (default []; the last 10 are used). */
+  conversation_context?: ConversationMessage[]
+  /** On-chain job id (u64); used for billing when the connection has none. */
+  job_id?: number | bigint
+  /** On-chain job id (u64); used for billing when the connection has none. */
+  jobId?: number | bigint
+  /** Session id (a prompt frame overwrites it with the connection value). */
+  session_id?: string
+  /** Chain id (u64). */
+  chain_id?: number | bigint
+  /** Alias of chain_id. */
+  chainId?: number | bigint
+  /** Force a web search. */
+  web_search?: boolean
+  /** Force a web search. */
+  webSearch?: boolean
+  /** Upper bound on web searches (u32, default 5). */
+  max_searches?: number
+  /** Upper bound on web searches (u32, default 5). */
+  maxSearches?: number
+  /** Explicit web search queries. */
+  search_queries?: string[]
+  /** Explicit web search queries. */
+  searchQueries?: string[]
+  /** Reasoning mode of thinking models. */
+  thinking?: 'enabled' | 'disabled' | 'low' | 'medium' | 'high'
+}
+
+/**
+ * A conversation turn (only the last 10 are used).
+ *
+ * @example
+ * ```json
+ * {
+ *   "role": "user",
+ *   "content": "Hi"
+ * }
+ * ```
+ */
+export interface ConversationMessage {
+  /** Speaker role, e.g. "user" or "assistant". */
+  role: string
+  /** The turn text. */
+  content: string
+  /** Optional timestamp (u64); not used for prompting. */
+  timestamp?: number | bigint
 }
 
 /** Every error code: node codes (sent or documented) and codes the SDK raises itself. */
@@ -623,3 +714,967 @@ export type ErrorCode =
   | 'INVALID_CONFIG'
   | 'NODE_KEY_MISMATCH'
   | 'SIGNER_FAILED'
+  | 'RATE_LIMIT_EXCEEDED'
+  | 'VALIDATION_FAILED'
+  | 'PROMPT_BLOCKED'
+  | 'DIFFUSION_SERVICE_UNAVAILABLE'
+  | 'IMAGE_GENERATION_FAILED'
+  | 'SIDECAR_UNAVAILABLE'
+  | 'TRANSCODE_CAPACITY_FULL'
+  | 'SUBMIT_FAILED'
+  | 'POLL_FAILED'
+  | 'MODERATION_UNAVAILABLE'
+  | 'CONTENT_FLAGGED'
+  | 'CONTENT_BLOCKED'
+  | 'CAPACITY'
+  | 'GENERATION_FAILED'
+  | 'MODEL_UNAVAILABLE'
+  | 'MODEL_UNAUTHORIZED'
+  | 'CONTEXT_TOO_LARGE'
+  | 'CIRCUIT_OPEN'
+  | 'MANIFEST_NOT_FOUND'
+  | 'MANIFEST_DOWNLOAD_FAILED'
+  | 'CHUNK_DOWNLOAD_FAILED'
+  | 'OWNER_MISMATCH'
+  | 'DIMENSION_MISMATCH'
+  | 'MEMORY_LIMIT_EXCEEDED'
+  | 'INVALID_PATH'
+  | 'INVALID_SESSION_KEY'
+  | 'EMPTY_DATABASE'
+  | 'INDEX_BUILD_FAILED'
+  | 'SESSION_NOT_FOUND'
+  | 'INTERNAL_ERROR'
+  | 'VALIDATION_ERROR'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INFERENCE_FAILED'
+  | 'RAG_SESSION_FAILED'
+  | 'RAG_UPLOAD_FAILED'
+  | 'RAG_INVALID_REQUEST'
+  | 'RAG_NOT_ENABLED'
+  | 'RAG_SESSION_NOT_FOUND'
+  | 'RAG_SEARCH_FAILED'
+
+/**
+ * Plaintext chat (deprecated plaintext mode). Answered with stream_chunk frames and stream_end; never auto-routed to image generation.
+ *
+ * @example
+ * ```json
+ * {
+ *   "type": "inference",
+ *   "id": "req-1",
+ *   "request": {
+ *     "model": "tiny-vicuna",
+ *     "prompt": "Hello!",
+ *     "max_tokens": 64
+ *   }
+ * }
+ * ```
+ */
+export interface InferenceFrame {
+  /** Frame type. */
+  type: 'inference'
+  /** Request id chosen by the client; the node echoes it on every reply to that request. */
+  id?: string
+  /** Images for vision models (outer frame, never inside request). */
+  images?: PromptImage[]
+  /** Plaintext inference request (node src/api/handlers.rs). Missing or invalid → the node sends no reply at all. camelCase aliases are accepted for the ids and the web-search fields. */
+  request: InferenceRequest
+}
+
+/**
+ * Text-to-image request, sealed in an encrypted_message (any request AAD). Answered by exactly one encrypted_response with AAD `encrypted_image_response` (ImageResponse), carrying the request id. A wrong JSON type on any field is VALIDATION_FAILED "Invalid request: …".
+ *
+ * @example
+ * ```json
+ * {
+ *   "action": "image_generation",
+ *   "prompt": "a lighthouse at dusk",
+ *   "size": "512x512",
+ *   "steps": 4
+ * }
+ * ```
+ */
+export interface ImageGenerationRequest {
+  /** Selects the image handler. */
+  action: 'image_generation'
+  /** What to draw. Must not be blank after trimming; the node has no length limit (the node team SDK caps it at 2000 characters). Substring keyword filter: PROMPT_BLOCKED. */
+  prompt: string
+  /** Diffusion model; default: the sidecar's configured model. */
+  model?: string
+  /** Image size, width x height. */
+  size?: '256x256' | '512x512' | '768x768' | '1024x1024' | '1024x768' | '768x1024'
+  /** Diffusion steps (u32), 1 to 100. */
+  steps?: number
+  /** Seed (u64); default: the sidecar picks one (the result then reports 0). */
+  seed?: number | bigint
+  /** What to avoid; not safety-checked. */
+  negativePrompt?: string
+  /** Classifier-free guidance scale (f32); no range check on the node. */
+  guidanceScale?: number
+  /** Echoed in the result only; has no effect on filtering. */
+  safetyLevel?: string
+  /** Chain id (u64); only selects chainName/nativeToken of the result (5611 → opBNB Testnet/BNB, anything else → Base Sepolia/ETH). */
+  chainId?: number
+  /** Accepted but ignored: the outer session id is used. */
+  sessionId?: string
+  /** Accepted but ignored (billing uses the connection job id). Must be an integer: a string here is VALIDATION_FAILED. */
+  jobId?: number | bigint
+}
+
+/**
+ * The generated image. Also the reply to a chat prompt the node auto-routed to image generation (no chunks, no stream_end follow).
+ *
+ * @example
+ * ```json
+ * {
+ *   "type": "image_generation_result",
+ *   "image": "iVBORw0KGgo=",
+ *   "model": "flux-klein",
+ *   "size": "512x512",
+ *   "steps": 4,
+ *   "seed": 0,
+ *   "processingTimeMs": 2310,
+ *   "safety": {
+ *     "promptSafe": true,
+ *     "outputSafe": true,
+ *     "safetyLevel": "strict"
+ *   },
+ *   "billing": {
+ *     "generationUnits": 0.05,
+ *     "modelMultiplier": 1,
+ *     "megapixels": 0.25,
+ *     "steps": 4
+ *   },
+ *   "provider": "host",
+ *   "chainId": 84532,
+ *   "chainName": "Base Sepolia",
+ *   "nativeToken": "ETH"
+ * }
+ * ```
+ */
+export interface ImageGenerationResult {
+  /** Message type. */
+  type: 'image_generation_result'
+  /** Base64 image (PNG in practice), without a data: prefix. */
+  image: string
+  /** The request model, else the sidecar's configured model. */
+  model: string
+  /** The requested (or default) size string; not measured. */
+  size: string
+  /** Requested (or default) steps. */
+  steps: number
+  /** The request seed, or 0 when none was sent (not the seed the sidecar actually used). */
+  seed: number | bigint
+  /** Wall time of the sidecar call, ms. */
+  processingTimeMs: number
+  /** Safety flags of an image result (informational only). */
+  safety: ImageSafety
+  /** How the image was billed (no token count appears on the wire). */
+  billing: ImageBilling
+  /** Always "host". */
+  provider: string
+  /** EVM chain id: 84532 (Base Sepolia, the node default) or 5611. */
+  chainId: number
+  /** "Base Sepolia" (84532 and unknown ids) or "opBNB Testnet" (5611). */
+  chainName: string
+  /** "ETH" or "BNB". */
+  nativeToken: string
+}
+
+/**
+ * Image failure: RATE_LIMIT_EXCEEDED (checked first), VALIDATION_FAILED, PROMPT_BLOCKED, DIFFUSION_SERVICE_UNAVAILABLE or IMAGE_GENERATION_FAILED.
+ *
+ * @example
+ * ```json
+ * {
+ *   "type": "image_generation_error",
+ *   "error": {
+ *     "code": "PROMPT_BLOCKED",
+ *     "message": "Blocked keyword detected: gore"
+ *   }
+ * }
+ * ```
+ */
+export interface ImageGenerationError {
+  /** Message type. */
+  type: 'image_generation_error'
+  /** The error object of image_generation_error, transcode_error and ltx_error. It is an object: reading it as a string (as the node team SDK does) loses the code. */
+  error: ActionError
+}
+
+/** Decrypted plaintext of an encrypted_response with AAD `encrypted_image_response`. */
+export type ImageResponse =
+  | ImageGenerationResult
+  | ImageGenerationError
+
+/**
+ * The error object of image_generation_error, transcode_error and ltx_error. It is an object: reading it as a string (as the node team SDK does) loses the code.
+ *
+ * @example
+ * ```json
+ * {
+ *   "code": "VALIDATION_FAILED",
+ *   "message": "prompt must not be empty"
+ * }
+ * ```
+ */
+export interface ActionError {
+  /** Stable error code of the action family (see the error code table, e.g. VALIDATION_FAILED); unknown codes may appear. */
+  code: string
+  /** Human-readable node message. */
+  message: string
+}
+
+/**
+ * Safety flags of an image result (informational only).
+ *
+ * @example
+ * ```json
+ * {
+ *   "promptSafe": true,
+ *   "outputSafe": true,
+ *   "safetyLevel": "strict"
+ * }
+ * ```
+ */
+export interface ImageSafety {
+  /** Always true (blocked prompts fail with PROMPT_BLOCKED). */
+  promptSafe: boolean
+  /** Always true: the node has no output check. */
+  outputSafe: boolean
+  /** The request safetyLevel, echoed ("strict" by default). */
+  safetyLevel: string
+}
+
+/**
+ * How the image was billed (no token count appears on the wire).
+ *
+ * @example
+ * ```json
+ * {
+ *   "generationUnits": 0.05,
+ *   "modelMultiplier": 1,
+ *   "megapixels": 0.25,
+ *   "steps": 4
+ * }
+ * ```
+ */
+export interface ImageBilling {
+  /** megapixels × (steps / 20) × modelMultiplier (f64). The job is charged ceil(generationUnits × 1000) tokens. */
+  generationUnits: number
+  /** Always 1.0. */
+  modelMultiplier: number
+  /** (width × height) / 1048576. */
+  megapixels: number
+  /** Steps billed. */
+  steps: number
+}
+
+/**
+ * Leaves the transcode loop (best-effort sidecar cancel). No confirmation frame. Also required after transcode_complete/transcode_error: the node keeps the socket captured until it arrives. Other fields are ignored; elsewhere the frame is ignored.
+ *
+ * @example
+ * ```json
+ * {
+ *   "type": "transcode_cancel"
+ * }
+ * ```
+ */
+export interface TranscodeCancelFrame {
+  /** Frame type. */
+  type: 'transcode_cancel'
+}
+
+/**
+ * Video/audio transcode job, sealed in an encrypted_message. jobId/chainId are ignored by the node (billing uses the connection job id), so they are not part of the request. Replies: TranscodeResponse under AAD `encrypted_transcode_response`. After a terminal reply the node keeps the socket captured until transcode_cancel or close.
+ *
+ * @example
+ * ```json
+ * {
+ *   "action": "transcode",
+ *   "sourceCid": "uJh9…",
+ *   "mediaFormats": [
+ *     {
+ *       "id": 1,
+ *       "ext": "mp4"
+ *     }
+ *   ],
+ *   "isGpu": true
+ * }
+ * ```
+ */
+export interface TranscodeRequest {
+  /** Selects the transcode handler. */
+  action: 'transcode'
+  /** Source media CID, non-empty; passed to the sidecar unvalidated. */
+  sourceCid: string
+  /** Output formats; must not be empty. */
+  mediaFormats: VideoFormat[]
+  /** Use the GPU; a non-boolean counts as absent. */
+  isGpu?: boolean
+  /** Encrypted output; also selects the billing factor (1.1×). */
+  isEncrypted?: boolean
+  /** HLS preview percentage; a non-negative integer (else ignored), no range check. */
+  previewPercent?: number
+}
+
+/**
+ * The job was submitted; the connection enters the transcode loop.
+ *
+ * @example
+ * ```json
+ * {
+ *   "type": "transcode_accepted",
+ *   "taskId": "task-42",
+ *   "status": "accepted"
+ * }
+ * ```
+ */
+export interface TranscodeAccepted {
+  /** Message type. */
+  type: 'transcode_accepted'
+  /** Sidecar task id. */
+  taskId: string
+  /** Always "accepted". */
+  status: 'accepted'
+}
+
+/**
+ * Progress of the job, polled every 2 s by the node.
+ *
+ * @example
+ * ```json
+ * {
+ *   "type": "transcode_progress",
+ *   "taskId": "task-42",
+ *   "progress": 24,
+ *   "gopInfo": {
+ *     "currentGop": 12,
+ *     "totalGops": 50,
+ *     "elapsedSeconds": 31.5
+ *   }
+ * }
+ * ```
+ */
+export interface TranscodeProgress {
+  /** Message type. */
+  type: 'transcode_progress'
+  /** Sidecar task id. */
+  taskId: string
+  /** The sidecar's integer percent; sent only when it changed and is > 0 (100 is sent too). */
+  progress: number
+  /** Estimated GOP position; present only when the sidecar reports a duration. */
+  gopInfo?: GopInfo
+}
+
+/**
+ * Outputs, billing and proof references of a finished job. The transcode loop still captures the socket.
+ *
+ * @example
+ * ```json
+ * {
+ *   "type": "transcode_complete",
+ *   "taskId": "task-42",
+ *   "outputs": [
+ *     {
+ *       "format_index": 0,
+ *       "cid": "uAbc",
+ *       "dest": "s5"
+ *     }
+ *   ],
+ *   "billing": {
+ *     "units": 66,
+ *     "tokens": 66000
+ *   },
+ *   "duration": 60,
+ *   "qualityMetrics": null,
+ *   "proofTreeCID": null,
+ *   "proofTreeRootHash": null
+ * }
+ * ```
+ */
+export interface TranscodeComplete {
+  /** Message type. */
+  type: 'transcode_complete'
+  /** Sidecar task id. */
+  taskId: string
+  /** The sidecar's output metadata (non-empty: an empty list is MODERATION_UNAVAILABLE instead). */
+  outputs: unknown[]
+  /** Transcode billing. */
+  billing: TranscodeBilling
+  /** Source duration reported by the sidecar, seconds (f64). */
+  duration: number
+  /** Always null in node 8.38. */
+  qualityMetrics: null
+  /** Proof tree CID, or null when no proof was uploaded. */
+  proofTreeCID: string | null
+  /** Merkle root of the proof tree, or null. */
+  proofTreeRootHash: string | null
+}
+
+/**
+ * Transcode failure: VALIDATION_FAILED, RATE_LIMIT_EXCEEDED, SIDECAR_UNAVAILABLE, TRANSCODE_CAPACITY_FULL, SUBMIT_FAILED (immediate) or TIMEOUT, POLL_FAILED, MODERATION_UNAVAILABLE, CONTENT_FLAGGED, CONTENT_BLOCKED (background).
+ *
+ * @example
+ * ```json
+ * {
+ *   "type": "transcode_error",
+ *   "error": {
+ *     "code": "VALIDATION_FAILED",
+ *     "message": "Missing or empty sourceCid"
+ *   }
+ * }
+ * ```
+ */
+export interface TranscodeError {
+  /** Message type. */
+  type: 'transcode_error'
+  /** The error object of image_generation_error, transcode_error and ltx_error. It is an object: reading it as a string (as the node team SDK does) loses the code. */
+  error: ActionError
+}
+
+/** Decrypted plaintext of an encrypted_response with AAD `encrypted_transcode_response`. */
+export type TranscodeResponse =
+  | TranscodeAccepted
+  | TranscodeProgress
+  | TranscodeComplete
+  | TranscodeError
+
+/**
+ * A transcode output format (node src/transcoder/types.rs). Only id and ext are required.
+ *
+ * @example
+ * ```json
+ * {
+ *   "id": 1,
+ *   "ext": "mp4",
+ *   "vcodec": "h264",
+ *   "vf": "scale=1280x720"
+ * }
+ * ```
+ */
+export interface VideoFormat {
+  /** Format id (u32). */
+  id: number
+  /** Output file extension, e.g. "mp4". */
+  ext: string
+  /** Label. */
+  label?: string
+  /** Media type. */
+  type?: string
+  /** Video codec; prefix av1 bills 1.5×, hevc/h265 1.2×, anything else 1.0×. */
+  vcodec?: string
+  /** Audio codec. */
+  acodec?: string
+  /** Encoder preset. */
+  preset?: string
+  /** Encoder profile. */
+  profile?: string
+  /** Audio channels (u32). */
+  ch?: number
+  /** Video filter, e.g. "scale=1920x1080"; its height selects the billing factor (≤480 0.25 … >1080 2.0). */
+  vf?: string
+  /** Video bitrate. */
+  b_v?: string
+  /** Audio sample rate. */
+  ar?: string
+  /** Audio bitrate. */
+  b_a?: string
+  /** Audio codec option. */
+  c_a?: string
+  /** Minimum bitrate. */
+  minrate?: string
+  /** Maximum bitrate. */
+  maxrate?: string
+  /** Rate-control buffer size. */
+  bufsize?: string
+  /** Encode on the GPU. */
+  gpu?: boolean
+  /** Compression level (u32). */
+  compression_level?: number
+  /** Destination (e.g. "s5"). */
+  dest?: string
+  /** Encrypt the output. */
+  encrypt?: boolean
+  /** Trim percentage (u32). */
+  trim_percent?: number
+  /** Produce HLS segments. */
+  hls?: boolean
+  /** HLS segment length, seconds (u32). */
+  hls_time?: number
+}
+
+/**
+ * Estimated GOP position; present only when the sidecar reports a duration.
+ *
+ * @example
+ * ```json
+ * {
+ *   "currentGop": 12,
+ *   "totalGops": 50,
+ *   "elapsedSeconds": 31.5
+ * }
+ * ```
+ */
+export interface GopInfo {
+  /** floor(progress × totalGops / 100). */
+  currentGop: number
+  /** ceil(duration / 2). */
+  totalGops: number
+  /** Seconds since accept (f64). */
+  elapsedSeconds: number
+}
+
+/**
+ * Transcode billing.
+ *
+ * @example
+ * ```json
+ * {
+ *   "units": 66,
+ *   "tokens": 66000
+ * }
+ * ```
+ */
+export interface TranscodeBilling {
+  /** Σ duration × res × codec × enc over mediaFormats (f64). */
+  units: number
+  /** ceil(units × 1000). */
+  tokens: number | bigint
+}
+
+/**
+ * Interrupts the LTX render (ComfyUI /interrupt is sidecar-global) and leaves the loop. No confirmation frame. Never put it inside encrypted_message (an unknown action is treated as chat).
+ *
+ * @example
+ * ```json
+ * {
+ *   "type": "ltx_cancel"
+ * }
+ * ```
+ */
+export interface LtxCancelFrame {
+  /** Frame type. */
+  type: 'ltx_cancel'
+}
+
+/**
+ * LTX 2.3 video generation job, sealed in an encrypted_message. Replies: LtxResponse under AAD `encrypted_ltx_response`.
+ *
+ * @example
+ * ```json
+ * {
+ *   "action": "ltx_generate",
+ *   "requestId": "ltx-1",
+ *   "templateId": "ltx-t2v-hdr",
+ *   "templateHash": "0xd67dfae8ea7da02516af56bd39d7bf4dedebb65da09d0e520e7cc1c7bb5fe078",
+ *   "prompt": "waves at dawn",
+ *   "seed": "42",
+ *   "frames": 121,
+ *   "fps": 24,
+ *   "resolution": {
+ *     "w": 1280,
+ *     "h": 720
+ *   },
+ *   "lora": "none",
+ *   "output": "exr-sequence"
+ * }
+ * ```
+ */
+export interface LtxGenerateRequest {
+  /** Selects the LTX handler. */
+  action: 'ltx_generate'
+  /** The request requestId, echoed when it was sent. */
+  requestId?: string
+  /** Template id; must be in the node's allow-list (e.g. ltx-t2v-hdr). */
+  templateId: string
+  /** Pinned template hash "0x" + hex(keccak256(sorted compact template JSON)); compared case-insensitively, including the 0x prefix. */
+  templateHash: string
+  /** Prompt; no length limit and no safety filter. */
+  prompt: string
+  /** Seed as a decimal **string**, 0 … 2^64 − 1 (a JSON number or hex is VALIDATION_FAILED). */
+  seed: string
+  /** Frame count (u32). Allow-list v16: 121 … 751, and (frames − 1) / fps must be a whole 5 … 15 seconds. */
+  frames: number
+  /** Frames per second (u32); allow-list v16: 24, 25, 48 or 50. */
+  fps: number
+  /** Resolution; must equal one listed pair of the allow-list exactly (as shipped: 768×512, 1280×720, 1920×1080, 2560×1440, 3840×2160, 512×768, 720×1280, 1080×1920, 1024×1024, 1920×1088, 1088×1920, 2560×1408, 1408×2560, 1536×1024, 1024×1536, 3840×2176, 2176×3840). */
+  resolution: LtxResolution
+  /** LoRA name; not validated (only bound into the attestation). */
+  lora: string
+  /** Output kind; only "exr-sequence" parses. */
+  output: 'exr-sequence'
+  /** Ordered input-image capability CIDs; the count must equal the template's imageInputs. */
+  images?: string[]
+  /** Ordered input-video capability CIDs; the count must equal the template's videoInputs. */
+  videos?: string[]
+}
+
+/**
+ * The job was accepted; the connection enters the LTX loop.
+ *
+ * @example
+ * ```json
+ * {
+ *   "type": "ltx_accepted",
+ *   "status": "processing",
+ *   "sessionId": "sess-7f3c2a",
+ *   "allowListVersion": 16,
+ *   "requestId": "ltx-1"
+ * }
+ * ```
+ */
+export interface LtxAccepted {
+  /** Message type. */
+  type: 'ltx_accepted'
+  /** Always "processing". */
+  status: 'processing'
+  /** The outer session id. */
+  sessionId: string
+  /** Version of the allow-list bundle the node validated against (16 as shipped). */
+  allowListVersion: number
+  /** The request requestId, echoed when it was sent. */
+  requestId?: string
+}
+
+/**
+ * Render progress.
+ *
+ * @example
+ * ```json
+ * {
+ *   "type": "ltx_progress",
+ *   "stage": "generating",
+ *   "pct": 40,
+ *   "requestId": "ltx-1"
+ * }
+ * ```
+ */
+export interface LtxProgress {
+  /** Message type. */
+  type: 'ltx_progress'
+  /** Render stage, in this order. */
+  stage: 'generating' | 'encrypting' | 'uploading' | 'finalising'
+  /** Percent within the stage (u32). */
+  pct: number
+  /** The request requestId, echoed when it was sent. */
+  requestId?: string
+}
+
+/**
+ * The render finished; the socket is released.
+ *
+ * @example
+ * ```json
+ * {
+ *   "type": "ltx_complete",
+ *   "outputCID": "uManifest",
+ *   "proofCID": "uProof",
+ *   "frames": ["uFrame0"],
+ *   "manifest": {
+ *     "frameCount": 1,
+ *     "fps": 24,
+ *     "resolution": {
+ *       "w": 1280,
+ *       "h": 720
+ *     },
+ *     "colourEncoding": "linear-HDR-from-LogC3",
+ *     "frameHashes": ["0xd67dfae8ea7da02516af56bd39d7bf4dedebb65da09d0e520e7cc1c7bb5fe078"],
+ *     "merkleRoot": "0xd67dfae8ea7da02516af56bd39d7bf4dedebb65da09d0e520e7cc1c7bb5fe078"
+ *   },
+ *   "billing": {
+ *     "unit": "megapixel-frame",
+ *     "tokens": 111514,
+ *     "pricePerToken": "0"
+ *   },
+ *   "requestId": "ltx-1"
+ * }
+ * ```
+ */
+export interface LtxComplete {
+  /** Message type. */
+  type: 'ltx_complete'
+  /** S5 CID of the public manifest JSON. */
+  outputCID: string
+  /** S5 CID of the plaintext attestation. */
+  proofCID: string
+  /** One capability CID per output file (1 for a single video file, not one per frame). */
+  frames: string[]
+  /** Manifest of the rendered outputs. */
+  manifest: LtxManifest
+  /** LTX billing (uses the requested frame count). */
+  billing: LtxBilling
+  /** The request requestId, echoed when it was sent. */
+  requestId?: string
+}
+
+/**
+ * LTX failure: VALIDATION_FAILED, CAPACITY, SIDECAR_UNAVAILABLE (immediate) or GENERATION_FAILED, TIMEOUT (after accept).
+ *
+ * @example
+ * ```json
+ * {
+ *   "type": "ltx_error",
+ *   "error": {
+ *     "code": "CAPACITY",
+ *     "message": "all generation slots are in use"
+ *   }
+ * }
+ * ```
+ */
+export interface LtxError {
+  /** Message type. */
+  type: 'ltx_error'
+  /** The error object of image_generation_error, transcode_error and ltx_error. It is an object: reading it as a string (as the node team SDK does) loses the code. */
+  error: ActionError
+  /** The request requestId, echoed when it was sent. */
+  requestId?: string
+}
+
+/** Decrypted plaintext of an encrypted_response with AAD `encrypted_ltx_response`. */
+export type LtxResponse =
+  | LtxAccepted
+  | LtxProgress
+  | LtxComplete
+  | LtxError
+
+/**
+ * Resolution; must equal one listed pair of the allow-list exactly (as shipped: 768×512, 1280×720, 1920×1080, 2560×1440, 3840×2160, 512×768, 720×1280, 1080×1920, 1024×1024, 1920×1088, 1088×1920, 2560×1408, 1408×2560, 1536×1024, 1024×1536, 3840×2176, 2176×3840).
+ *
+ * @example
+ * ```json
+ * {
+ *   "w": 1280,
+ *   "h": 720
+ * }
+ * ```
+ */
+export interface LtxResolution {
+  /** Width in pixels (u32). */
+  w: number
+  /** Height in pixels (u32). */
+  h: number
+}
+
+/**
+ * Manifest of the rendered outputs.
+ *
+ * @example
+ * ```json
+ * {
+ *   "frameCount": 1,
+ *   "fps": 24,
+ *   "resolution": {
+ *     "w": 1280,
+ *     "h": 720
+ *   },
+ *   "colourEncoding": "linear-HDR-from-LogC3",
+ *   "frameHashes": ["0xd67dfae8ea7da02516af56bd39d7bf4dedebb65da09d0e520e7cc1c7bb5fe078"],
+ *   "merkleRoot": "0xd67dfae8ea7da02516af56bd39d7bf4dedebb65da09d0e520e7cc1c7bb5fe078"
+ * }
+ * ```
+ */
+export interface LtxManifest {
+  /** Number of output files (not rendered frames). */
+  frameCount: number
+  /** Frames per second. */
+  fps: number
+  /** Resolution; must equal one listed pair of the allow-list exactly (as shipped: 768×512, 1280×720, 1920×1080, 2560×1440, 3840×2160, 512×768, 720×1280, 1080×1920, 1024×1024, 1920×1088, 1088×1920, 2560×1408, 1408×2560, 1536×1024, 1024×1536, 3840×2176, 2176×3840). */
+  resolution: LtxResolution
+  /** Always "linear-HDR-from-LogC3". */
+  colourEncoding: string
+  /** keccak256 of each output ciphertext. */
+  frameHashes: string[]
+  /** 0x + keccak256, hex. */
+  merkleRoot: string
+}
+
+/**
+ * LTX billing (uses the requested frame count).
+ *
+ * @example
+ * ```json
+ * {
+ *   "unit": "megapixel-frame",
+ *   "tokens": 111514,
+ *   "pricePerToken": "0"
+ * }
+ * ```
+ */
+export interface LtxBilling {
+  /** Billing unit. */
+  unit: 'megapixel-frame'
+  /** ceil(requested frames × w × h / 1000). */
+  tokens: number | bigint
+  /** LTX_PRICE_PER_TOKEN, decimal string (default "0"). */
+  pricePerToken: string
+}
+
+/**
+ * Stores vectors in the connection's RAG store (keyed by the connection's session id, else the shared `default-rag-session`). **Plaintext**: vectors and metadata travel in the clear. session_id fields are ignored. Errors are shape B without correlation.
+ *
+ * @example
+ * ```json
+ * {
+ *   "type": "uploadVectors",
+ *   "requestId": "up-1",
+ *   "vectors": [],
+ *   "replace": false
+ * }
+ * ```
+ */
+export interface UploadVectorsFrame {
+  /** Frame type. */
+  type: 'uploadVectors'
+  /** Correlation id, echoed on the response (a number here is a parse error). */
+  requestId?: string
+  /** Vectors to store; may be empty. No batch cap on the node (only the 16 MiB frame limit). Store capacity 100000. */
+  vectors: RagVector[]
+  /** Required. true clears the store before processing, even if every vector is then rejected. */
+  replace: boolean
+}
+
+/** Cosine search over the connection RAG store. **Plaintext**: the query vector travels in the clear. */
+export interface SearchVectorsFrame {
+  /** Frame type. */
+  type: 'searchVectors'
+  /** Correlation id, echoed on the response (a number here is a parse error). */
+  requestId?: string
+  /** Query embedding: exactly 384 numbers (checked even on an empty store). */
+  queryVector: number[]
+  /** Results wanted; not capped on the node; 0 gives no results. A float or negative is a parse error. */
+  k: number
+  /** Keep results with score ≥ threshold. Ignored when metadataFilter is present. */
+  threshold?: number
+  /** Object of field → operators ({"$eq": v} or {"$in": [..]}); a missing field compares as null, unknown operators are skipped, a non-object condition or filter matches everything. */
+  metadataFilter?: unknown
+}
+
+/**
+ * Result of an uploadVectors frame.
+ *
+ * @example
+ * ```json
+ * {
+ *   "type": "uploadVectorsResponse",
+ *   "requestId": "up-1",
+ *   "status": "partial",
+ *   "uploaded": 1,
+ *   "rejected": 1,
+ *   "errors": ["doc-2#0: Invalid vector dimensions: expected 384, got 3"]
+ * }
+ * ```
+ */
+export interface UploadVectorsResponseFrame {
+  /** Frame type. */
+  type: 'uploadVectorsResponse'
+  /** Correlation id, echoed on the response (a number here is a parse error). */
+  requestId?: string
+  /** Outcome of the batch. */
+  status: 'success' | 'partial' | 'error'
+  /** Vectors stored (overwrites included). */
+  uploaded: number
+  /** Vectors rejected. */
+  rejected: number
+  /** One entry per rejected vector (dimensions, NaN/∞, metadata too large, capacity). */
+  errors: string[]
+}
+
+/**
+ * Result of a searchVectors frame.
+ *
+ * @example
+ * ```json
+ * {
+ *   "type": "searchVectorsResponse",
+ *   "requestId": "q-1",
+ *   "results": [
+ *     {
+ *       "id": "doc-1#0",
+ *       "score": 0.83,
+ *       "metadata": {
+ *         "source": "doc-1"
+ *       }
+ *     }
+ *   ],
+ *   "totalVectors": 12,
+ *   "searchTimeMs": 0.4
+ * }
+ * ```
+ */
+export interface SearchVectorsResponseFrame {
+  /** Frame type. */
+  type: 'searchVectorsResponse'
+  /** Correlation id, echoed on the response (a number here is a parse error). */
+  requestId?: string
+  /** Hits by descending score (ties in arbitrary order). */
+  results: SearchResult[]
+  /** Vectors in the store. */
+  totalVectors: number
+  /** Search time, ms (f64). */
+  searchTimeMs: number
+}
+
+/** A vector to store. Per-vector failures are reported in uploadVectorsResponse.errors. */
+export interface RagVector {
+  /** Vector id; an existing id is overwritten (not counted against capacity). */
+  id: string
+  /** The embedding: exactly 384 finite numbers. */
+  vector: number[]
+  /** Any JSON (the key is required; null is allowed), at most 10240 bytes as compact JSON. Travels in plaintext. */
+  metadata: unknown
+}
+
+/**
+ * A search hit; it carries no vector.
+ *
+ * @example
+ * ```json
+ * {
+ *   "id": "doc-1#0",
+ *   "score": 0.83,
+ *   "metadata": {
+ *     "source": "doc-1"
+ *   }
+ * }
+ * ```
+ */
+export interface SearchResult {
+  /** Vector id. */
+  id: string
+  /** Cosine similarity, −1 … 1 (a zero vector scores 0). */
+  score: number
+  /** The stored metadata (null allowed). */
+  metadata: unknown
+}
+
+/** Any client → node frame of /v1/ws, discriminated by `type`. */
+export type ClientFrame =
+  | EncryptedSessionInitFrame
+  | EncryptedMessageFrame
+  | StreamCancelFrame
+  | SessionInitFrame
+  | PromptFrame
+  | InferenceFrame
+  | UploadVectorsFrame
+  | SearchVectorsFrame
+  | TranscodeCancelFrame
+  | LtxCancelFrame
+
+/** Any node → client frame of /v1/ws, discriminated by `type`. */
+export type NodeFrame =
+  | ConnectedFrame
+  | SessionInitAckFrame
+  | EncryptedChunkFrame
+  | EncryptedResponseFrame
+  | StreamEndFrame
+  | StreamChunkFrame
+  | ErrorFrame
+  | UploadVectorsResponseFrame
+  | SearchVectorsResponseFrame
+
+/** An action sealed in an encrypted_message, selected by `action`. Any other (or no) action is chat: the plaintext is then a PromptRequest. */
+export type ActionRequest =
+  | ImageGenerationRequest
+  | TranscodeRequest
+  | LtxGenerateRequest

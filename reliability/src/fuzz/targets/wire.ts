@@ -130,20 +130,20 @@ function unionTarget(
   }
 }
 
-/** `checkNodeFrame` against every node frame validator. */
+/** `checkChatNodeFrame` (what a chat session dispatches on) against every chat node frame validator. */
 export const wireNodeFrameTarget: FuzzTarget = unionTarget(
   'wire-node-frame',
-  'checkNodeFrame (+ differential against each node frame validator)',
-  wire.checkNodeFrame,
+  'checkChatNodeFrame (+ differential against each node frame validator)',
+  wire.checkChatNodeFrame,
   NODE_CHECKERS,
   (c) => c.nodeFrames,
 )
 
-/** `checkClientFrame` against every client frame validator. */
+/** `checkChatClientFrame` against every chat client frame validator. */
 export const wireClientFrameTarget: FuzzTarget = unionTarget(
   'wire-client-frame',
-  'checkClientFrame (+ differential against each client frame validator)',
-  wire.checkClientFrame,
+  'checkChatClientFrame (+ differential against each client frame validator)',
+  wire.checkChatClientFrame,
   CLIENT_CHECKERS,
   (c) => c.clientFrames,
 )
