@@ -28,6 +28,14 @@ export function newWallet(): TestWallet {
   return { privateKey, address: publicKeyToAddress(getPublicKey(privateKey, false)) }
 }
 
+/**
+ * A job id of its own for every session: the node settles a job when its socket closes and refuses LTX work for that
+ * job for a while (SURFACE §8.3 #12), so sessions of different cases must never share one.
+ */
+function freshJobId(): string {
+  return String(new DataView(randomBytes(4).buffer).getUint32(0) + 1000)
+}
+
 /** Session data fields (PROTOCOL.md §4), as raw JSON text pieces so cases can send deliberately wrong types. */
 export interface SessionDataParts {
   sessionKeyHex?: string | undefined
@@ -100,7 +108,7 @@ export function buildInit(nodePublicKey: Uint8Array, wallet: TestWallet, o: Init
     d.sessionKeyHex === undefined && 'sessionKeyHex' in d
       ? undefined
       : `"sessionKey":${JSON.stringify(d.sessionKeyHex ?? bytesToHex(sessionKey))}`,
-    d.jobId === undefined && 'jobId' in d ? undefined : `"jobId":${JSON.stringify(d.jobId ?? '1')}`,
+    d.jobId === undefined && 'jobId' in d ? undefined : `"jobId":${JSON.stringify(d.jobId ?? freshJobId())}`,
     d.modelName === undefined && 'modelName' in d
       ? undefined
       : `"modelName":${JSON.stringify(d.modelName ?? 'conformance')}`,
