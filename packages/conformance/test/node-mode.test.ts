@@ -1,7 +1,7 @@
 import { hexToBytes } from '@fabstir/crypto'
 import { type Faults, type NodeSimHandle, type NodeSimOptions, startNodeSim } from '@fabstir/node-sim'
 import { afterAll, describe, expect, it } from 'vitest'
-import { NODE_CASES, type NodeTarget, runNodeSuite, type SuiteReport } from '../src/index.js'
+import { NODE_CASES, type NodeTarget, runNodeSuite, type SuiteReport, summarize } from '../src/index.js'
 
 const sims: NodeSimHandle[] = []
 afterAll(async () => {
@@ -22,6 +22,7 @@ function target(s: NodeSimHandle, extra: Partial<NodeTarget> = {}): NodeTarget {
     timeoutMs: 2000,
     silenceMs: 250,
     contextWindow: 8192,
+    jobTimeoutMs: 2000,
     ...extra,
   }
 }
@@ -41,12 +42,10 @@ describe('node mode against @fabstir/node-sim (the meta-tests that keep the suit
     const report = await runNodeSuite(target(s, { transcodeSource: 'zSourceVideo', ltxRenders: true }), {
       promptsPerMinute: 1_000_000,
     })
-    // Flows the simulator does not implement yet (issue #13) are "not served"; 13.04 needs §10.6 in the simulator.
-    const NOT_YET_SIMULATED = new Set(['image', 'transcode', 'ltx', 'rag'])
-    expect(failures(report).map((f) => f.split(' ')[0])).toEqual(['13.04'])
-    const notServed = report.results.filter((r) => r.status === 'not-served')
-    expect(notServed.filter((r) => !NOT_YET_SIMULATED.has(r.group)).map((r) => r.id)).toEqual(['3.01'])
+    expect(failures(report)).toEqual([])
+    expect(report.results.filter((r) => r.status === 'not-served').map((r) => r.id)).toEqual(['3.01'])
     expect(report.results.filter((r) => r.status === 'skipped').map((r) => r.id)).toEqual(['8.03'])
+    expect(summarize(report).pass).toBe(NODE_CASES.length - 2)
   }, 180_000)
 
   it('the rate-limit case passes against a simulator with a small shared limit', async () => {
@@ -68,6 +67,9 @@ describe('node mode against @fabstir/node-sim (the meta-tests that keep the suit
     expect(status.get('4.01')).toBe('not-served')
     expect(status.get('7.02')).toBe('pass')
     expect(status.get('1.04')).toBe('pass')
+    // Plaintext RAG needs no key; every encrypted action is "not served".
+    expect(status.get('12.02')).toBe('pass')
+    expect(status.get('9.01')).toBe('not-served')
   }, 120_000)
 
   it('a wrong --node-key is a configuration error, not a wall of failures', async () => {
@@ -100,14 +102,23 @@ describe('node mode against @fabstir/node-sim (the meta-tests that keep the suit
     },
     { faults: { delayMs: 1500 }, cases: ['4.01'], names: /slow node/, timeoutMs: 500 },
     { faults: { silent: true }, cases: ['2.01', '4.01'], names: /silent/, timeoutMs: 500 },
+    // Action faults of the new flows (wrong AAD family, tampered, replayed and missing replies).
+    { faults: { wrongActionAad: true }, cases: ['9.01'], names: /wrong AAD family/ },
+    { faults: { tamperActionReply: 0 }, cases: ['9.01'], names: /tampered/ },
+    { faults: { replayActionReply: 0 }, cases: ['9.01'], names: /replayed reply/ },
+    { faults: { replayActionReply: 2 }, cases: ['10.06'], names: /replayed or duplicated progress/ },
+    { faults: { dropActionCompletion: true }, cases: ['10.06'], names: /no reply .* completion/ },
   ]
   for (const f of FAULTS) {
     it(`fault ${JSON.stringify(f.faults)} fails a case naming it`, async () => {
       const s = await sim()
       s.setFaults(f.faults)
-      const report = await runNodeSuite(target(s, f.timeoutMs ? { timeoutMs: f.timeoutMs } : {}), {
-        filter: (c) => f.cases.includes(c.id),
-      })
+      const report = await runNodeSuite(
+        target(s, { transcodeSource: 'zSourceVideo', ...(f.timeoutMs ? { timeoutMs: f.timeoutMs } : {}) }),
+        {
+          filter: (c) => f.cases.includes(c.id),
+        },
+      )
       const failed = failures(report)
       expect(failed.length).toBeGreaterThan(0)
       expect(
