@@ -140,6 +140,7 @@ export const transcodeCases: NodeCase[] = [
           `background transcode frames carry no id, got ${JSON.stringify(frame.id)}`,
         )
         if (inner.type === 'transcode_progress') {
+          check(inner.progress !== last, `progress ${last} arrived twice (replayed or duplicated progress frame)`)
           check(
             Number.isInteger(inner.progress) && (inner.progress as number) > last,
             `progress ${JSON.stringify(inner.progress)} after ${last}: must increase and be > 0`,
