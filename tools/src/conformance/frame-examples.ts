@@ -51,14 +51,23 @@ function verdict(check: Checker, value: Json, mutation: string): FrameExample {
   return example
 }
 
+/** Which registry groups get examples: outer frames, and the inner (decrypted) messages of encrypted actions. */
+const DIRECTIONS: Record<string, string> = {
+  'client-frame': 'client→node',
+  'node-frame': 'node→client',
+  'action-request': 'client→node, inside encrypted_message',
+  'action-reply': 'node→client, inside encrypted_response',
+}
+
 /**
- * Per frame type: the schema's valid examples, then one invalid variant per required field left out and one per
+ * Per frame type (and per inner message of the encrypted actions): the schema's valid examples, then one invalid variant per required field left out and one per
  * field given a value of the wrong JSON type, each with the verdict of the generated validator.
  */
 export function frameExampleVectors(): unknown {
   const frames: Record<string, { direction: string; examples: FrameExample[] }> = {}
   for (const entry of SCHEMAS) {
-    if (entry.group !== 'client-frame' && entry.group !== 'node-frame') continue
+    const direction = DIRECTIONS[entry.group as string]
+    if (!direction) continue
     const check = (wire as unknown as Record<string, Checker | undefined>)[`check${entry.name}`]
     if (!check) throw new Error(`@fabstir/wire has no check${entry.name}`)
     const schema = entry.schema as unknown as JsonSchemaLike

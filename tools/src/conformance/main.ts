@@ -48,7 +48,7 @@ async function main(): Promise<number> {
   }
   if (stale.length > 0) {
     process.stderr.write(
-      `conformance vectors are out of date (run \`pnpm codegen\`):\n  ${stale.join('\n  ')}\n`,
+      `conformance vectors are out of date (run \`pnpm build && pnpm vectors\`):\n  ${stale.join('\n  ')}\n`,
     )
     return 1
   }
