@@ -1,6 +1,7 @@
-import { CaseFailure, check, type NodeFrame, NotServed, type Probe } from './probe.js'
+import type { GroupId, NodeCase } from './case.js'
+import { CaseFailure, check, Inconclusive, type NodeFrame, NotServed, type Probe } from './probe.js'
 import { buildMessage, openPayload } from './session-crypto.js'
-import type { OpenSession } from './steps.js'
+import { ask, initEncrypted, type OpenSession } from './steps.js'
 
 /** The AAD label of each encrypted action family (PROTOCOL-SURFACE §4.3). */
 export const FAMILY_AAD = {
@@ -111,4 +112,70 @@ export function isPng(base64: unknown): boolean {
   if (typeof base64 !== 'string') return false
   const bytes = Buffer.from(base64, 'base64')
   return bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+}
+
+/** The inner `action` string of each family. */
+const ACTION: Record<Family, string> = {
+  image: 'image_generation',
+  transcode: 'transcode',
+  ltx: 'ltx_generate',
+}
+
+/**
+ * A case that sends one invalid action and requires the family's error with `code` and a message starting with
+ * `prefix` (the first reply carries the request id), then proves the socket is free with a chat prompt.
+ */
+export function actionValidationCase(c: {
+  id: string
+  group: GroupId
+  family: Family
+  title: string
+  spec: string
+  inner: Record<string, unknown>
+  code: string
+  prefix: string
+}): NodeCase {
+  return {
+    id: c.id,
+    group: c.group,
+    title: c.title,
+    spec: c.spec,
+    needs: ['encryption'],
+    async run(ctx) {
+      const probe = await ctx.connect()
+      const s = await initEncrypted(ctx, probe)
+      sendAction(probe, s, { action: ACTION[c.family], ...c.inner }, 'bad')
+      await expectActionError(probe, s, c.family, 'bad', c.code, c.prefix)
+      await ask(probe, s, 'Is the socket free?', { id: 'free', aad: 'message_1' })
+    },
+  }
+}
+
+/**
+ * Submit a transcode or LTX job and require its accepted ack (`<family>_accepted`, carrying the request id).
+ * "Not served" without the sidecar; inconclusive when the node is at capacity.
+ */
+export async function acceptJob(
+  probe: Probe,
+  s: OpenSession,
+  family: 'transcode' | 'ltx',
+  inner: Record<string, unknown>,
+  id: string,
+): Promise<ActionReply> {
+  sendAction(probe, s, inner, id)
+  const reply = await nextAction(probe, s, family, `${family}_accepted`)
+  const error = reply.inner.error as { code?: string; message?: string } | undefined
+  if (error?.code === 'SIDECAR_UNAVAILABLE') throw new NotServed(`the node has no ${family} sidecar`)
+  if (error?.code === 'TRANSCODE_CAPACITY_FULL' || error?.code === 'CAPACITY') {
+    throw new Inconclusive(`the node is at capacity: ${String(error.message)}`)
+  }
+  check(
+    reply.inner.type === `${family}_accepted`,
+    `expected ${family}_accepted, got ${JSON.stringify(reply.inner).slice(0, 200)}`,
+  )
+  check(
+    reply.frame.id === id,
+    `${family}_accepted echoes id ${JSON.stringify(reply.frame.id)}, expected ${id}`,
+  )
+  return reply
 }

@@ -1,4 +1,4 @@
-import { expectActionError, isPng, nextAction, sendAction } from '../actions.js'
+import { actionValidationCase, expectActionError, isPng, nextAction, sendAction } from '../actions.js'
 import type { CaseContext, NodeCase } from '../case.js'
 import { check, NotServed } from '../probe.js'
 import { buildMessage } from '../session-crypto.js'
@@ -30,7 +30,7 @@ async function generate(ctx: CaseContext, inner: Record<string, unknown>, id = '
   return { probe, s, result: reply.inner }
 }
 
-function validation(
+function imageValidation(
   id: string,
   title: string,
   inner: Record<string, unknown>,
@@ -38,19 +38,7 @@ function validation(
   prefix: string,
   spec: string,
 ): NodeCase {
-  return {
-    id,
-    group: 'image',
-    title,
-    spec,
-    needs: [...needs],
-    async run(ctx) {
-      const { probe, s } = await session(ctx)
-      sendAction(probe, s, { action: 'image_generation', ...inner }, 'img-bad')
-      await expectActionError(probe, s, 'image', 'img-bad', code, prefix)
-      await probe.expectSilence(ctx.target.silenceMs, 'an image error (one reply, no stream_end)')
-    },
-  }
+  return actionValidationCase({ id, group: 'image', family: 'image', title, spec, inner, code, prefix })
 }
 
 const ONE_REPLY = 'the image reply (exactly one frame: no chunks, no stream_end)'
@@ -142,7 +130,7 @@ export const imageCases: NodeCase[] = [
       )
     },
   },
-  validation(
+  imageValidation(
     '9.05',
     'an unsupported size fails with VALIDATION_FAILED',
     { prompt: 'x', size: '100x100' },
@@ -150,7 +138,7 @@ export const imageCases: NodeCase[] = [
     "invalid size '100x100'; allowed: 256x256, 512x512, 768x768, 1024x1024, 1024x768, 768x1024",
     'SURFACE §5.2',
   ),
-  validation(
+  imageValidation(
     '9.06',
     'steps 0 fails with VALIDATION_FAILED',
     { prompt: 'x', steps: 0 },
@@ -158,7 +146,7 @@ export const imageCases: NodeCase[] = [
     'steps must be between 1 and 100, got 0',
     'SURFACE §5.2',
   ),
-  validation(
+  imageValidation(
     '9.07',
     'a blank prompt fails with VALIDATION_FAILED',
     { prompt: '   ' },
@@ -166,7 +154,7 @@ export const imageCases: NodeCase[] = [
     'prompt must not be empty',
     'SURFACE §5.2',
   ),
-  validation(
+  imageValidation(
     '9.08',
     'a wrongly typed field fails with VALIDATION_FAILED "Invalid request"',
     { prompt: 'x', steps: '4' },
@@ -174,7 +162,7 @@ export const imageCases: NodeCase[] = [
     'Invalid request:',
     'SURFACE §5.1',
   ),
-  validation(
+  imageValidation(
     '9.09',
     'a string jobId fails with VALIDATION_FAILED (quirk)',
     { prompt: 'x', jobId: '15' },
@@ -182,7 +170,7 @@ export const imageCases: NodeCase[] = [
     'Invalid request:',
     'SURFACE §5.1',
   ),
-  validation(
+  imageValidation(
     '9.10',
     'the keyword filter matches substrings ("Al Gore" → gore)',
     { prompt: 'a portrait of Al Gore' },

@@ -1,6 +1,6 @@
-import { type ActionReply, expectActionError, nextAction, sendAction } from '../actions.js'
+import { type ActionReply, acceptJob, actionValidationCase, nextAction } from '../actions.js'
 import type { CaseContext, NodeCase } from '../case.js'
-import { check, Inconclusive, NotServed, type Probe } from '../probe.js'
+import { check, type Probe } from '../probe.js'
 import { buildMessage } from '../session-crypto.js'
 import { ask, initEncrypted, type OpenSession } from '../steps.js'
 
@@ -36,16 +36,7 @@ async function accept(
   inner: Record<string, unknown>,
   id: string,
 ): Promise<ActionReply> {
-  sendAction(probe, s, inner, id)
-  const reply = await nextAction(probe, s, 'ltx', 'ltx_accepted')
-  const error = reply.inner.error as { code?: string; message?: string } | undefined
-  if (error?.code === 'SIDECAR_UNAVAILABLE') throw new NotServed('the node has no LTX (ComfyUI) sidecar')
-  if (error?.code === 'CAPACITY') throw new Inconclusive(`the node is at capacity: ${String(error.message)}`)
-  check(
-    reply.inner.type === 'ltx_accepted',
-    `expected ltx_accepted, got ${JSON.stringify(reply.inner).slice(0, 200)}`,
-  )
-  check(reply.frame.id === id, `ltx_accepted echoes id ${JSON.stringify(reply.frame.id)}, expected ${id}`)
+  const reply = await acceptJob(probe, s, 'ltx', inner, id)
   check(reply.inner.status === 'processing', `ltx_accepted.status ${JSON.stringify(reply.inner.status)}`)
   check(reply.inner.sessionId === s.sessionId, 'ltx_accepted.sessionId is not the outer session id')
   check(Number.isInteger(reply.inner.allowListVersion), 'ltx_accepted.allowListVersion is not an integer')
@@ -61,20 +52,16 @@ function validation(
   prefix: string,
   spec: string,
 ): NodeCase {
-  return {
+  return actionValidationCase({
     id,
     group: 'ltx',
+    family: 'ltx',
     title,
     spec,
-    needs: [...needs],
-    async run(ctx) {
-      const probe = await ctx.connect()
-      const s = await initEncrypted(ctx, probe)
-      sendAction(probe, s, job(extra), 'ltx-bad')
-      await expectActionError(probe, s, 'ltx', 'ltx-bad', code, prefix)
-      await ask(probe, s, 'Still free?', { id: 'ltx-free', aad: 'message_1' })
-    },
-  }
+    inner: job(extra),
+    code,
+    prefix,
+  })
 }
 
 export const ltxCases: NodeCase[] = [

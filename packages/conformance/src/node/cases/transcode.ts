@@ -1,6 +1,13 @@
-import { type ActionReply, expectActionError, nextAction, sendAction } from '../actions.js'
+import {
+  type ActionReply,
+  acceptJob,
+  actionValidationCase,
+  expectActionError,
+  nextAction,
+  sendAction,
+} from '../actions.js'
 import type { CaseContext, NodeCase } from '../case.js'
-import { check, Inconclusive, NotServed, type Probe } from '../probe.js'
+import { check, type Probe } from '../probe.js'
 import { buildMessage } from '../session-crypto.js'
 import { ask, initEncrypted, type OpenSession } from '../steps.js'
 
@@ -16,26 +23,14 @@ function transcodeRequest(ctx: CaseContext, extra: Record<string, unknown> = {})
   }
 }
 
-/** Submit a transcode and require `transcode_accepted` (with the request id); "not served" without a sidecar. */
+/** Submit a transcode and require `transcode_accepted` with a task id. */
 async function submit(
   probe: Probe,
   s: OpenSession,
   inner: Record<string, unknown>,
   id: string,
 ): Promise<ActionReply> {
-  sendAction(probe, s, inner, id)
-  const reply = await nextAction(probe, s, 'transcode', 'transcode_accepted')
-  const error = reply.inner.error as { code?: string; message?: string } | undefined
-  if (error?.code === 'SIDECAR_UNAVAILABLE') throw new NotServed('the node has no transcoder sidecar')
-  if (error?.code === 'TRANSCODE_CAPACITY_FULL') throw new Inconclusive('every transcode slot is in use')
-  check(
-    reply.inner.type === 'transcode_accepted',
-    `expected transcode_accepted, got ${JSON.stringify(reply.inner).slice(0, 200)}`,
-  )
-  check(
-    reply.frame.id === id,
-    `transcode_accepted echoes id ${JSON.stringify(reply.frame.id)}, expected ${id}`,
-  )
+  const reply = await acceptJob(probe, s, 'transcode', inner, id)
   check(
     typeof reply.inner.taskId === 'string' && reply.inner.status === 'accepted',
     'transcode_accepted lacks taskId/status',
@@ -62,26 +57,18 @@ const needs = ['encryption'] as const
 const jobTimeout = (ctx: CaseContext) => ctx.target.jobTimeoutMs ?? 600_000
 
 function validation(id: string, title: string, extra: Record<string, unknown>, prefix: string): NodeCase {
-  return {
+  const inner = { sourceCid: 'zSource', mediaFormats: FORMATS, ...extra }
+  const spec = 'SURFACE §7.2: pre-accept checks, one transcode_error with id'
+  return actionValidationCase({
     id,
     group: 'transcode',
+    family: 'transcode',
     title,
-    spec: 'SURFACE §7.2: pre-accept checks, one transcode_error with id',
-    needs: [...needs],
-    async run(ctx) {
-      const probe = await ctx.connect()
-      const s = await initEncrypted(ctx, probe)
-      sendAction(
-        probe,
-        s,
-        { action: 'transcode', sourceCid: 'zSource', mediaFormats: FORMATS, ...extra },
-        'tc-bad',
-      )
-      await expectActionError(probe, s, 'transcode', 'tc-bad', 'VALIDATION_FAILED', prefix)
-      // No loop was entered: chat works at once.
-      await ask(probe, s, 'Still free?', { id: 'tc-free', aad: 'message_1' })
-    },
-  }
+    spec,
+    inner,
+    code: 'VALIDATION_FAILED',
+    prefix,
+  })
 }
 
 export const transcodeCases: NodeCase[] = [
@@ -140,7 +127,10 @@ export const transcodeCases: NodeCase[] = [
           `background transcode frames carry no id, got ${JSON.stringify(frame.id)}`,
         )
         if (inner.type === 'transcode_progress') {
-          check(inner.progress !== last, `progress ${last} arrived twice (replayed or duplicated progress frame)`)
+          check(
+            inner.progress !== last,
+            `progress ${last} arrived twice (replayed or duplicated progress frame)`,
+          )
           check(
             Number.isInteger(inner.progress) && (inner.progress as number) > last,
             `progress ${JSON.stringify(inner.progress)} after ${last}: must increase and be > 0`,
