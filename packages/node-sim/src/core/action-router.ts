@@ -119,7 +119,13 @@ export class ActionRouter {
       zeroize(key)
       return
     }
-    const loop: BusyLoop = { kind: 'ltx-loop', cancelType: 'ltx_cancel', detach: run.detach, done: run.done }
+    const loop: BusyLoop = {
+      kind: 'ltx-loop',
+      cancelType: 'ltx_cancel',
+      detach: run.detach,
+      cancel: run.cancel,
+      done: run.done,
+    }
     if (host.isClosed()) run.detach()
     else host.enterLoop(loop)
     host.track(run.done, () => {

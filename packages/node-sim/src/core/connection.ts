@@ -213,7 +213,8 @@ export class Connection implements NodeConnection {
         this.ctx.logger?.info('busy loop cancelled', { connection: this.id, type })
         const loop = this.loop
         this.loop = null
-        loop.detach()
+        if (loop.cancel) loop.cancel()
+        else loop.detach()
       } else {
         this.ctx.logger?.debug('dropped a frame in a busy loop', {
           connection: this.id,

@@ -38,7 +38,10 @@ export interface CoreContext {
 export interface BusyLoop {
   kind: 'transcode-loop' | 'ltx-loop'
   cancelType: 'transcode_cancel' | 'ltx_cancel'
+  /** Close: stop delivering. */
   detach(): void
+  /** The loop's cancel frame arrived (defaults to {@link BusyLoop.detach}). */
+  cancel?(): void
   /** Resolves when the background task ended (the LTX loop then ends too). */
   done: Promise<unknown>
 }
