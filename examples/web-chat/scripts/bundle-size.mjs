@@ -170,6 +170,14 @@ function kb(bytes) {
   return `${(bytes / 1024).toFixed(1)} KiB`
 }
 
+/** A Markdown table padded like the repository formatter (biome) lays it out. */
+function mdTable(header, body) {
+  const rows = [header, ...body]
+  const widths = header.map((_, c) => Math.max(3, ...rows.map((r) => [...(r[c] ?? '')].length)))
+  const line = (cells) => `| ${cells.map((x, c) => x + ' '.repeat(widths[c] - [...x].length)).join(' | ')} |`
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n')
+}
+
 /** Sum of minified bytes per package of a report, as `name → bytes`. */
 function perPackage(report) {
   return new Map(report.packages.map((p) => [p.name, p.bytes]))
@@ -197,26 +205,39 @@ export function markdownReport(chat, full) {
     '(createClient + startSession + stream). Full surface = `scripts/full-surface-entry.ts` (the same flow plus the',
     'validators of every family — image, transcode, LTX, RAG, inference — and the full error table).',
     '',
-    '| bundle | minified | min+gz |',
-    '| --- | --- | --- |',
-    `| chat-only | ${chat.minifiedBytes} B (${kb(chat.minifiedBytes)}) | ${chat.gzipBytes} B (${kb(chat.gzipBytes)}) |`,
-    `| full surface | ${full.minifiedBytes} B (${kb(full.minifiedBytes)}) | ${full.gzipBytes} B (${kb(full.gzipBytes)}) |`,
-    `| CI budget (chat-only) | — | ${budget.chatOnlyGzipBytes} B (${kb(budget.chatOnlyGzipBytes)}) |`,
+    mdTable(
+      ['bundle', 'minified', 'min+gz'],
+      [
+        [
+          'chat-only',
+          `${chat.minifiedBytes} B (${kb(chat.minifiedBytes)})`,
+          `${chat.gzipBytes} B (${kb(chat.gzipBytes)})`,
+        ],
+        [
+          'full surface',
+          `${full.minifiedBytes} B (${kb(full.minifiedBytes)})`,
+          `${full.gzipBytes} B (${kb(full.gzipBytes)})`,
+        ],
+        ['CI budget (chat-only)', '—', `${budget.chatOnlyGzipBytes} B (${kb(budget.chatOnlyGzipBytes)})`],
+      ],
+    ),
     '',
     '## Minified bytes per package',
     '',
-    '| package | chat-only | full surface |',
-    '| --- | --- | --- |',
-    ...names.map((n) => `| ${n} | ${chatPkgs.get(n) ?? 0} | ${fullPkgs.get(n) ?? 0} |`),
+    mdTable(
+      ['package', 'chat-only', 'full surface'],
+      names.map((n) => [n, String(chatPkgs.get(n) ?? 0), String(fullPkgs.get(n) ?? 0)]),
+    ),
     '',
     '## `@fabstir/wire` files (minified bytes)',
     '',
-    '| file | chat-only | full surface |',
-    '| --- | --- | --- |',
-    ...[...new Set([...wireFiles(full), ...wireFiles(chat)].map((f) => short(f.path)))].sort().map((f) => {
-      const size = (r) => wireFiles(r).find((x) => short(x.path) === f)?.bytes ?? 0
-      return `| ${f} | ${size(chat)} | ${size(full)} |`
-    }),
+    mdTable(
+      ['file', 'chat-only', 'full surface'],
+      [...new Set([...wireFiles(full), ...wireFiles(chat)].map((f) => short(f.path)))].sort().map((f) => {
+        const size = (r) => wireFiles(r).find((x) => short(x.path) === f)?.bytes ?? 0
+        return [f, String(size(chat)), String(size(full))]
+      }),
+    ),
     '',
   ]
   return lines.join('\n')

@@ -298,6 +298,33 @@ describe('ltx_generate (PROTOCOL-SURFACE §8)', () => {
     expect(await probe(s)).toBe('answered')
   })
 
+  it('ltx_cancel is sidecar-global: another session still generating fails with GENERATION_FAILED', async () => {
+    const clock = new SteppedClock()
+    const core = createNodeCore({
+      now: clock.now,
+      sleep: clock.sleep,
+      comfyui: { maxConcurrentGenerations: 2, samplerSteps: [10], stepDelayMs: 10 },
+    })
+    const a = await coreSession({}, { core, sessionId: 'a' })
+    const b = await coreSession({}, { core, sessionId: 'b' })
+    await submit(a)
+    await submit(b)
+    await clock.tick()
+    await clock.tick()
+    expect((await a.reply(LTX)).stage).toBe('generating')
+    expect((await b.reply(LTX)).stage).toBe('generating')
+    a.send({ type: 'ltx_cancel' })
+    await clock.drain()
+    expect(a.q.pending).toBe(0)
+    expect(await b.reply(LTX)).toEqual({
+      type: 'ltx_error',
+      error: { code: 'GENERATION_FAILED', message: 'generation failed: execution interrupted' },
+      requestId: 'r-1',
+    })
+    expect(b.conn.state).toBe('idle')
+    expect(core.billing).toEqual([])
+  })
+
   it('a cancel after the finalising gate still bills, but ltx_complete is never delivered', async () => {
     const { clock, s } = await setup({ comfyui: { samplerSteps: [1], stepDelayMs: 10 } }, '8')
     await submit(s)

@@ -342,6 +342,30 @@ describe('transcode (PROTOCOL-SURFACE §7)', () => {
     expect(await probe(s)).toBe('answered')
   })
 
+  it('metadata late after 100 %: re-polled up to 5 times; a cancel then still bills but delivers nothing', async () => {
+    const late = await setup({ transcoder: { progress: [100], metadataDelayPolls: 5, pollIntervalMs: 2000 } })
+    await accept(late.s)
+    await late.clock.drain()
+    expect((await late.s.reply(TC)).progress).toBe(100)
+    expect((await late.s.reply(TC)).type).toBe('transcode_complete')
+    expect(late.clock.t - 1_000_000).toBe(2000 * 6)
+    const never = await setup({ transcoder: { progress: [100], metadataDelayPolls: 6 } })
+    await accept(never.s)
+    await never.clock.drain()
+    await never.s.q.next()
+    expect((await never.s.reply(TC)).error.code).toBe('MODERATION_UNAVAILABLE')
+
+    const { clock, s } = await setup({ transcoder: { progress: [100], metadataDelayPolls: 3 } }, '40')
+    await accept(s)
+    await clock.tick()
+    expect((await s.reply(TC)).progress).toBe(100)
+    s.send({ type: 'transcode_cancel' })
+    await clock.drain()
+    await s.conn.idle
+    expect(s.q.pending).toBe(0)
+    expect(s.core.billing).toEqual([{ jobId: '40', sessionId: s.sid, kind: 'transcode', tokens: 6601 }])
+  })
+
   it('disconnect mid-flow: the poller stops at its next change, the slot is freed, the job settles', async () => {
     const clock = new SteppedClock()
     const core = createNodeCore({

@@ -2,7 +2,7 @@
  * Helpers called by the generated validators (`src/generated/validators.ts`). Plain functions, no dynamic code.
  * @internal
  */
-import type { CheckResult, WireIssue } from './issues.js'
+import type { WireIssue } from './issues.js'
 import { stringifyJson } from './json.js'
 
 /** A generated validator: appends every issue of `value` (located under `path`) to `out`. */
@@ -154,13 +154,6 @@ export function anyOf(
   if (message !== undefined || best === undefined)
     out.push({ path, message: message ?? 'matches no alternative' })
   else for (const i of best) out.push(i)
-}
-
-/** Runs a validator from the root and wraps the outcome; the shared body of every generated `check<Name>`. */
-export function run<T>(validate: Validator, value: unknown): CheckResult<T> {
-  const out: WireIssue[] = []
-  validate(value, '', out)
-  return out.length === 0 ? { ok: true, value: value as T } : { ok: false, issues: out }
 }
 
 /**

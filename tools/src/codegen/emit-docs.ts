@@ -303,7 +303,8 @@ export function emitDocs(model: Map<string, NamedSchema>, errorCodes: readonly E
     ...nodeFrames.map((f) => frameSection(model, f, 'node → client')),
     '## Encrypted plaintexts',
     '',
-    'The JSON objects sealed inside `encrypted_session_init` and `encrypted_message`.',
+    'The plaintexts sealed inside `encrypted_session_init` and `encrypted_message` (chat), and the bare finish ' +
+      'reason of the chat `encrypted_response`. The action messages follow in the next section.',
     '',
     ...inGroup(model, 'plaintext-object').map((n) =>
       n.node.kind === 'object' ? objectSection(model, n) : unionSection(model, n),
@@ -323,8 +324,9 @@ export function emitDocs(model: Map<string, NamedSchema>, errorCodes: readonly E
     ...inGroup(model, 'action-reply').map((n) => actionSection(model, n, 'node → client')),
     '## Error codes',
     '',
-    'Shape A errors carry one of the node codes in `code`; shape B errors have only an `error` text and are mapped ' +
-      'by the SDK to `RATE_LIMITED` or `NODE_ERROR`. Codes with origin `client` are raised by the SDK itself. ' +
+    'Shape A errors carry one of the node codes in `code`; action replies carry theirs in ' +
+      '`error.code` of `<family>_error` ("Where"); shape B errors have only an `error` text, mapped by the SDK as ' +
+      'listed below. Codes with origin `client` are raised by the SDK itself. ' +
       '"Retryable" means repeating the operation after the recommended action can succeed.',
     '',
     errorTable(errorCodes),

@@ -39,7 +39,6 @@ const RUNTIME_HELPERS = [
   'notObject',
   'numberOf',
   'oneOf',
-  'run',
   'str',
   'stringOf',
   'sub',

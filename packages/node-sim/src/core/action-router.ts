@@ -15,38 +15,16 @@ import { extractLastUserQuery, isImageIntent } from './actions/auto-route.js'
 import { runImageGeneration } from './actions/image.js'
 import { startLtx } from './actions/ltx.js'
 import { startTranscode } from './actions/transcode.js'
-import type { BusyLoop, CoreContext } from './core-context.js'
-import type { OutFrame, RequestId } from './frames.js'
-import { type BuildResult, buildEncryptedRequest } from './inference-request.js'
+import { admitChat } from './chat-pipeline.js'
+import type { BusyLoop, ConnectionHost } from './core-context.js'
+import type { RequestId } from './frames.js'
+import { buildEncryptedRequest } from './inference-request.js'
 import { analyseImages } from './vision.js'
 import type { SearchRequest } from './web-search.js'
 
 /** What the router needs from its connection. */
-export interface RouterHost {
-  readonly ctx: CoreContext
-  readonly connectionId: number
-  readonly isClosed: () => boolean
-  /** The connection's job id (billing target) right now. */
-  readonly job: () => bigint | null
-  send(frame: OutFrame): void
-  closeTransport(): void
-  /** Inline work starts/ends: frames queue meanwhile (PROTOCOL-SURFACE §3.3). */
-  beginInline(): void
-  endInline(): void
-  /** Enter a busy loop; `leaveLoop` ends it only if it is still the current one. */
-  enterLoop(loop: BusyLoop): void
-  leaveLoop(loop: BusyLoop): void
-  /** Keep a background task (for `idle`), then run `after`. */
-  track(task: Promise<unknown>, after: () => void): void
+export interface RouterHost extends ConnectionHost {
   billVlm(tokens: number, sid: string | null): void
-  /** Continue with the chat pipeline (validation, rate limit, stream). */
-  admitChat(
-    built: BuildResult,
-    key: Uint8Array,
-    sid: string,
-    id: RequestId,
-    extras: { vlmTokens?: number | undefined; search?: SearchRequest },
-  ): void
 }
 
 /**
@@ -141,7 +119,13 @@ export class ActionRouter {
       zeroize(key)
       return
     }
-    const loop: BusyLoop = { kind: 'ltx-loop', cancelType: 'ltx_cancel', detach: run.detach, done: run.done }
+    const loop: BusyLoop = {
+      kind: 'ltx-loop',
+      cancelType: 'ltx_cancel',
+      detach: run.detach,
+      cancel: run.cancel,
+      done: run.done,
+    }
     if (host.isClosed()) run.detach()
     else host.enterLoop(loop)
     host.track(run.done, () => {
@@ -201,7 +185,7 @@ export class ActionRouter {
           ? (queries as string[])
           : undefined,
     }
-    host.admitChat(buildEncryptedRequest(text, frame, vision?.prompt), key, sid, id, {
+    admitChat(host, buildEncryptedRequest(text, frame, vision?.prompt), key, sid, id, {
       vlmTokens: vision?.vlmTokens,
       search,
     })

@@ -10,31 +10,16 @@ import {
   tryParseJsonLossless,
 } from '../json-lossless.js'
 import { ActionRouter } from './action-router.js'
-import { ActiveStream } from './active-stream.js'
-import type { BusyLoop, CoreContext } from './core-context.js'
-import {
-  connectedFrame,
-  errorFrame,
-  errorStreamEndFrame,
-  type OutFrame,
-  plainErrorFrame,
-  type RequestId,
-  streamEndFrame,
-} from './frames.js'
-import {
-  type BuildResult,
-  buildNestedRequest,
-  buildPlaintextRequest,
-  type InferenceRequest,
-  validateRequest,
-} from './inference-request.js'
+import type { ActiveStream } from './active-stream.js'
+import { admitChat } from './chat-pipeline.js'
+import type { BusyLoop, ConnectionHost, CoreContext } from './core-context.js'
+import { connectedFrame, errorFrame, type OutFrame, streamEndFrame } from './frames.js'
+import { buildNestedRequest, buildPlaintextRequest } from './inference-request.js'
 import { DEFAULT_RAG_SESSION, searchVectors, uploadVectors } from './rag.js'
 import { decryptSessionInit } from './session-init.js'
-import { runStream } from './stream-runner.js'
-import { estimateTokens } from './tokens.js'
 import type { ConnectionState, NodeConnection } from './types.js'
 import { analyseImages } from './vision.js'
-import { type SearchRequest, searchQueriesFor, withSearchResults } from './web-search.js'
+import type { SearchRequest } from './web-search.js'
 
 export type { CoreContext } from './core-context.js'
 
@@ -45,7 +30,6 @@ const SETTLEMENT_LATCH_MS = 120_000
 const DEFAULT_CHAIN_ID = 84532n
 const INIT_FIELDS = ['ephPubHex', 'ciphertextHex', 'signatureHex', 'nonceHex', 'aadHex'] as const
 const MESSAGE_FIELDS = ['ciphertextHex', 'nonceHex', 'aadHex'] as const
-const RATE_LIMITED = 'Rate limit exceeded, retry after 60 seconds'
 
 function sessionIdOf(frame: JsonValue): string | undefined {
   return asStr(getField(frame, 'session_id')) ?? asStr(getField(frame, 'sessionId'))
@@ -90,6 +74,7 @@ export class Connection implements NodeConnection {
   private inlineDepth = 0
   private loop: BusyLoop | null = null
   private readonly router: ActionRouter
+  private readonly host: ConnectionHost
 
   constructor(
     readonly id: number,
@@ -97,7 +82,7 @@ export class Connection implements NodeConnection {
     private readonly transportSend: (text: string) => void,
     private readonly transportClose: (() => void) | undefined,
   ) {
-    this.router = new ActionRouter({
+    this.host = {
       ctx,
       connectionId: id,
       isClosed: () => this.isClosed,
@@ -112,10 +97,15 @@ export class Connection implements NodeConnection {
       leaveLoop: (loop) => {
         if (this.loop === loop) this.loop = null
       },
-      track: (task, after) => this.track(task, after),
-      billVlm: (tokens, sid) => this.billVlm(tokens, sid),
-      admitChat: (built, key, sid, rid, extras) => this.admit(built, key, sid, rid, extras),
-    })
+      enterStream: (stream) => {
+        this.active = stream
+      },
+      leaveStream: (stream) => {
+        if (this.active === stream) this.active = null
+      },
+      track: (task, after, label) => this.track(task, after, label),
+    }
+    this.router = new ActionRouter({ ...this.host, billVlm: (tokens, sid) => this.billVlm(tokens, sid) })
     this.send(connectedFrame())
   }
 
@@ -223,7 +213,8 @@ export class Connection implements NodeConnection {
         this.ctx.logger?.info('busy loop cancelled', { connection: this.id, type })
         const loop = this.loop
         this.loop = null
-        loop.detach()
+        if (loop.cancel) loop.cancel()
+        else loop.detach()
       } else {
         this.ctx.logger?.debug('dropped a frame in a busy loop', {
           connection: this.id,
@@ -400,11 +391,11 @@ export class Connection implements NodeConnection {
     return this.currentSessionId ?? DEFAULT_RAG_SESSION
   }
 
-  private track(task: Promise<unknown>, after: () => void): void {
+  private track(task: Promise<unknown>, after: () => void, label = 'action failed'): void {
     const t: Promise<void> = task
       .then(
         () => undefined,
-        (e: unknown) => this.ctx.logger?.error('action failed', { connection: this.id, error: message(e) }),
+        (e: unknown) => this.ctx.logger?.error(label, { connection: this.id, error: message(e) }),
       )
       .finally(() => {
         after()
@@ -486,127 +477,10 @@ export class Connection implements NodeConnection {
           ? (queries as string[])
           : undefined,
     }
-    this.admit(built, null, this.currentSessionId, getField(frame, 'id'), {
+    admitChat(this.host, built, null, this.currentSessionId, getField(frame, 'id'), {
       vlmTokens: vision?.vlmTokens,
       search,
     })
-  }
-
-  /** Validation → rate limit → context window → stream, as the node orders them. */
-  private admit(
-    built: BuildResult,
-    key: Uint8Array | null,
-    sid: string | null,
-    id: RequestId,
-    extras: { vlmTokens?: number | undefined; search?: SearchRequest } = {},
-  ): void {
-    const release = (): void => {
-      if (key) zeroize(key)
-    }
-    if (!built.ok) {
-      release()
-      this.ctx.logger?.info('request dropped without reply (does not deserialize)', { connection: this.id })
-      return
-    }
-    const request: InferenceRequest = built.request
-    const invalid = validateRequest(request)
-    const refused = invalid ?? (this.ctx.rateLimiter.tryAcquire() ? undefined : RATE_LIMITED)
-    if (refused !== undefined) {
-      release()
-      this.ctx.logger?.info('request refused', { connection: this.id, reason: refused })
-      this.send(plainErrorFrame(refused, id))
-      this.send(errorStreamEndFrame(id))
-      return
-    }
-    let searched = false
-    if (this.ctx.sidecars.webSearch && extras.search) {
-      const queries = searchQueriesFor(request.prompt, extras.search)
-      if (queries.length > 0) {
-        searched = true
-        request.prompt = withSearchResults(request.prompt, queries)
-        request.responderRequest.prompt = request.prompt
-      }
-    }
-    const delay = this.ctx.sidecars.chatPreprocessingMs
-    if (delay > 0 && (searched || extras.vlmTokens !== undefined)) {
-      // Chat pre-processing (VLM analysis, web search) blocks the loop: frames queue and are then read by the
-      // streaming loop, so a queued stream_cancel cancels the stream as soon as it starts (PROTOCOL-SURFACE §3.3).
-      this.beginInline()
-      this.track(this.ctx.sleep(delay), () => {
-        if (this.isClosed) release()
-        else this.startStream(request, key, sid, id, extras.vlmTokens)
-        this.endInline()
-      })
-      return
-    }
-    this.startStream(request, key, sid, id, extras.vlmTokens)
-  }
-
-  /** Context window check, then stream the response. */
-  private startStream(
-    request: InferenceRequest,
-    key: Uint8Array | null,
-    sid: string | null,
-    id: RequestId,
-    vlmTokens: number | undefined,
-  ): void {
-    const release = (): void => {
-      if (key) zeroize(key)
-    }
-    const promptTokens = estimateTokens(request.prompt)
-    const window = this.ctx.contextWindowSize
-    if (promptTokens > window) {
-      release()
-      this.ctx.logger?.info('prompt exceeds context window', { connection: this.id, promptTokens, window })
-      this.send(
-        errorFrame(
-          'TOKEN_LIMIT_EXCEEDED',
-          `Prompt too long: ${promptTokens} tokens exceed the context window of ${window} tokens`,
-          {
-            sessionId: sid ?? undefined,
-            id,
-            extra: { prompt_tokens: promptTokens, context_window_size: window },
-          },
-        ),
-      )
-      this.send(errorStreamEndFrame(id))
-      return
-    }
-    const stream = new ActiveStream(id, sid, key !== null)
-    this.active = stream
-    this.ctx.logger?.info('prompt accepted', {
-      connection: this.id,
-      session: sid,
-      encrypted: key !== null,
-      maxTokens: request.maxTokens,
-    })
-    const task: Promise<void> = runStream({
-      stream,
-      key,
-      request: request.responderRequest,
-      maxTokens: request.maxTokens,
-      promptTokens,
-      contextWindowSize: window,
-      responder: this.ctx.responder,
-      chunkDelayMs: this.ctx.chunkDelayMs,
-      faults: key ? this.ctx.faults() : {},
-      send: (frame) => {
-        if (!stream.isStopped) this.send(frame)
-      },
-      closeTransport: () => this.closeTransport(),
-      sleep: this.ctx.sleep,
-      logger: this.ctx.logger,
-      vlmTokens,
-    })
-      .catch((e: unknown) => {
-        this.ctx.logger?.error('stream failed', { connection: this.id, error: message(e) })
-      })
-      .finally(() => {
-        release()
-        if (this.active === stream) this.active = null
-        this.tasks.delete(task)
-      })
-    this.tasks.add(task)
   }
 
   private closeTransport(): void {

@@ -1,5 +1,7 @@
 import type { LtxState } from './actions/ltx.js'
 import type { TranscoderState } from './actions/transcode.js'
+import type { ActiveStream } from './active-stream.js'
+import type { OutFrame } from './frames.js'
 import type { SessionKeyStore } from './key-store.js'
 import type { SessionRecords } from './rag.js'
 import type { RateLimiter } from './rate-limiter.js'
@@ -36,7 +38,33 @@ export interface CoreContext {
 export interface BusyLoop {
   kind: 'transcode-loop' | 'ltx-loop'
   cancelType: 'transcode_cancel' | 'ltx_cancel'
+  /** Close: stop delivering. */
   detach(): void
+  /** The loop's cancel frame arrived (defaults to {@link BusyLoop.detach}). */
+  cancel?(): void
   /** Resolves when the background task ended (the LTX loop then ends too). */
   done: Promise<unknown>
+}
+
+/** What the flow modules (action router, chat pipeline) need from their connection. */
+export interface ConnectionHost {
+  readonly ctx: CoreContext
+  readonly connectionId: number
+  isClosed(): boolean
+  /** The connection's job id (billing target) right now. */
+  job(): bigint | null
+  send(frame: OutFrame): void
+  /** Close the connection and its transport (close faults). */
+  closeTransport(): void
+  /** Inline work starts/ends: frames queue meanwhile (PROTOCOL-SURFACE §3.3). */
+  beginInline(): void
+  endInline(): void
+  /** Enter a busy loop; `leaveLoop` ends it only if it is still the current one. */
+  enterLoop(loop: BusyLoop): void
+  leaveLoop(loop: BusyLoop): void
+  /** A chat stream starts/ends (frames other than `stream_cancel` are dropped while it runs). */
+  enterStream(stream: ActiveStream): void
+  leaveStream(stream: ActiveStream): void
+  /** Keep a background task (for `idle`), logging a failure under `label`, then run `after`. */
+  track(task: Promise<unknown>, after: () => void, label?: string): void
 }

@@ -96,7 +96,11 @@ export function createNodeCore(options: NodeCoreOptions = {}): NodeCore {
   const transcodeLimiter = new SessionWindow(sidecars.transcodeRateLimit, 300_000, now)
   const ltxLimiter = new SessionWindow(sidecars.ltxRateLimit, 300_000, now)
   const records = new SessionRecords()
-  const ltx = { activeGenerations: 0, settling: new Map<string, number>() }
+  const ltx = {
+    activeGenerations: 0,
+    renders: new Set<{ interrupt(): void }>(),
+    settling: new Map<string, number>(),
+  }
   const settledJobs: SettledJob[] = []
   const billing: BillingEntry[] = []
   let nextConnectionId = 1

@@ -32,6 +32,8 @@ export interface TranscoderSidecarOptions {
    * Text that does not start with `[` is re-polled 5 times, then parsed anyway (`[]` if unparsable).
    */
   metadata?: string
+  /** Re-polls (after 100 %) during which the metadata is not ready yet (`processing`); more than 5 means never. */
+  metadataDelayPolls?: number
   /** The poll with this number (1-based) fails: `POLL_FAILED` / `Failed to poll transcoder status: HTTP 500`. */
   pollFailureAt?: number
   /** `TRANSCODE_TIMEOUT_SECONDS`. Default 1800. */
@@ -186,6 +188,7 @@ export function resolveSidecars(o: SidecarOptions): Sidecars {
       pollIntervalMs: ms(t.pollIntervalMs, 'transcoder.pollIntervalMs'),
       durationSeconds: duration,
       metadata: t.metadata,
+      metadataDelayPolls: count(t.metadataDelayPolls, 0, 'transcoder.metadataDelayPolls'),
       pollFailureAt:
         t.pollFailureAt === undefined ? undefined : count(t.pollFailureAt, 1, 'pollFailureAt', 1),
       timeoutSeconds: count(t.timeoutSeconds, 1800, 'transcoder.timeoutSeconds', 1),

@@ -58,6 +58,8 @@ export const LTX_JOB: StructSpec = {
 /** Node-wide LTX state: render slots in use and the settlement latch per job id. */
 export interface LtxState {
   activeGenerations: number
+  /** Renders in progress on the (node-wide) ComfyUI sidecar; ComfyUI's `/interrupt` hits all of them. */
+  renders: Set<{ interrupt(): void }>
   /** Job id → time (ms) until which a disconnect-triggered settlement blocks new jobs. */
   settling: Map<string, number>
 }
@@ -86,8 +88,13 @@ interface LtxJob {
 
 /** A running LTX job as its connection sees it. */
 export interface LtxRun {
-  /** `ltx_cancel` or close: stop delivering; the task abandons at its next stage gate. */
+  /** Close: stop delivering; the task abandons at its next stage gate. */
   detach(): void
+  /**
+   * `ltx_cancel`: ComfyUI `/interrupt` (sidecar-global: every other render still generating fails with
+   * `generation failed: execution interrupted`), then {@link LtxRun.detach}.
+   */
+  cancel(): void
   /** Resolves when the generation task ended; `abandoned` is true when it stopped at a gate without billing. */
   readonly done: Promise<{ abandoned: boolean }>
 }
@@ -204,6 +211,13 @@ export function startLtx(
   }
 
   const detached = new StopSignal()
+  let interrupted = false
+  const render = {
+    interrupt: () => {
+      interrupted = true
+    },
+  }
+  state.renders.add(render)
   let events = 0
   /** Send one progress message (dropped once the loop was left). */
   const progress = (stage: string, pct: number): void => {
@@ -227,6 +241,19 @@ export function startLtx(
     for (const max of comfy.samplerSteps) {
       for (let value = 1; value <= max; value++) {
         if (!(await step())) return { abandoned: true }
+        if (interrupted) {
+          // Another session's ltx_cancel interrupted the sidecar; the watch of this render fails.
+          if (!detached.isStopped) {
+            env.replier.send(
+              {
+                ...innerError(ERROR, 'GENERATION_FAILED', 'generation failed: execution interrupted'),
+                requestId,
+              },
+              { terminal: true },
+            )
+          }
+          return { abandoned: false }
+        }
         if (failed()) return sendFailure()
         progress('generating', Math.floor((value * 100) / max))
       }
@@ -279,9 +306,14 @@ export function startLtx(
     })
     .finally(() => {
       state.activeGenerations--
+      state.renders.delete(render)
     })
   return {
     detach() {
+      detached.stop()
+    },
+    cancel() {
+      for (const other of state.renders) if (other !== render) other.interrupt()
       detached.stop()
     },
     done,

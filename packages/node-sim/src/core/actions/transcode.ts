@@ -212,10 +212,13 @@ export function startTranscode(
       last = p
       if (p >= 100) break
     }
-    let metadata = sidecar.metadata ?? defaultMetadata(taskId, formats)
+    // The sidecar may report 100 % before its metadata is ready; the node re-polls up to 5 times. This runs even
+    // after a cancel or disconnect (delivery then fails, billing still happens).
+    const ready = sidecar.metadata ?? defaultMetadata(taskId, formats)
+    let metadata = sidecar.metadataDelayPolls > 0 ? 'processing' : ready
     for (let i = 0; i < METADATA_REPOLLS && !metadata.startsWith('['); i++) {
       await detached.wait(env.sleep, sidecar.pollIntervalMs)
-      metadata = sidecar.metadata ?? metadata
+      metadata = i + 1 >= sidecar.metadataDelayPolls ? ready : 'processing'
     }
     const outputs = tryParseJsonLossless(metadata) ?? []
     if (!Array.isArray(outputs) || outputs.length === 0) {
