@@ -19,6 +19,7 @@ export {
 } from './ecdh.js'
 export { CryptoError, type CryptoErrorCode, isCryptoError } from './errors.js'
 export { randomBytes } from './random.js'
+export { recoversToPublicKey } from './signer-check.js'
 export {
   type Address,
   getPublicKey,

@@ -4,10 +4,14 @@ import {
   deriveInitKey,
   generateEphemeralKey,
   hexToBytes,
+  keccak256,
   open,
   parsePublicKey,
   randomBytes,
   recoverAddress,
+  recoverPublicKey,
+  recoversToPublicKey,
+  publicKeyToAddress,
   seal,
   sha256,
   utf8ToBytes,
@@ -26,9 +30,10 @@ import {
 } from '@fabstir/wire'
 import { BaseSession, type InFlight } from './base-session.js'
 import { FabstirError, isFabstirError } from './errors.js'
-import type { ProtocolEvent } from './events.js'
+import type { ProtocolEvent, SessionState } from './events.js'
 import { newSessionId } from './ids.js'
 import type { Logger } from './logger.js'
+import { capNodeText } from './node-text.js'
 import { verifyNodePublicKey } from './node-key.js'
 import { NonceSet } from './nonce-set.js'
 import {
@@ -107,6 +112,8 @@ export class EncryptedSession extends BaseSession {
    */
   private readonly seenNonces = new NonceSet()
   private messageIndex = 0
+  /** Counts `init()` calls: a signature that arrives after a newer init started (or the session ended) is dropped. */
+  private initAttempt = 0
   private _clientAddress: `0x${string}` | undefined
 
   constructor(options: EncryptedSessionOptions) {
@@ -189,6 +196,7 @@ export class EncryptedSession extends BaseSession {
     const id = options.id ?? this.nextRequestId()
     this._state = 'initializing'
     this.initRequestId = id
+    const attempt = ++this.initAttempt
     const eph = generateEphemeralKey()
     let initKey: Uint8Array | undefined
     let plaintext: Uint8Array | undefined
@@ -210,12 +218,13 @@ export class EncryptedSession extends BaseSession {
       zeroize(initKey, plaintext)
       const digest = sha256(sealed.ciphertext)
       const signature = await this.sign(digest)
-      if (this._state !== 'initializing') {
-        const lost = this._state === 'new'
+      if (this._state !== 'initializing' || this.initAttempt !== attempt) {
+        const state = this._state as SessionState
+        const lost = state !== 'closed' && state !== 'failed'
         throw new FabstirError(
           lost ? 'CONNECTION_LOST' : 'SESSION_CLOSED',
           lost
-            ? 'the connection was lost while the wallet was signing'
+            ? 'the init was abandoned while the wallet was signing (deadline passed or connection lost)'
             : 'the session was closed while the wallet was signing',
           { sessionId: this.sessionId },
         )
@@ -243,7 +252,7 @@ export class EncryptedSession extends BaseSession {
       return frame
     } catch (e) {
       zeroize(eph.privateKey, initKey, plaintext, sessionKey)
-      if (this._state === 'initializing') this._state = 'new'
+      if (this._state === 'initializing' && this.initAttempt === attempt) this._state = 'new'
       throw e
     }
   }
@@ -278,6 +287,16 @@ export class EncryptedSession extends BaseSession {
     return frame
   }
 
+  /**
+   * Give up on an `init()` whose signature has not arrived (the transport's deadline passed, or its connection
+   * closed): the session returns to `new`, and the signature, if it ever comes, is dropped.
+   */
+  abandonInit(): void {
+    if (this._state !== 'initializing') return
+    this.initAttempt++
+    this._state = 'new'
+  }
+
   protected zeroizeKeys(): void {
     zeroize(this.sessionKey)
     this.sessionKey = undefined
@@ -287,8 +306,9 @@ export class EncryptedSession extends BaseSession {
   protected onAck(frame: SessionInitAckFrame): ProtocolEvent[] {
     if (frame.id !== undefined && frame.id !== this.initRequestId)
       return this.ignore('ack for another request', frame.type)
-    const echoed = frame.client_address?.toLowerCase()
-    if (echoed !== this.signerAddress) {
+    const raw = frame.client_address?.toLowerCase()
+    const echoed = raw === undefined ? undefined : capNodeText(raw, 64)
+    if (raw !== this.signerAddress) {
       return [
         this.fail(
           new FabstirError(
@@ -474,48 +494,109 @@ export class EncryptedSession extends BaseSession {
     })
   }
 
+  /**
+   * Ask the wallet for the raw-digest signature and check it before it leaves: the signature must recover to
+   * `signer.address`, on every init — a wallet can switch accounts between sessions, and the node would store the
+   * session key for whichever address it recovers. The check is a full recovery the first time a wallet signs and a
+   * cheaper known-key check (about a third of the cost) after that.
+   */
   private async sign(digest: Uint8Array): Promise<Uint8Array> {
     let raw: unknown
     try {
       raw = await this.signer.signDigest(digest)
     } catch (cause) {
-      const code = (cause as { code?: unknown }).code
-      if (code === 'UNSUPPORTED_SIGNER') {
-        throw new FabstirError('UNSUPPORTED_SIGNER', (cause as Error).message, { cause })
-      }
-      throw new FabstirError('SIGNER_FAILED', 'the signer failed to sign the session-init digest', { cause })
+      throw signerFailure(cause)
     }
     if (!(raw instanceof Uint8Array) || raw.length !== 65) {
-      throw new FabstirError('UNSUPPORTED_SIGNER', 'signDigest must resolve to 65 bytes r ‖ s ‖ v')
+      throw new FabstirError('UNSUPPORTED_SIGNER', 'signDigest must resolve to 65 bytes r ‖ s ‖ v', {
+        details: { received: describeValue(raw) },
+      })
     }
     const signature = raw.slice()
     if (signature[64] === 27 || signature[64] === 28) signature[64] -= 27
-    // Recovery costs about a millisecond, more than the rest of init; a signer object that has produced one
-    // raw-digest signature recovering to its address uses the same scheme afterwards. The node's echoed
-    // `client_address` is still compared on every init.
-    if (verifiedSigners.has(this.signer)) return signature
-    let recovered: string
+    const known = signerKeys.get(this.signer)
+    if (known?.address === this.signerAddress && recoversToPublicKey(known.publicKey, digest, signature)) {
+      return signature
+    }
+    let publicKey: Uint8Array
     try {
-      recovered = recoverAddress(digest, signature)
+      publicKey = recoverPublicKey(digest, signature)
     } catch (cause) {
       throw new FabstirError('UNSUPPORTED_SIGNER', 'the signer returned an invalid or high-S signature', {
         cause,
       })
     }
+    const recovered = publicKeyToAddress(publicKey)
     if (recovered !== this.signerAddress) {
+      if (signsPersonalMessages(digest, signature, this.signerAddress)) {
+        throw new FabstirError(
+          'UNSUPPORTED_SIGNER',
+          'the signer signed an EIP-191 personal_sign message instead of the raw 32-byte digest: the node would recover another address',
+          { details: { expected: this.signerAddress, recovered } },
+        )
+      }
       throw new FabstirError(
-        'UNSUPPORTED_SIGNER',
-        'the signature does not recover to signer.address: the signer must sign the raw 32-byte digest (no EIP-191 personal_sign prefix)',
-        { details: { expected: this.signerAddress, recovered } },
+        'CLIENT_ADDRESS_MISMATCH',
+        `the init signature recovers to ${recovered}, not to signer.address ${this.signerAddress}: the wallet switched accounts, or it does not sign the raw 32-byte digest (EIP-191 personal_sign): nothing was sent`,
+        {
+          sessionId: this.sessionId,
+          details: { expected: this.signerAddress, received: recovered, checkedBy: 'client' },
+        },
       )
     }
-    verifiedSigners.add(this.signer)
+    signerKeys.set(this.signer, { address: this.signerAddress, publicKey })
     return signature
   }
 }
 
-/** Signer objects whose signature scheme was checked by local recovery (public information only). */
-const verifiedSigners = new WeakSet<DigestSigner>()
+/**
+ * Each wallet's public key, learnt from its first signature's full recovery: public information, kept so that
+ * later signatures are checked against it cheaply.
+ */
+const signerKeys = new WeakMap<DigestSigner, { address: string; publicKey: Uint8Array }>()
+
+const PERSONAL_PREFIX = utf8ToBytes('\x19Ethereum Signed Message:\n32')
+
+/** True when `signature` is `address`'s EIP-191 personal_sign signature of `digest` (checked on failure only). */
+function signsPersonalMessages(digest: Uint8Array, signature: Uint8Array, address: string): boolean {
+  const message = new Uint8Array(PERSONAL_PREFIX.length + 32)
+  message.set(PERSONAL_PREFIX)
+  message.set(digest, PERSONAL_PREFIX.length)
+  try {
+    return recoverAddress(keccak256(message), signature) === address
+  } catch {
+    return false
+  }
+}
+
+/** Short description of a value a wallet produced, for an error's details (never its contents). */
+function describeValue(value: unknown): string {
+  if (value === null) return 'null'
+  if (value instanceof Uint8Array) return `${value.length} bytes`
+  return typeof value
+}
+
+/**
+ * The error for a wallet whose `signDigest` threw or rejected — with anything at all: an Error, a string, `null`,
+ * `undefined` or an object. `UNSUPPORTED_SIGNER` when the adapter said so, else `SIGNER_FAILED` with the cause.
+ */
+function signerFailure(cause: unknown): FabstirError {
+  const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined
+  const said =
+    cause instanceof Error
+      ? cause.message
+      : typeof cause === 'string'
+        ? cause
+        : `it rejected with ${describeValue(cause)}`
+  if (code === 'UNSUPPORTED_SIGNER') {
+    return new FabstirError('UNSUPPORTED_SIGNER', capNodeText(said, 512), { cause })
+  }
+  return new FabstirError(
+    'SIGNER_FAILED',
+    `the signer failed to sign the session-init digest: ${capNodeText(said, 512)}`,
+    { cause, details: { thrown: describeValue(cause) } },
+  )
+}
 
 function assertValid(result: { ok: boolean; issues?: unknown }, what: string): void {
   if (!result.ok) {
