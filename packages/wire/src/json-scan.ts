@@ -50,16 +50,20 @@ export interface JsonProblem {
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
 
-/** Index of the closing quote of the string opening at `start`, or `-1` when it never closes. */
+/**
+ * Index of the closing quote of the string opening at `start`, or `-1` when it never closes. Jumps from quote to
+ * quote with `indexOf` and counts the backslashes before each one; every character is looked at at most twice.
+ */
 function stringEnd(text: string, start: number): number {
-  const n = text.length
-  let i = start + 1
-  while (i < n) {
-    const c = text.charCodeAt(i)
-    if (c === QUOTE) return i
-    i += c === BACKSLASH ? 2 : 1
+  let from = start + 1
+  for (;;) {
+    const quote = text.indexOf('"', from)
+    if (quote < 0) return -1
+    let k = quote - 1
+    while (k >= from && text.charCodeAt(k) === BACKSLASH) k--
+    if ((quote - 1 - k) % 2 === 0) return quote
+    from = quote + 1
   }
-  return -1
 }
 
 /**
