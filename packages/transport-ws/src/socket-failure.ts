@@ -36,7 +36,6 @@ const NETWORK_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'EPIPE',
-  'EAI_AGAIN',
 ])
 
 /** The underlying error of a socket `error` event: `ws` puts it in `event.error`; browsers give none. */
@@ -80,10 +79,13 @@ export function connectFailure(
   } else if (code === 'ECONNREFUSED') {
     cause = 'refused'
     why = 'the connection was refused (nothing listening on that port)'
-  } else if (code === 'ENOTFOUND') {
+  } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     cause = 'dns'
-    retryable = false
-    why = 'the host name does not resolve (DNS)'
+    retryable = code === 'EAI_AGAIN'
+    why =
+      code === 'ENOTFOUND'
+        ? 'the host name does not resolve (DNS)'
+        : 'the host name could not be resolved right now (temporary DNS failure)'
   } else if (
     code !== undefined &&
     (TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL'))
