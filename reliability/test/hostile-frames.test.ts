@@ -33,7 +33,9 @@ function probe(shape: string, size: number): Promise<Probe> {
       { maxBuffer: 1 << 20, timeout: 120_000 },
       (error, stdout, stderr) => {
         if (error) {
-          reject(new Error(`${shape}: the probe died (${error.message.slice(0, 200)}): ${stderr.slice(-500)}`))
+          reject(
+            new Error(`${shape}: the probe died (${error.message.slice(0, 200)}): ${stderr.slice(-500)}`),
+          )
           return
         }
         resolve(JSON.parse(stdout) as Probe)
@@ -53,13 +55,17 @@ describe('hostile frames of the full 64 MiB: bounded time and memory (capped hea
     ['many-empty-arrays', 'INVALID_FRAME'],
     ['escape-heavy', 'NODE_ERROR'],
     ['huge-valid-string', 'NODE_ERROR'],
-  ])('%s → %s, the process survives', async (shape, code) => {
-    const got = await probe(shape, MAX_FRAME_BYTES)
-    process.stdout.write(
-      `hostile frame ${shape}: ${got.chars} chars → ${got.code} in ${got.ms} ms, peak RSS ${got.maxRssMiB} MiB\n`,
-    )
-    expect(got.chars).toBe(MAX_FRAME_BYTES)
-    expect(got.code).toBe(code)
-    if (code === 'NODE_ERROR') expect(got.message!.length).toBeLessThan(1200)
-  }, 180_000)
+  ])(
+    '%s → %s, the process survives',
+    async (shape, code) => {
+      const got = await probe(shape, MAX_FRAME_BYTES)
+      process.stdout.write(
+        `hostile frame ${shape}: ${got.chars} chars → ${got.code} in ${got.ms} ms, peak RSS ${got.maxRssMiB} MiB\n`,
+      )
+      expect(got.chars).toBe(MAX_FRAME_BYTES)
+      expect(got.code).toBe(code)
+      if (code === 'NODE_ERROR') expect(got.message!.length).toBeLessThan(1200)
+    },
+    180_000,
+  )
 })

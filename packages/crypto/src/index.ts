@@ -19,7 +19,6 @@ export {
 } from './ecdh.js'
 export { CryptoError, type CryptoErrorCode, isCryptoError } from './errors.js'
 export { randomBytes } from './random.js'
-export { recoversToPublicKey } from './signer-check.js'
 export {
   type Address,
   getPublicKey,
@@ -31,3 +30,4 @@ export {
   signDigest,
   verifyDigest,
 } from './signature.js'
+export { recoversToPublicKey } from './signer-check.js'

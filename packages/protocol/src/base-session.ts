@@ -227,7 +227,11 @@ export abstract class BaseSession {
     const carriesAnswer =
       type === 'encrypted_chunk' || type === 'encrypted_response' || type === 'stream_chunk'
     const inflight = this.inflight
-    if (this._state === 'streaming' && inflight?.finishReason !== undefined && (type ?? 'stream_end') === 'stream_end') {
+    if (
+      this._state === 'streaming' &&
+      inflight?.finishReason !== undefined &&
+      (type ?? 'stream_end') === 'stream_end'
+    ) {
       // The answer is complete and authenticated (encrypted_response arrived); what should have been its plaintext
       // stream_end is unusable. An unauthenticated frame cannot take the answer away: end it, and say why.
       return [{ type: 'warning', id: inflight.id, warning: error }, ...this.end(inflight, undefined)]

@@ -7,11 +7,11 @@ import {
   keccak256,
   open,
   parsePublicKey,
+  publicKeyToAddress,
   randomBytes,
   recoverAddress,
   recoverPublicKey,
   recoversToPublicKey,
-  publicKeyToAddress,
   seal,
   sha256,
   utf8ToBytes,
@@ -33,8 +33,8 @@ import { FabstirError, isFabstirError } from './errors.js'
 import type { ProtocolEvent, SessionState } from './events.js'
 import { newSessionId } from './ids.js'
 import type { Logger } from './logger.js'
-import { capNodeText } from './node-text.js'
 import { verifyNodePublicKey } from './node-key.js'
+import { capNodeText } from './node-text.js'
 import { NonceSet } from './nonce-set.js'
 import {
   normalizeChainId,

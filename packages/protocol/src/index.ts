@@ -28,8 +28,8 @@ export type {
 export { newRequestId, newSessionId } from './ids.js'
 export { type Logger, silentLogger } from './logger.js'
 export { errorFromNodeFrame } from './node-errors.js'
-export { capNodeText, MAX_NODE_TEXT_CHARS } from './node-text.js'
 export { verifyNodePublicKey } from './node-key.js'
+export { capNodeText, MAX_NODE_TEXT_CHARS } from './node-text.js'
 export { normalizeJobId, normalizePrice, normalizePrompt, type PromptInput } from './options.js'
 export {
   createPlaintextSession,

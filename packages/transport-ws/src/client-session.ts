@@ -70,7 +70,11 @@ interface Request {
   detachAbort: () => void
 }
 
-type Waiter = { kind: 'connected' | 'signed' | 'ready'; resolve: () => void; reject: (e: FabstirError) => void }
+type Waiter = {
+  kind: 'connected' | 'signed' | 'ready'
+  resolve: () => void
+  reject: (e: FabstirError) => void
+}
 
 /** Events of a {@link ClientSession} (listener arguments per event name). */
 export type SessionEvents = {

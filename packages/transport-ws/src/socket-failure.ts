@@ -30,13 +30,7 @@ const TLS_CODES = new Set([
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ])
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-])
+const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE'])
 
 /** The underlying error of a socket `error` event: `ws` puts it in `event.error`; browsers give none. */
 function errorOf(event: unknown): { code?: unknown; message?: unknown } | undefined {

@@ -1,5 +1,5 @@
-import WebSocket from 'ws'
 import { MAX_FRAME_BYTES } from '@fabstir/protocol'
+import WebSocket from 'ws'
 import type { SocketFactory, SocketLike } from './socket.js'
 
 /** Node: a `ws` client without compression (the node uses none) and the node's 64 MiB message limit. */

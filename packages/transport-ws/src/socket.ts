@@ -31,4 +31,3 @@ export type SocketFactory = (url: string) => SocketLike
 
 /** `WebSocket.OPEN` */
 export const OPEN = 1
-

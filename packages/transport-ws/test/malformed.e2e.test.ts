@@ -38,23 +38,26 @@ describe('unusable frames from the node (man in the middle)', () => {
   it.each([
     ['does not match the schema', (t: string) => JSON.stringify({ ...JSON.parse(t), tokens_used: 'many' })],
     ['is truncated JSON', (t: string) => t.slice(0, t.length - 5)],
-  ])('a stream_end that %s after a valid encrypted_response keeps the authenticated answer (issue 15 #4)', async (_, mangle) => {
-    const sim = await h.startSim()
-    const { session } = await h.session(sim, {
-      timeouts: { idleMs: 500 },
-      socketFactory: rewritingSocketFactory({ inbound: onceOfType('stream_end', mangle) }),
-    })
-    const warnings: FabstirError[] = []
-    session.on('warning', (w) => warnings.push(w))
-    const statuses = new StatusLog(session)
-    const reply = await session.send(PROMPT)
-    expect(statuses.seen).toEqual([])
-    expect(reply.text).toBe('2 + 2 = 4.')
-    expect(reply.finishReason).toBe('stop')
-    expect(warnings.map((w) => w.code)).toEqual(['INVALID_FRAME'])
-    expect((await session.send('next prompt')).text).toBe(expectedAnswer('next prompt'))
-    expect(session.status).toBe('encrypted')
-  })
+  ])(
+    'a stream_end that %s after a valid encrypted_response keeps the authenticated answer (issue 15 #4)',
+    async (_, mangle) => {
+      const sim = await h.startSim()
+      const { session } = await h.session(sim, {
+        timeouts: { idleMs: 500 },
+        socketFactory: rewritingSocketFactory({ inbound: onceOfType('stream_end', mangle) }),
+      })
+      const warnings: FabstirError[] = []
+      session.on('warning', (w) => warnings.push(w))
+      const statuses = new StatusLog(session)
+      const reply = await session.send(PROMPT)
+      expect(statuses.seen).toEqual([])
+      expect(reply.text).toBe('2 + 2 = 4.')
+      expect(reply.finishReason).toBe('stop')
+      expect(warnings.map((w) => w.code)).toEqual(['INVALID_FRAME'])
+      expect((await session.send('next prompt')).text).toBe(expectedAnswer('next prompt'))
+      expect(session.status).toBe('encrypted')
+    },
+  )
 
   it('frames of unknown type are ignored', async () => {
     const sim = await h.startSim()

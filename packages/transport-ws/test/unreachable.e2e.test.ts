@@ -11,7 +11,10 @@ import { rejectionOf, SESSION, StatusLog, useHarness } from './helpers/harness.j
 const h = useHarness()
 
 /** An HTTP server that answers every request — WebSocket upgrades included — with `status`. */
-async function httpServer(status: number, port = 0): Promise<{ server: Server; url: string; hits: () => number }> {
+async function httpServer(
+  status: number,
+  port = 0,
+): Promise<{ server: Server; url: string; hits: () => number }> {
   let hits = 0
   const server = createServer((_req, res) => {
     hits++

@@ -17,7 +17,10 @@ export const MAX_FRAME_BYTES = 64 * 1024 * 1024
 export interface JsonLimits {
   /** Deepest nesting of arrays and objects allowed (`Infinity`: unbounded). */
   readonly maxDepth: number
-  /** Most values allowed: every array, object and element or member after the first counts (`Infinity`: unbounded). */
+  /**
+   * Most values allowed, counted as 1 + arrays and objects + commas outside strings (at least the number of values,
+   * at most twice it). `Infinity`: unbounded.
+   */
   readonly maxValues: number
 }
 
@@ -83,7 +86,10 @@ export function checkJsonShape(text: string, limits: JsonLimits): JsonProblem | 
       if (end < 0) return undefined
       i = end
     } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-      if (++depth > maxDepth) return { position: i, problem: `nesting deeper than ${maxDepth}`, kind: 'limit' }
+      if (++depth > maxDepth)
+        return { position: i, problem: `nesting deeper than ${maxDepth}`, kind: 'limit' }
+      if (++values > maxValues)
+        return { position: i, problem: `more than ${maxValues} values`, kind: 'limit' }
     } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
       depth--
     } else if (c === 0x2c /* , */ && ++values > maxValues) {

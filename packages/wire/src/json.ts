@@ -22,10 +22,7 @@ export class WireJsonError extends Error {
   /** UTF-16 offset in the parsed text where the problem was found, when parsing. */
   readonly position: number | undefined
 
-  constructor(
-    message: string,
-    options?: { position?: number; cause?: unknown; code?: WireJsonErrorCode },
-  ) {
+  constructor(message: string, options?: { position?: number; cause?: unknown; code?: WireJsonErrorCode }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.position = options?.position
     this.code = options?.code ?? 'INVALID_JSON'
