@@ -4,14 +4,9 @@ import {
   deriveInitKey,
   generateEphemeralKey,
   hexToBytes,
-  keccak256,
   open,
   parsePublicKey,
-  publicKeyToAddress,
   randomBytes,
-  recoverAddress,
-  recoverPublicKey,
-  recoversToPublicKey,
   seal,
   sha256,
   utf8ToBytes,
@@ -46,6 +41,7 @@ import {
 } from './options.js'
 import { encodeSessionData, type VectorDatabase } from './session-data.js'
 import type { DigestSigner } from './signer.js'
+import { checkWalletSignature, walletFailure } from './wallet-signature.js'
 
 /**
  * Options of {@link createSession} (and the {@link EncryptedSession} constructor). Invalid values throw
@@ -495,107 +491,17 @@ export class EncryptedSession extends BaseSession {
   }
 
   /**
-   * Ask the wallet for the raw-digest signature and check it before it leaves: the signature must recover to
-   * `signer.address`, on every init — a wallet can switch accounts between sessions, and the node would store the
-   * session key for whichever address it recovers. The check is a full recovery the first time a wallet signs and a
-   * cheaper known-key check (about a third of the cost) after that.
+   * Ask the wallet for the raw-digest signature and check it before it leaves (see {@link checkWalletSignature}).
    */
   private async sign(digest: Uint8Array): Promise<Uint8Array> {
     let raw: unknown
     try {
       raw = await this.signer.signDigest(digest)
     } catch (cause) {
-      throw signerFailure(cause)
+      throw walletFailure(cause)
     }
-    if (!(raw instanceof Uint8Array) || raw.length !== 65) {
-      throw new FabstirError('UNSUPPORTED_SIGNER', 'signDigest must resolve to 65 bytes r ‖ s ‖ v', {
-        details: { received: describeValue(raw) },
-      })
-    }
-    const signature = raw.slice()
-    if (signature[64] === 27 || signature[64] === 28) signature[64] -= 27
-    const known = signerKeys.get(this.signer)
-    if (known?.address === this.signerAddress && recoversToPublicKey(known.publicKey, digest, signature)) {
-      return signature
-    }
-    let publicKey: Uint8Array
-    try {
-      publicKey = recoverPublicKey(digest, signature)
-    } catch (cause) {
-      throw new FabstirError('UNSUPPORTED_SIGNER', 'the signer returned an invalid or high-S signature', {
-        cause,
-      })
-    }
-    const recovered = publicKeyToAddress(publicKey)
-    if (recovered !== this.signerAddress) {
-      if (signsPersonalMessages(digest, signature, this.signerAddress)) {
-        throw new FabstirError(
-          'UNSUPPORTED_SIGNER',
-          'the signer signed an EIP-191 personal_sign message instead of the raw 32-byte digest: the node would recover another address',
-          { details: { expected: this.signerAddress, recovered } },
-        )
-      }
-      throw new FabstirError(
-        'CLIENT_ADDRESS_MISMATCH',
-        `the init signature recovers to ${recovered}, not to signer.address ${this.signerAddress}: the wallet switched accounts, or it does not sign the raw 32-byte digest (EIP-191 personal_sign): nothing was sent`,
-        {
-          sessionId: this.sessionId,
-          details: { expected: this.signerAddress, received: recovered, checkedBy: 'client' },
-        },
-      )
-    }
-    signerKeys.set(this.signer, { address: this.signerAddress, publicKey })
-    return signature
+    return checkWalletSignature(digest, raw, this.signer, this.sessionId)
   }
-}
-
-/**
- * Each wallet's public key, learnt from its first signature's full recovery: public information, kept so that
- * later signatures are checked against it cheaply.
- */
-const signerKeys = new WeakMap<DigestSigner, { address: string; publicKey: Uint8Array }>()
-
-const PERSONAL_PREFIX = utf8ToBytes('\x19Ethereum Signed Message:\n32')
-
-/** True when `signature` is `address`'s EIP-191 personal_sign signature of `digest` (checked on failure only). */
-function signsPersonalMessages(digest: Uint8Array, signature: Uint8Array, address: string): boolean {
-  const message = new Uint8Array(PERSONAL_PREFIX.length + 32)
-  message.set(PERSONAL_PREFIX)
-  message.set(digest, PERSONAL_PREFIX.length)
-  try {
-    return recoverAddress(keccak256(message), signature) === address
-  } catch {
-    return false
-  }
-}
-
-/** Short description of a value a wallet produced, for an error's details (never its contents). */
-function describeValue(value: unknown): string {
-  if (value === null) return 'null'
-  if (value instanceof Uint8Array) return `${value.length} bytes`
-  return typeof value
-}
-
-/**
- * The error for a wallet whose `signDigest` threw or rejected — with anything at all: an Error, a string, `null`,
- * `undefined` or an object. `UNSUPPORTED_SIGNER` when the adapter said so, else `SIGNER_FAILED` with the cause.
- */
-function signerFailure(cause: unknown): FabstirError {
-  const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined
-  const said =
-    cause instanceof Error
-      ? cause.message
-      : typeof cause === 'string'
-        ? cause
-        : `it rejected with ${describeValue(cause)}`
-  if (code === 'UNSUPPORTED_SIGNER') {
-    return new FabstirError('UNSUPPORTED_SIGNER', capNodeText(said, 512), { cause })
-  }
-  return new FabstirError(
-    'SIGNER_FAILED',
-    `the signer failed to sign the session-init digest: ${capNodeText(said, 512)}`,
-    { cause, details: { thrown: describeValue(cause) } },
-  )
 }
 
 function assertValid(result: { ok: boolean; issues?: unknown }, what: string): void {

@@ -48,3 +48,4 @@ export {
   type SignerErrorCode,
   type SignerErrorContext,
 } from './signer-kit.js'
+export { checkWalletSignature, walletFailure } from './wallet-signature.js'
