@@ -45,17 +45,20 @@ function describeValue(value: unknown): string {
 export function walletFailure(thrown: unknown): FabstirError {
   let code: unknown
   let said: string
+  let kind: string
   try {
+    kind = describeValue(thrown)
     code = typeof thrown === 'object' && thrown !== null ? (thrown as { code?: unknown }).code : undefined
     said =
       thrown instanceof Error && typeof thrown.message === 'string'
         ? thrown.message
         : typeof thrown === 'string'
           ? thrown
-          : `it rejected with ${describeValue(thrown)}`
+          : `it rejected with ${kind}`
   } catch {
     // A hostile object (throwing getters, revoked proxy): nothing can be read from it.
     code = undefined
+    kind = 'unreadable object'
     said = 'it rejected with an unreadable value'
   }
   if (code === 'UNSUPPORTED_SIGNER') {
@@ -64,7 +67,7 @@ export function walletFailure(thrown: unknown): FabstirError {
   return new FabstirError(
     'SIGNER_FAILED',
     `the signer failed to sign the session-init digest: ${capNodeText(said, 512)}`,
-    { cause: thrown, details: { thrown: describeValue(thrown) } },
+    { cause: thrown, details: { thrown: kind } },
   )
 }
 

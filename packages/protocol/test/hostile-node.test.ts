@@ -55,6 +55,20 @@ describe('#3 a wallet that rejects with anything', () => {
     ['a string', 'User denied'],
     ['a number', 4001],
     ['a plain object', { reason: 'nope' }],
+    [
+      'an unreadable proxy (found by the wallet-signature fuzz target)',
+      new Proxy(
+        {},
+        {
+          get() {
+            throw new Error('no')
+          },
+          getPrototypeOf() {
+            throw new Error('no')
+          },
+        },
+      ),
+    ],
   ])('rejecting with %s gives SIGNER_FAILED, not a TypeError', async (_, value) => {
     const setup = setupEncrypted({ signer: signerRejectingWith(value) })
     const error = await setup.session.init().catch((e: unknown) => e)
