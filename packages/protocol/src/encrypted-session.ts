@@ -110,6 +110,8 @@ export class EncryptedSession extends BaseSession {
   private messageIndex = 0
   /** Counts `init()` calls: a signature that arrives after a newer init started (or the session ended) is dropped. */
   private initAttempt = 0
+  /** The session key of an init whose signature is still pending (zeroed if the init is abandoned). */
+  private pendingSessionKey: Uint8Array | undefined
   private _clientAddress: `0x${string}` | undefined
 
   constructor(options: EncryptedSessionOptions) {
@@ -213,7 +215,11 @@ export class EncryptedSession extends BaseSession {
       const sealed = seal(initKey, plaintext, SESSION_INIT_AAD)
       zeroize(initKey, plaintext)
       const digest = sha256(sealed.ciphertext)
+      // While the wallet signs, the fresh session key waits here; abandoning the init or closing zeroes it even if
+      // the wallet never answers.
+      this.pendingSessionKey = sessionKey
       const signature = await this.sign(digest)
+      if (this.pendingSessionKey === sessionKey) this.pendingSessionKey = undefined
       if (this._state !== 'initializing' || this.initAttempt !== attempt) {
         const state = this._state as SessionState
         const lost = state !== 'closed' && state !== 'failed'
@@ -247,6 +253,7 @@ export class EncryptedSession extends BaseSession {
       this.log.debug?.('session init built', { sessionId: this.sessionId, id })
       return frame
     } catch (e) {
+      if (this.pendingSessionKey === sessionKey) this.pendingSessionKey = undefined
       zeroize(eph.privateKey, initKey, plaintext, sessionKey)
       if (this._state === 'initializing' && this.initAttempt === attempt) this._state = 'new'
       throw e
@@ -288,13 +295,16 @@ export class EncryptedSession extends BaseSession {
    * closed): the session returns to `new`, and the signature, if it ever comes, is dropped.
    */
   abandonInit(): void {
+    zeroize(this.pendingSessionKey)
+    this.pendingSessionKey = undefined
     if (this._state !== 'initializing') return
     this.initAttempt++
     this._state = 'new'
   }
 
   protected zeroizeKeys(): void {
-    zeroize(this.sessionKey)
+    zeroize(this.sessionKey, this.pendingSessionKey)
+    this.pendingSessionKey = undefined
     this.sessionKey = undefined
     this.seenNonces.clear()
   }

@@ -11,6 +11,7 @@ import {
   FOLLOW_UP_PROMPT,
   waitForStatus,
 } from './harness.js'
+import { HOSTILE_SCENARIOS } from './hostile-scenarios.js'
 
 /** Chunk index that every chunk-level fault hits (chunks 0 and 1 are authentic and may be delivered). */
 const K = 2
@@ -365,4 +366,5 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
     },
     act: (ctx) => scriptedPrompt(ctx, true),
   },
+  ...HOSTILE_SCENARIOS,
 ]
