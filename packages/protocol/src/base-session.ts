@@ -131,6 +131,13 @@ export abstract class BaseSession {
   }
 
   protected abstract zeroizeKeys(): void
+  /**
+   * Whether the init frame exists yet (an encrypted init waits for the wallet's signature first): an acknowledgement
+   * that arrives before it cannot be for it.
+   */
+  protected initSent(): boolean {
+    return true
+  }
   protected abstract onAck(frame: SessionInitAckFrame): ProtocolEvent[]
   /** Mode-specific data frames (`encrypted_chunk`/`encrypted_response` or `stream_chunk`). */
   protected abstract onDataFrame(frame: NodeFrame): ProtocolEvent[]
@@ -249,6 +256,7 @@ export abstract class BaseSession {
           return this.ignore('acknowledgement while not initializing', frame.type)
         if (frame.id !== undefined && frame.id !== this.initRequestId)
           return this.ignore('ack for another request', frame.type)
+        if (!this.initSent()) return this.ignore('acknowledgement before the init was built', frame.type)
         if (frame.status !== 'success') return [this.fail(ackRefused(frame, this.sessionId))]
         return this.onAck(frame)
       case 'error':

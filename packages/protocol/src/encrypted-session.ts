@@ -302,6 +302,10 @@ export class EncryptedSession extends BaseSession {
     this._state = 'new'
   }
 
+  protected override initSent(): boolean {
+    return this.sessionKey !== undefined
+  }
+
   protected zeroizeKeys(): void {
     zeroize(this.sessionKey, this.pendingSessionKey)
     this.pendingSessionKey = undefined

@@ -282,3 +282,37 @@ describe('#9 every signature is checked before it leaves', () => {
     expect(signer.calls).toBe(3)
   })
 })
+
+describe('an acknowledgement cannot arrive before its init exists', () => {
+  it('an ack delivered while the wallet is still signing is ignored; the real one later works', async () => {
+    const real = createTestSigner()
+    let release: () => void = () => {}
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const signer = {
+      ...real,
+      address: real.address,
+      signDigest: async (d: Uint8Array) => {
+        await gate
+        return real.signDigest(d)
+      },
+    } as TestSigner
+    const setup = setupEncrypted({ signer })
+    const building = setup.session.init()
+    const early = setup.link.deliver({
+      type: 'session_init_ack',
+      status: 'success',
+      session_id: setup.session.sessionId,
+      client_address: real.address.toLowerCase(),
+    })
+    expect(early).toEqual([])
+    expect(setup.session.state).toBe('initializing')
+    release()
+    const frame = await building
+    const from = setup.link.events.length
+    setup.link.send(frame)
+    const outcome = await setup.link.waitFor((e) => e.type === 'ready' || e.type === 'error', from)
+    expect(outcome.type).toBe('ready')
+  })
+})

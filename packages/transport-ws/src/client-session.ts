@@ -407,7 +407,8 @@ export class ClientSession extends Emitter<SessionEvents> {
       new FabstirError(
         'CONNECTION_LOST',
         `could not reconnect to the node${last ? `: ${last.message}` : ''}`,
-        { sessionId: this.sessionId, cause: last, retryable: false },
+        // Retrying later makes sense only if the last attempt failed for a reason that can pass.
+        { sessionId: this.sessionId, cause: last, retryable: last?.retryable ?? true },
       ),
     )
   }
