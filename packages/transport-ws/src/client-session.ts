@@ -290,7 +290,11 @@ export class ClientSession extends Emitter<SessionEvents> {
    */
   private async signed<T>(building: Promise<T>): Promise<T> {
     const deadline = this.wait('signed', this.opts.timeouts.ackMs, 'sign')
-    const settle = () => this.settleWaiter('signed')
+    const mine = this.waiter
+    // Only this wait: a late signature of an abandoned init must not end the wait of a newer one.
+    const settle = () => {
+      if (this.waiter === mine) this.settleWaiter('signed')
+    }
     building.then(settle, settle)
     try {
       await deadline
