@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
+import { WebSocketServer } from 'ws'
 import { type ClientStatus, FabstirError } from '../src/index.js'
 import { rejectionOf, SESSION, StatusLog, useHarness } from './helpers/harness.js'
 
@@ -83,6 +84,21 @@ describe('unreachable nodes give CONNECTION_FAILED with the URL and the cause', 
       expect(e.retryable).toBe(retryable)
     } finally {
       await closeServer(server)
+    }
+  })
+
+  it('a WebSocket server that closes before the node greeting: cause "closed-before-greeting"', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 })
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()))
+    wss.on('connection', (socket) => socket.close(1011, 'not a node'))
+    try {
+      const { port } = wss.address() as AddressInfo
+      const e = await startFailure(`ws://127.0.0.1:${port}/v1/ws`)
+      expect(e.code).toBe('CONNECTION_FAILED')
+      expect(e.details).toMatchObject({ cause: 'closed-before-greeting' })
+      expect(e.message).toMatch(/closed \(code 1011\) before the node's greeting/)
+    } finally {
+      await new Promise<void>((resolve) => wss.close(() => resolve()))
     }
   })
 
