@@ -234,13 +234,10 @@ export abstract class BaseSession {
     const carriesAnswer =
       type === 'encrypted_chunk' || type === 'encrypted_response' || type === 'stream_chunk'
     const inflight = this.inflight
-    if (
-      this._state === 'streaming' &&
-      inflight?.finishReason !== undefined &&
-      (type ?? 'stream_end') === 'stream_end'
-    ) {
-      // The answer is complete and authenticated (encrypted_response arrived); what should have been its plaintext
-      // stream_end is unusable. An unauthenticated frame cannot take the answer away: end it, and say why.
+    if (this._state === 'streaming' && inflight?.finishReason !== undefined && !carriesAnswer) {
+      // The answer is complete and authenticated (encrypted_response arrived); only its plaintext stream_end was
+      // still due, and what came is unusable. An unauthenticated frame cannot take the answer away: end it, and say
+      // why.
       return [{ type: 'warning', id: inflight.id, warning: error }, ...this.end(inflight, undefined)]
     }
     if (this._state === 'streaming' && carriesAnswer && this.encrypted) return [this.fail(error)]
@@ -282,6 +279,11 @@ export abstract class BaseSession {
     }
     if (this._state === 'streaming' && this.isCurrent(id)) {
       const error = errorFromNodeFrame(frame, this.inflight?.id)
+      const done = this.inflight!
+      if (done.finishReason !== undefined) {
+        // An unauthenticated error after the authenticated end of the answer cannot take the answer away.
+        return [{ type: 'warning', id: done.id, warning: error }, ...this.end(done, undefined)]
+      }
       this.inflight = undefined
       if (error.code === 'SESSION_KEY_NOT_FOUND') {
         // The node lost its keys (restart): this session must be re-initialised before the next prompt.

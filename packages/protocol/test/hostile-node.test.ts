@@ -110,6 +110,22 @@ describe('#4 an unusable stream_end after an authenticated encrypted_response', 
     expect(setup.session.state).toBe('ready')
   })
 
+  it.each([
+    ['a rate-limit error', { type: 'error', error: 'Rate limit exceeded' }],
+    ['a shape-A error', { type: 'error', code: 'ENCRYPTION_FAILED', message: 'forged' }],
+    ['a malformed error', { type: 'error', code: 7 }],
+  ])('%s in place of the stream_end cannot take the authenticated answer away either', async (_, forged) => {
+    const setup = await ready()
+    const frames = await heldAnswer(setup)
+    frames.pop()
+    const events = deliverAll(setup, [...frames, forged])
+    expect(errorsOf(events)).toEqual([])
+    expect(textOf(events)).toBe('2 + 2 = 4.')
+    expect(endOf(events).finishReason).toBe('stop')
+    expect(warningsOf(events)).toHaveLength(1)
+    expect(setup.session.state).toBe('ready')
+  })
+
   it('before the encrypted_response, a malformed stream_end still cannot complete the answer', async () => {
     const setup = await ready()
     const frames = await heldAnswer(setup)

@@ -135,6 +135,17 @@ function judgeEvents(
             tally.find('invariant', `fatal ${e.code} left the session key live`, input)
           }
         }
+        // After the authenticated end of an answer, only a tampered answer frame may still fail it (fatally); an
+        // unauthenticated frame must not take the answer away with a non-fatal error.
+        if (
+          clone.encrypted &&
+          t.label === 'streaming:after-response' &&
+          !e.fatal &&
+          (e.requestId === undefined || e.requestId === t.requestId)
+        ) {
+          tally.find('unauthenticated', `non-fatal ${e.code} destroyed an authenticated answer`, input)
+          return
+        }
         code ??= e.code
         break
       }
