@@ -225,13 +225,12 @@ export const HOSTILE_SCENARIOS: readonly FaultScenario[] = [
     delivery: { kind: 'nothing' },
     node: () => ({ kind: 'sim' }),
     judgeAllDraws: true,
-    act: async (ctx, signer) => {
+    act: async (ctx) => {
       let key = hexToBytes(testIdentity('switching-wallet').privateKeyHex)
       const wallet: DigestSigner = {
         address: testIdentity('switching-wallet').address,
         signDigest: async (digest) => signDigest(key, digest),
       }
-      void signer
       const first = await ctx.client({ signer: wallet }).startSession(SESSION_OPTIONS)
       await first.close()
       key = hexToBytes(testIdentity('the-other-account').privateKeyHex)
