@@ -24,5 +24,5 @@ describe('fault matrix (node simulator and raw scripted node over 127.0.0.1, rea
     expect(parseMatrixRows(committed), 'FAULT-MATRIX.md is out of date: commit the regenerated file').toEqual(
       rows.map(rowCells),
     )
-  }, 90_000)
+  }, 240_000)
 })

@@ -1,3 +1,4 @@
+import { MAX_FRAME_BYTES } from '@fabstir/protocol'
 import { createClient } from '@fabstir/transport-ws'
 import { describe, expect, it } from 'vitest'
 import { NODE_IDENTITY, SESSION_OPTIONS, testSigner } from '../src/common/identities.js'
@@ -6,7 +7,7 @@ import { mib } from '../src/common/stats.js'
 import { waitUntil } from '../src/common/wait.js'
 import { consume } from '../src/faults/consume.js'
 
-const LIMIT = 64 * 1024 * 1024
+const LIMIT = MAX_FRAME_BYTES
 
 describe('a frame beyond the 64 MiB limit (raw server)', () => {
   it('closes the connection at the frame header: typed error, nothing delivered, memory bounded', async () => {

@@ -194,8 +194,10 @@ const CORE_ERROR_ROWS: readonly ErrorCodeRow[] = [
     origin: 'client',
     sentByNode: false,
     description:
-      'Any other shape B error from the node (validation error, engine unavailable, …); carries its text.',
-    action: 'Surface the node message; the request failed.',
+      'Any other shape B error from the node (validation error, engine unavailable, …), an unknown shape A code ' +
+      '(kept in `details.nodeCode`), or a session_init_ack whose status is not "success" (`details.status`). ' +
+      'Carries the node text capped at 1 KB in `nodeMessage` (the full text in `nodeMessageRaw`).',
+    action: 'Surface the node message; the request (or the session init) failed.',
     retryable: false,
   },
   {
@@ -203,8 +205,11 @@ const CORE_ERROR_ROWS: readonly ErrorCodeRow[] = [
     origin: 'client',
     sentByNode: false,
     description:
-      "session_init_ack.client_address differs from the signer's address: a wrong signing scheme or tampering.",
-    action: 'Fail the session and zero its keys; check the signer (raw digest signature, no EIP-191 prefix).',
+      "The init signature belongs to another address than the signer's: checked locally before every init is sent " +
+      "(`details.checkedBy: 'client'`: the wallet switched accounts or returned a wrong recovery id) and again " +
+      'against session_init_ack.client_address (a wrong signing scheme or tampering).',
+    action:
+      'Fail the session and zero its keys; check the wallet (current account, raw digest signature, no EIP-191 prefix).',
     retryable: false,
   },
   {
@@ -234,7 +239,10 @@ const CORE_ERROR_ROWS: readonly ErrorCodeRow[] = [
     code: 'INVALID_FRAME',
     origin: 'client',
     sentByNode: false,
-    description: 'An inbound frame is not JSON or does not match its schema; carries the validation issues.',
+    description:
+      'An inbound frame is not JSON, too complex to parse (nesting over 128, over 2^20 values, over 64 MiB) or does ' +
+      'not match its schema; carries the first validation issues. Also the code of `warning` events (an ' +
+      'unauthenticated field contradicting its authenticated twin, an unusable stream_end after the authenticated end).',
     action: 'Fail the pending request; report the node version if it persists.',
     retryable: false,
   },
@@ -291,8 +299,9 @@ const CORE_ERROR_ROWS: readonly ErrorCodeRow[] = [
     sentByNode: false,
     families: ['transcode', 'ltx'],
     description:
-      'No reply within the deadline (the node ignores some malformed requests without replying). The node also ' +
-      'sends it in transcode_error/ltx_error when a job exceeds its 1,800 s limit.',
+      'No reply within the deadline (the node ignores some malformed requests without replying), or a wallet that ' +
+      'did not sign the session init within `timeouts.ackMs` (`details.phase: "sign"`). The node also sends it in ' +
+      'transcode_error/ltx_error when a job exceeds its 1,800 s limit.',
     action: 'Retry, or reconnect if it persists.',
     retryable: true,
   },
@@ -316,8 +325,14 @@ const CORE_ERROR_ROWS: readonly ErrorCodeRow[] = [
     code: 'CONNECTION_FAILED',
     origin: 'client',
     sentByNode: false,
-    description: 'The WebSocket could not be opened (bad URL, node down, refused, TLS failure).',
-    action: 'Check the node URL and that the node is running; retry later.',
+    description:
+      "The node was never reached: the WebSocket could not be opened or closed before the node's greeting. " +
+      '`details.cause` says why (`refused`, `dns`, `tls`, `http` with `details.status`, `network`, ' +
+      '`closed-before-greeting`, `unknown` — browsers do not reveal the cause) and `details.url` where. Retryable ' +
+      'only when waiting can help (refused, network, temporary DNS, HTTP 5xx); reconnects stop at the first ' +
+      'non-retryable one and otherwise after `reconnect.attempts`.',
+    action:
+      'Check the node URL (scheme, host, port, the /v1/ws path) and that the node is running; retry later.',
     retryable: true,
   },
   {

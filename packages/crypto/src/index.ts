@@ -30,3 +30,4 @@ export {
   signDigest,
   verifyDigest,
 } from './signature.js'
+export { recoversToPublicKey } from './signer-check.js'

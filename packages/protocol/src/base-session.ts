@@ -3,19 +3,22 @@ import {
   type ChatNodeFrame,
   checkChatNodeFrame,
   type ErrorFrame,
+  MAX_FRAME_BYTES,
   parseJson,
   type SessionInitAckFrame,
   type StreamCancelFrame,
   type StreamEndFrame,
+  WireJsonError,
 } from '@fabstir/wire'
 import { FabstirError } from './errors.js'
 import type { EndEvent, ProtocolEvent, SessionState, Usage } from './events.js'
 import { newRequestId } from './ids.js'
 import type { Logger } from './logger.js'
 import { errorFromNodeFrame } from './node-errors.js'
+import { capNodeText } from './node-text.js'
 
-/** The node's message size limit (PROTOCOL.md §1). Larger inbound frames are rejected before parsing. */
-export const MAX_FRAME_CHARS = 64 * 1024 * 1024
+/** Validation issues kept in an `INVALID_FRAME` error's details (a hostile frame can have a million). */
+const MAX_ISSUES = 10
 
 /** Bookkeeping of the one request that may be in flight on a session. */
 export interface InFlight {
@@ -128,6 +131,13 @@ export abstract class BaseSession {
   }
 
   protected abstract zeroizeKeys(): void
+  /**
+   * Whether the init frame exists yet (an encrypted init waits for the wallet's signature first): an acknowledgement
+   * that arrives before it cannot be for it.
+   */
+  protected initSent(): boolean {
+    return true
+  }
   protected abstract onAck(frame: SessionInitAckFrame): ProtocolEvent[]
   /** Mode-specific data frames (`encrypted_chunk`/`encrypted_response` or `stream_chunk`). */
   protected abstract onDataFrame(frame: ChatNodeFrame): ProtocolEvent[]
@@ -145,7 +155,7 @@ export abstract class BaseSession {
           cause: error.cause,
           requestId: error.requestId,
           sessionId: error.sessionId ?? this.sessionId,
-          nodeMessage: error.nodeMessage,
+          nodeMessage: error.nodeMessageRaw,
           retryAfterMs: error.retryAfterMs,
           details: error.details,
           fatal: true,
@@ -173,13 +183,19 @@ export abstract class BaseSession {
     if (this._state === 'closed' || this._state === 'failed') return this.ignore('session is over')
     let value: unknown = input
     if (typeof input === 'string') {
-      if (input.length > MAX_FRAME_CHARS) {
+      // UTF-16 length ≤ UTF-8 byte length, so no frame the node's limit admits is refused here; longer text is
+      // refused before any parsing. Parsing itself is linear and bounded (nesting ≤ 128, ≤ 2^20 values).
+      if (input.length > MAX_FRAME_BYTES) {
         return this.malformed(undefined, `frame of ${input.length} characters exceeds the 64 MiB limit`)
       }
       try {
         value = parseJson(input)
-      } catch {
-        return this.malformed(undefined, 'frame is not valid JSON')
+      } catch (e) {
+        const limit = e instanceof WireJsonError && e.code === 'JSON_LIMIT_EXCEEDED'
+        return this.malformed(
+          undefined,
+          limit ? `frame is too complex to parse (${e.message})` : 'frame is not valid JSON',
+        )
       }
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -198,8 +214,8 @@ export abstract class BaseSession {
       const issue = checked.issues[0]
       return this.malformed(
         type,
-        `invalid ${type} frame${issue ? ` at ${issue.path || '/'}: ${issue.message}` : ''}`,
-        checked.issues,
+        `invalid ${type} frame${issue ? ` at ${capNodeText(issue.path || '/', 200)}: ${capNodeText(issue.message, 200)}` : ''}`,
+        checked.issues.slice(0, MAX_ISSUES),
       )
     }
     return this.dispatch(checked.value)
@@ -217,6 +233,13 @@ export abstract class BaseSession {
     })
     const carriesAnswer =
       type === 'encrypted_chunk' || type === 'encrypted_response' || type === 'stream_chunk'
+    const inflight = this.inflight
+    if (this._state === 'streaming' && inflight?.finishReason !== undefined && !carriesAnswer) {
+      // The answer is complete and authenticated (encrypted_response arrived); only its plaintext stream_end was
+      // still due, and what came is unusable. An unauthenticated frame cannot take the answer away: end it, and say
+      // why.
+      return [{ type: 'warning', id: inflight.id, warning: error }, ...this.end(inflight, undefined)]
+    }
     if (this._state === 'streaming' && carriesAnswer && this.encrypted) return [this.fail(error)]
     return [{ type: 'error', error }]
   }
@@ -228,6 +251,10 @@ export abstract class BaseSession {
       case 'session_init_ack':
         if (this._state !== 'initializing')
           return this.ignore('acknowledgement while not initializing', frame.type)
+        if (frame.id !== undefined && frame.id !== this.initRequestId)
+          return this.ignore('ack for another request', frame.type)
+        if (!this.initSent()) return this.ignore('acknowledgement before the init was built', frame.type)
+        if (frame.status !== 'success') return [this.fail(ackRefused(frame, this.sessionId))]
         return this.onAck(frame)
       case 'error':
         return this.onError(frame)
@@ -252,6 +279,11 @@ export abstract class BaseSession {
     }
     if (this._state === 'streaming' && this.isCurrent(id)) {
       const error = errorFromNodeFrame(frame, this.inflight?.id)
+      const done = this.inflight!
+      if (done.finishReason !== undefined) {
+        // An unauthenticated error after the authenticated end of the answer cannot take the answer away.
+        return [{ type: 'warning', id: done.id, warning: error }, ...this.end(done, undefined)]
+      }
       this.inflight = undefined
       if (error.code === 'SESSION_KEY_NOT_FOUND') {
         // The node lost its keys (restart): this session must be re-initialised before the next prompt.
@@ -286,19 +318,65 @@ export abstract class BaseSession {
         ),
       ]
     }
+    return this.end(inflight, frame)
+  }
+
+  /**
+   * The `end` event of the request in flight (the session becomes ready), from its `stream_end` — or from nothing
+   * when that frame was unusable after an authenticated `encrypted_response`. Fields of `stream_end` are
+   * unauthenticated: they never override the authenticated finish reason, except to refine `stop` into `length`
+   * (the node's cut at `max_tokens`); any other disagreement is kept authenticated and flagged in a `warning`.
+   */
+  private end(inflight: InFlight, frame: StreamEndFrame | undefined): ProtocolEvent[] {
     this.inflight = undefined
     this._state = 'ready'
+    const events: ProtocolEvent[] = []
     const reason =
       inflight.cancelRequested && inflight.finishReason === undefined
         ? 'cancelled'
-        : (frame.reason ?? 'complete')
-    const end: EndEvent = { type: 'end', id: inflight.id, reason, tokensUsed: frame.tokens_used ?? 0 }
-    const finishReason = frame.finish_reason ?? inflight.finishReason
+        : (frame?.reason ?? 'complete')
+    const end: EndEvent = { type: 'end', id: inflight.id, reason, tokensUsed: frame?.tokens_used ?? 0 }
+    const authenticated = inflight.finishReason
+    const claimed = frame?.finish_reason
+    let finishReason = authenticated ?? claimed
+    if (authenticated !== undefined && claimed !== undefined && claimed !== authenticated) {
+      if (authenticated === 'stop' && claimed === 'length') finishReason = claimed
+      else {
+        events.push({
+          type: 'warning',
+          id: inflight.id,
+          warning: new FabstirError(
+            'INVALID_FRAME',
+            `stream_end.finish_reason "${capNodeText(claimed, 64)}" contradicts the authenticated finish reason "${capNodeText(authenticated, 64)}": the authenticated one is kept`,
+            {
+              requestId: inflight.id,
+              sessionId: this.sessionId,
+              details: {
+                field: 'finish_reason',
+                authenticated: capNodeText(authenticated, 64),
+                unauthenticated: capNodeText(claimed, 64),
+              },
+            },
+          ),
+        })
+      }
+    }
     if (finishReason !== undefined) end.finishReason = finishReason
-    const usage = toUsage(frame)
+    const usage = frame ? toUsage(frame) : undefined
     if (usage) end.usage = usage
-    return [end]
+    events.push(end)
+    return events
   }
+}
+
+/** The node answered the init with a `session_init_ack` whose status is not `success`: the init failed. */
+function ackRefused(frame: SessionInitAckFrame, sessionId: string): FabstirError {
+  const status = capNodeText(frame.status, 64)
+  return new FabstirError(
+    'NODE_ERROR',
+    `the node did not accept the session init (status "${status}")${frame.message === undefined ? '' : `: ${capNodeText(frame.message)}`}`,
+    { sessionId, nodeMessage: frame.message, details: { status } },
+  )
 }
 
 function toUsage(frame: StreamEndFrame): Usage | undefined {

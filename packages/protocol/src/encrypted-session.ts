@@ -7,7 +7,6 @@ import {
   open,
   parsePublicKey,
   randomBytes,
-  recoverAddress,
   seal,
   sha256,
   utf8ToBytes,
@@ -26,10 +25,11 @@ import {
 } from '@fabstir/wire'
 import { BaseSession, type InFlight } from './base-session.js'
 import { FabstirError, isFabstirError } from './errors.js'
-import type { ProtocolEvent } from './events.js'
+import type { ProtocolEvent, SessionState } from './events.js'
 import { newSessionId } from './ids.js'
 import type { Logger } from './logger.js'
 import { verifyNodePublicKey } from './node-key.js'
+import { capNodeText } from './node-text.js'
 import { NonceSet } from './nonce-set.js'
 import {
   normalizeChainId,
@@ -41,6 +41,7 @@ import {
 } from './options.js'
 import { encodeSessionData, type VectorDatabase } from './session-data.js'
 import type { DigestSigner } from './signer.js'
+import { checkWalletSignature, walletFailure } from './wallet-signature.js'
 
 /**
  * Options of {@link createSession} (and the {@link EncryptedSession} constructor). Invalid values throw
@@ -107,6 +108,10 @@ export class EncryptedSession extends BaseSession {
    */
   private readonly seenNonces = new NonceSet()
   private messageIndex = 0
+  /** Counts `init()` calls: a signature that arrives after a newer init started (or the session ended) is dropped. */
+  private initAttempt = 0
+  /** The session key of an init whose signature is still pending (zeroed if the init is abandoned). */
+  private pendingSessionKey: Uint8Array | undefined
   private _clientAddress: `0x${string}` | undefined
 
   constructor(options: EncryptedSessionOptions) {
@@ -189,6 +194,7 @@ export class EncryptedSession extends BaseSession {
     const id = options.id ?? this.nextRequestId()
     this._state = 'initializing'
     this.initRequestId = id
+    const attempt = ++this.initAttempt
     const eph = generateEphemeralKey()
     let initKey: Uint8Array | undefined
     let plaintext: Uint8Array | undefined
@@ -209,13 +215,18 @@ export class EncryptedSession extends BaseSession {
       const sealed = seal(initKey, plaintext, SESSION_INIT_AAD)
       zeroize(initKey, plaintext)
       const digest = sha256(sealed.ciphertext)
+      // While the wallet signs, the fresh session key waits here; abandoning the init or closing zeroes it even if
+      // the wallet never answers.
+      this.pendingSessionKey = sessionKey
       const signature = await this.sign(digest)
-      if (this._state !== 'initializing') {
-        const lost = this._state === 'new'
+      if (this.pendingSessionKey === sessionKey) this.pendingSessionKey = undefined
+      if (this._state !== 'initializing' || this.initAttempt !== attempt) {
+        const state = this._state as SessionState
+        const lost = state !== 'closed' && state !== 'failed'
         throw new FabstirError(
           lost ? 'CONNECTION_LOST' : 'SESSION_CLOSED',
           lost
-            ? 'the connection was lost while the wallet was signing'
+            ? 'the init was abandoned while the wallet was signing (deadline passed or connection lost)'
             : 'the session was closed while the wallet was signing',
           { sessionId: this.sessionId },
         )
@@ -242,8 +253,9 @@ export class EncryptedSession extends BaseSession {
       this.log.debug?.('session init built', { sessionId: this.sessionId, id })
       return frame
     } catch (e) {
+      if (this.pendingSessionKey === sessionKey) this.pendingSessionKey = undefined
       zeroize(eph.privateKey, initKey, plaintext, sessionKey)
-      if (this._state === 'initializing') this._state = 'new'
+      if (this._state === 'initializing' && this.initAttempt === attempt) this._state = 'new'
       throw e
     }
   }
@@ -278,8 +290,25 @@ export class EncryptedSession extends BaseSession {
     return frame
   }
 
+  /**
+   * Give up on an `init()` whose signature has not arrived (the transport's deadline passed, or its connection
+   * closed): the session returns to `new`, and the signature, if it ever comes, is dropped.
+   */
+  abandonInit(): void {
+    zeroize(this.pendingSessionKey)
+    this.pendingSessionKey = undefined
+    if (this._state !== 'initializing') return
+    this.initAttempt++
+    this._state = 'new'
+  }
+
+  protected override initSent(): boolean {
+    return this.sessionKey !== undefined
+  }
+
   protected zeroizeKeys(): void {
-    zeroize(this.sessionKey)
+    zeroize(this.sessionKey, this.pendingSessionKey)
+    this.pendingSessionKey = undefined
     this.sessionKey = undefined
     this.seenNonces.clear()
   }
@@ -287,8 +316,9 @@ export class EncryptedSession extends BaseSession {
   protected onAck(frame: SessionInitAckFrame): ProtocolEvent[] {
     if (frame.id !== undefined && frame.id !== this.initRequestId)
       return this.ignore('ack for another request', frame.type)
-    const echoed = frame.client_address?.toLowerCase()
-    if (echoed !== this.signerAddress) {
+    const raw = frame.client_address?.toLowerCase()
+    const echoed = raw === undefined ? undefined : capNodeText(raw, 64)
+    if (raw !== this.signerAddress) {
       return [
         this.fail(
           new FabstirError(
@@ -474,48 +504,19 @@ export class EncryptedSession extends BaseSession {
     })
   }
 
+  /**
+   * Ask the wallet for the raw-digest signature and check it before it leaves (see {@link checkWalletSignature}).
+   */
   private async sign(digest: Uint8Array): Promise<Uint8Array> {
     let raw: unknown
     try {
       raw = await this.signer.signDigest(digest)
     } catch (cause) {
-      const code = (cause as { code?: unknown }).code
-      if (code === 'UNSUPPORTED_SIGNER') {
-        throw new FabstirError('UNSUPPORTED_SIGNER', (cause as Error).message, { cause })
-      }
-      throw new FabstirError('SIGNER_FAILED', 'the signer failed to sign the session-init digest', { cause })
+      throw walletFailure(cause)
     }
-    if (!(raw instanceof Uint8Array) || raw.length !== 65) {
-      throw new FabstirError('UNSUPPORTED_SIGNER', 'signDigest must resolve to 65 bytes r ‖ s ‖ v')
-    }
-    const signature = raw.slice()
-    if (signature[64] === 27 || signature[64] === 28) signature[64] -= 27
-    // Recovery costs about a millisecond, more than the rest of init; a signer object that has produced one
-    // raw-digest signature recovering to its address uses the same scheme afterwards. The node's echoed
-    // `client_address` is still compared on every init.
-    if (verifiedSigners.has(this.signer)) return signature
-    let recovered: string
-    try {
-      recovered = recoverAddress(digest, signature)
-    } catch (cause) {
-      throw new FabstirError('UNSUPPORTED_SIGNER', 'the signer returned an invalid or high-S signature', {
-        cause,
-      })
-    }
-    if (recovered !== this.signerAddress) {
-      throw new FabstirError(
-        'UNSUPPORTED_SIGNER',
-        'the signature does not recover to signer.address: the signer must sign the raw 32-byte digest (no EIP-191 personal_sign prefix)',
-        { details: { expected: this.signerAddress, recovered } },
-      )
-    }
-    verifiedSigners.add(this.signer)
-    return signature
+    return checkWalletSignature(digest, raw, this.signer, this.sessionId)
   }
 }
-
-/** Signer objects whose signature scheme was checked by local recovery (public information only). */
-const verifiedSigners = new WeakSet<DigestSigner>()
 
 function assertValid(result: { ok: boolean; issues?: unknown }, what: string): void {
   if (!result.ok) {

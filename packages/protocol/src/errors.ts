@@ -1,4 +1,8 @@
 import { ERROR_POLICY, type ErrorCode } from '@fabstir/wire'
+import { capNodeText } from './node-text.js'
+
+/** Longest `message` a {@link FabstirError} keeps (a safety net: node text inside it is capped at 1 KB already). */
+const MAX_MESSAGE_CHARS = 4096
 
 /** Every code a {@link FabstirError} can carry: the node's codes and the SDK's own (see `ERROR_CODES`). */
 export type FabstirErrorCode = ErrorCode
@@ -11,7 +15,10 @@ export interface FabstirErrorOptions {
   requestId?: string
   /** The session the error belongs to. */
   sessionId?: string
-  /** The node's own message text, verbatim (never contains secrets: the node does not echo plaintext). */
+  /**
+   * The node's own message text, verbatim (never contains secrets: the node does not echo plaintext). Stored capped
+   * in `nodeMessage`; the full text stays reachable through `nodeMessageRaw`.
+   */
   nodeMessage?: string
   /** For `RATE_LIMITED`: how long to wait before retrying. */
   retryAfterMs?: number
@@ -43,7 +50,10 @@ export class FabstirError extends Error {
   readonly requestId: string | undefined
   /** The session the error belongs to, when known. */
   readonly sessionId: string | undefined
-  /** The node's own message text, verbatim, when the error came from a node `error` frame. */
+  /**
+   * The node's own message text when the error came from a node `error` frame, capped at 1 KB with a
+   * `…(N more chars)` tail (the node chooses it; it must not flood logs). The full text: {@link nodeMessageRaw}.
+   */
   readonly nodeMessage: string | undefined
   /** For `RATE_LIMITED`: milliseconds to wait before retrying (60 000 when the node names no delay). */
   readonly retryAfterMs: number | undefined
@@ -52,20 +62,34 @@ export class FabstirError extends Error {
   /** Extra structured context (sizes, indices, field paths, issues) — never key material or plaintext. */
   readonly details: Readonly<Record<string, unknown>> | undefined
 
+  readonly #nodeMessageRaw: string | undefined
+
+  /**
+   * The node's message text exactly as received, uncapped, only for callers that ask for it (not an own enumerable
+   * property, so loggers that serialise errors do not copy it).
+   */
+  get nodeMessageRaw(): string | undefined {
+    return this.#nodeMessageRaw
+  }
+
   /**
    * @param code - Stable error code; also selects `retryable` and `action` from the error table.
    * @param message - Human-readable description. Must not contain key material or plaintext.
    * @param options - Optional context (cause, ids, node message, details).
    */
   constructor(code: FabstirErrorCode, message: string, options: FabstirErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    super(
+      capNodeText(message, MAX_MESSAGE_CHARS),
+      options.cause === undefined ? undefined : { cause: options.cause },
+    )
     const info = ERROR_POLICY[code]
     this.code = code
     this.retryable = options.retryable ?? info?.retryable ?? false
     this.action = info?.action ?? ''
     this.requestId = options.requestId
     this.sessionId = options.sessionId
-    this.nodeMessage = options.nodeMessage
+    this.nodeMessage = options.nodeMessage === undefined ? undefined : capNodeText(options.nodeMessage)
+    this.#nodeMessageRaw = options.nodeMessage
     this.retryAfterMs = options.retryAfterMs
     this.fatal = options.fatal ?? false
     this.details = options.details

@@ -67,8 +67,9 @@ export interface EndEvent {
   /** The node's `tokens_used` (0 when absent). Unauthenticated: informational only. */
   tokensUsed: number
   /**
-   * `stream_end.finish_reason` (`stop`, `length`, `cancelled`) when sent, else the authenticated one from
-   * `encrypted_response`; absent when neither is known.
+   * The authenticated finish reason from `encrypted_response` (encrypted sessions), refined from `stop` to `length`
+   * when `stream_end.finish_reason` says so; on the plaintext path `stream_end.finish_reason`. Absent when neither
+   * is known. An unauthenticated value never replaces an authenticated one (a `warning` event flags the attempt).
    */
   finishReason?: string
   /** Token accounting from `stream_end.usage`, when the node sent it. Unauthenticated: informational only. */
@@ -82,8 +83,29 @@ export interface ErrorEvent {
   error: FabstirError
 }
 
+/**
+ * Something the node sent was wrong but cost nothing: an unauthenticated field contradicting its authenticated twin
+ * (the authenticated value was kept), or an unusable frame after the authenticated end of an answer (the answer was
+ * delivered). Informational; worth logging, since it means a faulty node or tampering on the way.
+ */
+export interface WarningEvent {
+  /** Discriminant. */
+  type: 'warning'
+  /** Id of the request it concerns, when it concerns one. */
+  id: string | undefined
+  /** What was wrong, as a typed, non-fatal error (usually `INVALID_FRAME`, with `details` naming the field). */
+  warning: FabstirError
+}
+
 /** Every event a session's `receive()` and `connectionLost()` can return; switch on `type`. */
-export type ProtocolEvent = ConnectedEvent | ReadyEvent | ChunkEvent | ResponseEvent | EndEvent | ErrorEvent
+export type ProtocolEvent =
+  | ConnectedEvent
+  | ReadyEvent
+  | ChunkEvent
+  | ResponseEvent
+  | EndEvent
+  | ErrorEvent
+  | WarningEvent
 
 /** The states of a session. `new` also means "needs (re-)init", e.g. after the node lost its key. */
 export type SessionState = 'new' | 'initializing' | 'ready' | 'streaming' | 'closed' | 'failed'

@@ -10,7 +10,7 @@
  * ```
  * @packageDocumentation
  */
-export { MAX_FRAME_CHARS } from './base-session.js'
+export { MAX_FRAME_BYTES } from '@fabstir/wire'
 export { createSession, EncryptedSession, type EncryptedSessionOptions } from './encrypted-session.js'
 export { FabstirError, type FabstirErrorCode, type FabstirErrorOptions, isFabstirError } from './errors.js'
 export type {
@@ -23,11 +23,13 @@ export type {
   ResponseEvent,
   SessionState,
   Usage,
+  WarningEvent,
 } from './events.js'
 export { newRequestId, newSessionId } from './ids.js'
 export { type Logger, silentLogger } from './logger.js'
 export { errorFromNodeFrame } from './node-errors.js'
 export { verifyNodePublicKey } from './node-key.js'
+export { capNodeText, MAX_NODE_TEXT_CHARS } from './node-text.js'
 export { normalizeJobId, normalizePrice, normalizePrompt, type PromptInput } from './options.js'
 export {
   createPlaintextSession,
@@ -46,3 +48,4 @@ export {
   type SignerErrorCode,
   type SignerErrorContext,
 } from './signer-kit.js'
+export { checkWalletSignature, walletFailure } from './wallet-signature.js'

@@ -1,5 +1,9 @@
 import { ERROR_POLICY, type ErrorFrame, isErrorCode } from '@fabstir/wire'
 import { FabstirError } from './errors.js'
+import { capNodeText } from './node-text.js'
+
+/** Node error codes are short identifiers; a longer one is cut to this many characters for display. */
+const MAX_CODE_CHARS = 64
 
 const RETRY_AFTER = /retry after (\d+) seconds?/i
 const DEFAULT_RETRY_AFTER_MS = 60_000
@@ -21,31 +25,34 @@ export function errorFromNodeFrame(frame: ErrorFrame, fallbackRequestId?: string
       details.contextWindowSize = frame.context_window_size
     }
     // Only node-origin codes pass through: a node cannot make the SDK report one of its own client-side codes.
+    const shown = capNodeText(frame.message)
     if (isErrorCode(frame.code) && ERROR_POLICY[frame.code].origin === 'node') {
-      return new FabstirError(frame.code, `node error ${frame.code}: ${frame.message}`, {
+      return new FabstirError(frame.code, `node error ${frame.code}: ${shown}`, {
         requestId,
         sessionId,
         nodeMessage: frame.message,
         details,
       })
     }
-    return new FabstirError('NODE_ERROR', `node error ${frame.code}: ${frame.message}`, {
+    const code = capNodeText(frame.code, MAX_CODE_CHARS)
+    return new FabstirError('NODE_ERROR', `node error ${code}: ${shown}`, {
       requestId,
       sessionId,
       nodeMessage: frame.message,
-      details: { ...details, nodeCode: frame.code },
+      details: { ...details, nodeCode: code },
     })
   }
   const message = frame.error
-  if (/rate limit/i.test(message)) {
-    const m = RETRY_AFTER.exec(message)
+  const shown = capNodeText(message)
+  if (/rate limit/i.test(shown)) {
+    const m = RETRY_AFTER.exec(shown)
     const retryAfterMs = m ? Number(m[1]) * 1000 : DEFAULT_RETRY_AFTER_MS
-    return new FabstirError('RATE_LIMITED', `node rate limit reached: ${message}`, {
+    return new FabstirError('RATE_LIMITED', `node rate limit reached: ${shown}`, {
       requestId,
       nodeMessage: message,
       retryAfterMs,
       retryable: true,
     })
   }
-  return new FabstirError('NODE_ERROR', `node error: ${message}`, { requestId, nodeMessage: message })
+  return new FabstirError('NODE_ERROR', `node error: ${shown}`, { requestId, nodeMessage: message })
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { MAX_FRAME_CHARS } from '../src/index.js'
+import { MAX_FRAME_BYTES } from '../src/index.js'
 import { errorsOf, textOf } from './helpers/events.js'
 import { type EncryptedSetup, initAndWait, setupEncrypted } from './helpers/harness.js'
 
@@ -66,11 +66,11 @@ describe('garbage inbound frames', () => {
     expect(textOf(setup.link.releaseHeld())).toBe('2 + 2 = 4.')
   })
 
-  it(`rejects a string over ${MAX_FRAME_CHARS} characters with INVALID_FRAME without parsing it`, async () => {
-    expect(MAX_FRAME_CHARS).toBe(64 * 1024 * 1024)
+  it(`rejects a string over ${MAX_FRAME_BYTES} characters with INVALID_FRAME without parsing it`, async () => {
+    expect(MAX_FRAME_BYTES).toBe(64 * 1024 * 1024)
     const setup = await streaming()
     // valid JSON: if it were parsed it would be a string, i.e. a different error
-    const huge = `"${'x'.repeat(MAX_FRAME_CHARS)}"`
+    const huge = `"${'x'.repeat(MAX_FRAME_BYTES)}"`
     const parse = vi.spyOn(JSON, 'parse')
     try {
       const events = setup.link.deliver(huge)
@@ -89,8 +89,8 @@ describe('garbage inbound frames', () => {
   it('accepts a frame of exactly the limit for parsing', async () => {
     const setup = await ready()
     const padded = JSON.stringify({ type: 'connected', message: '' })
-    const exact = padded.replace('""', `"${'x'.repeat(MAX_FRAME_CHARS - padded.length)}"`)
-    expect(exact.length).toBe(MAX_FRAME_CHARS)
+    const exact = padded.replace('""', `"${'x'.repeat(MAX_FRAME_BYTES - padded.length)}"`)
+    expect(exact.length).toBe(MAX_FRAME_BYTES)
     expect(setup.link.deliver(exact)).toEqual([{ type: 'connected' }])
   })
 

@@ -13,6 +13,7 @@ import { Emitter } from './emitter.js'
 import { backoffDelay, type ResolvedOptions } from './options.js'
 import { type Reply, ResponseStream } from './response-stream.js'
 import { OPEN, type SocketLike } from './socket.js'
+import { connectFailure, displayUrl } from './socket-failure.js'
 
 /** What `client.on('status')` reports; `session.encrypted` is the source of truth for the indicator. */
 export type ClientStatus =
@@ -69,12 +70,21 @@ interface Request {
   detachAbort: () => void
 }
 
-type Waiter = { kind: 'connected' | 'ready'; resolve: () => void; reject: (e: FabstirError) => void }
+type Waiter = {
+  kind: 'connected' | 'signed' | 'ready'
+  resolve: () => void
+  reject: (e: FabstirError) => void
+}
 
 /** Events of a {@link ClientSession} (listener arguments per event name). */
 export type SessionEvents = {
   /** The session's {@link ClientStatus} changed; the argument is the new status. */
   status: [ClientStatus]
+  /**
+   * The node sent something wrong that cost nothing (e.g. an unauthenticated field contradicting its authenticated
+   * twin — the authenticated value was kept): a faulty node or tampering on the way. Also logged as a warning.
+   */
+  warning: [FabstirError]
 }
 
 /**
@@ -225,19 +235,36 @@ export class ClientSession extends Emitter<SessionEvents> {
     try {
       socket = factory(this.opts.url)
     } catch (cause) {
+      const url = displayUrl(this.opts.url)
       return Promise.reject(
-        new FabstirError('CONNECTION_FAILED', `cannot open a WebSocket to ${this.opts.url}`, { cause }),
+        new FabstirError('CONNECTION_FAILED', `cannot open a WebSocket to ${url}`, {
+          cause,
+          retryable: false,
+          details: { url, cause: 'unknown' },
+        }),
       )
     }
     this.socket = socket
+    let upgraded = false
+    let lastError: unknown
+    socket.onopen = () => {
+      upgraded = true
+    }
     socket.onmessage = (ev) => {
       if (this.socket === socket && typeof ev.data === 'string') this.onFrame(ev.data)
     }
     socket.onclose = (ev) => {
-      if (this.socket === socket) this.onSocketClosed(ev.code)
+      if (this.socket !== socket) return
+      // Closed before the node's greeting: the node was never reached — say why, instead of "connection lost".
+      const failed =
+        this.waiter?.kind === 'connected'
+          ? connectFailure(this.opts.url, ev.code, lastError, upgraded)
+          : undefined
+      this.onSocketClosed(ev.code, failed)
     }
-    socket.onerror = () => {
-      // Followed by a close event, which does the work.
+    socket.onerror = (ev) => {
+      // Followed by a close event, which does the work; keep the cause for it.
+      lastError = ev
     }
     return this.wait('connected', this.opts.timeouts.connectMs, 'connect').then(() => {
       if (this.phase === 'starting') this.setStatus('connected')
@@ -245,7 +272,7 @@ export class ClientSession extends Emitter<SessionEvents> {
   }
 
   private async initialize(): Promise<void> {
-    const frame = await this.protocol.init()
+    const frame = await this.signed<object>(this.protocol.init())
     const ready = this.wait('ready', this.opts.timeouts.ackMs, 'ack')
     try {
       this.sendFrame(frame)
@@ -256,14 +283,42 @@ export class ClientSession extends Emitter<SessionEvents> {
     await ready
   }
 
+  /**
+   * Wait for the session-init frame while the wallet signs — no longer than `timeouts.ackMs`, and no longer than the
+   * session and its connection live (`close()` or a dropped socket ends the wait at once). A wallet that never
+   * answers thus fails the init with `TIMEOUT` (`details.phase: 'sign'`); its late signature is dropped.
+   */
+  private async signed<T>(building: Promise<T>): Promise<T> {
+    const deadline = this.wait('signed', this.opts.timeouts.ackMs, 'sign')
+    const mine = this.waiter
+    // Only this wait: a late signature of an abandoned init must not end the wait of a newer one.
+    const settle = () => {
+      if (this.waiter === mine) this.settleWaiter('signed')
+    }
+    building.then(settle, settle)
+    try {
+      await deadline
+    } catch (e) {
+      building.catch(() => {})
+      const protocol = this.protocol as Partial<EncryptedSession>
+      protocol.abandonInit?.()
+      throw e
+    }
+    return building
+  }
+
   private wait(kind: Waiter['kind'], ms: number, phase: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiter = undefined
         reject(
-          new FabstirError('TIMEOUT', `timed out after ${ms} ms waiting for the node (${phase})`, {
-            details: { phase, ms },
-          }),
+          new FabstirError(
+            'TIMEOUT',
+            phase === 'sign'
+              ? `the wallet did not sign the session init within ${ms} ms`
+              : `timed out after ${ms} ms waiting for the node (${phase})`,
+            { sessionId: this.sessionId, details: { phase, ms } },
+          ),
         )
       }, ms)
       this.waiter = {
@@ -296,12 +351,14 @@ export class ClientSession extends Emitter<SessionEvents> {
     socket.send(JSON.stringify(frame))
   }
 
-  private onSocketClosed(code: number): void {
+  private onSocketClosed(code: number, failed?: FabstirError): void {
     this.socket = undefined
     this.clearTimer()
-    const lost = new FabstirError('CONNECTION_LOST', `the connection closed (code ${code})`, {
-      sessionId: this.sessionId,
-    })
+    const lost =
+      failed ??
+      new FabstirError('CONNECTION_LOST', `the connection closed (code ${code})`, {
+        sessionId: this.sessionId,
+      })
     this.settleWaiter(undefined, lost)
     if (this.phase === 'closed' || this.phase === 'failed') return
     for (const ev of this.protocol.connectionLost()) this.handle(ev)
@@ -321,6 +378,7 @@ export class ClientSession extends Emitter<SessionEvents> {
       return
     }
     this.phase = 'reconnecting'
+    let last: FabstirError | undefined
     for (let attempt = 0; attempt < policy.attempts; attempt++) {
       this.setStatus('reconnecting')
       await new Promise<void>((resolve) =>
@@ -341,14 +399,21 @@ export class ClientSession extends Emitter<SessionEvents> {
           attempt: attempt + 1,
           code: asFabstirError(e).code,
         })
-        if (asFabstirError(e).fatal) break
+        last = asFabstirError(e)
+        // A fatal error, or a node that cannot be reached by trying again (DNS, TLS, HTTP 4xx): stop now.
+        if (last.fatal || (last.code === 'CONNECTION_FAILED' && !last.retryable)) break
         this.dropSocket()
         for (const ev of this.protocol.connectionLost()) this.handle(ev)
       }
     }
     this.shutdown(
       'failed',
-      new FabstirError('CONNECTION_LOST', 'could not reconnect to the node', { sessionId: this.sessionId }),
+      new FabstirError(
+        'CONNECTION_LOST',
+        `could not reconnect to the node${last ? `: ${last.message}` : ''}`,
+        // Retrying later makes sense only if the last attempt failed for a reason that can pass.
+        { sessionId: this.sessionId, cause: last, retryable: last?.retryable ?? true },
+      ),
     )
   }
 
@@ -413,6 +478,14 @@ export class ClientSession extends Emitter<SessionEvents> {
       }
       case 'error':
         this.onError(ev.error)
+        return
+      case 'warning':
+        this.opts.logger.warn?.('the node sent a contradicting or unusable frame; nothing was lost', {
+          code: ev.warning.code,
+          requestId: ev.id,
+          sessionId: this.sessionId,
+        })
+        this.emit('warning', ev.warning)
         return
     }
   }

@@ -9,13 +9,20 @@ export interface SocketLike {
   send(data: string): void
   /** Close the connection; the client uses code 1000 (normal) and 4000 (recycling a connection in doubt). */
   close(code?: number, reason?: string): void
-  /** Open handler. Not used by the client: the node's `connected` greeting marks readiness instead. */
+  /**
+   * Open handler. The node's `connected` greeting marks readiness; the client uses `open` only to tell a failed
+   * upgrade from a node that closed right after it.
+   */
   onopen: ((event: unknown) => void) | null
   /** Message handler, assigned by the client. Only string `data` (text frames) is processed. */
   onmessage: ((event: { data: unknown }) => void) | null
   /** Close handler, assigned by the client. Every unexpected close must fire it: it drives reconnection. */
   onclose: ((event: { code: number; reason: string }) => void) | null
-  /** Error handler, assigned by the client. Errors are expected to be followed by a close event. */
+  /**
+   * Error handler, assigned by the client. Errors are expected to be followed by a close event. An event carrying
+   * the underlying error (`ws` puts it in `event.error`: `ECONNREFUSED`, a TLS code, `Unexpected server response:
+   * 404`) lets the client say why a connection failed.
+   */
   onerror: ((event: unknown) => void) | null
 }
 
@@ -24,6 +31,3 @@ export type SocketFactory = (url: string) => SocketLike
 
 /** `WebSocket.OPEN` */
 export const OPEN = 1
-
-/** The node's message size limit (PROTOCOL.md §1). */
-export const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024

@@ -13,4 +13,11 @@ export { SHAPE_B_ERRORS, type ShapeBErrorRule, shapeBErrorCode } from './generat
 export type * from './generated/types.js'
 export * from './generated/validators.js'
 export type { CheckResult, WireIssue } from './issues.js'
-export { parseJson, stringifyJson, WireJsonError } from './json.js'
+export { parseJson, stringifyJson, WireJsonError, type WireJsonErrorCode } from './json.js'
+export {
+  FRAME_JSON_LIMITS,
+  type JsonLimits,
+  MAX_FRAME_BYTES,
+  MAX_JSON_DEPTH,
+  MAX_JSON_VALUES,
+} from './json-scan.js'

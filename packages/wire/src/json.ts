@@ -2,19 +2,30 @@
  * Lossless JSON for the wire: integer literals outside the safe-integer range become `bigint` on parse, and `bigint`
  * values are written back as exact integer literals. Everything else behaves like `JSON.parse`/`JSON.stringify`.
  */
+import {
+  checkJsonShape,
+  FRAME_JSON_LIMITS,
+  findJsonSyntaxError,
+  type JsonLimits,
+  type JsonProblem,
+} from './json-scan.js'
+
+/** Codes of {@link WireJsonError}: malformed text, or well-formed so far but over a {@link JsonLimits} bound. */
+export type WireJsonErrorCode = 'INVALID_JSON' | 'JSON_LIMIT_EXCEEDED'
 
 /** Thrown by {@link parseJson} on malformed JSON and by {@link stringifyJson} on values JSON cannot represent. */
 export class WireJsonError extends Error {
   /** Always `'WireJsonError'`. */
   override readonly name = 'WireJsonError'
-  /** Stable code. */
-  readonly code = 'INVALID_JSON' as const
+  /** Stable code: `INVALID_JSON`, or `JSON_LIMIT_EXCEEDED` when the text nests too deep or holds too many values. */
+  readonly code: WireJsonErrorCode
   /** UTF-16 offset in the parsed text where the problem was found, when parsing. */
   readonly position: number | undefined
 
-  constructor(message: string, options?: { position?: number; cause?: unknown }) {
+  constructor(message: string, options?: { position?: number; cause?: unknown; code?: WireJsonErrorCode }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.position = options?.position
+    this.code = options?.code ?? 'INVALID_JSON'
   }
 }
 
@@ -27,22 +38,57 @@ const MIN_SAFE = -MAX_SAFE
 /**
  * Parses JSON text like `JSON.parse` (same grammar; duplicate keys: the last wins), except that integer literals
  * (no fraction, no exponent) outside `[-(2^53 − 1), 2^53 − 1]` become exact `bigint` values. Throws
- * {@link WireJsonError} with the position of the first problem on malformed input. Error messages never quote the
- * input text.
+ * {@link WireJsonError} with the position of the first problem on malformed input (`INVALID_JSON`), and before
+ * parsing anything when the text breaks `limits` (`JSON_LIMIT_EXCEEDED`; default {@link FRAME_JSON_LIMITS}: nesting
+ * ≤ 128, ≤ 2^20 values — pass `Infinity` bounds to lift them). Error messages never quote the input text.
+ *
+ * Cost: one allocation-free pass for the limits, then `JSON.parse`; a malformed text gets one more allocation-free
+ * pass to locate the error, a text with an unsafe integer one more exact parse. Time and memory are linear in the
+ * length of the text, and the values built are bounded by `limits.maxValues`.
  */
-export function parseJson(text: string): unknown {
+export function parseJson(text: string, limits: JsonLimits = FRAME_JSON_LIMITS): unknown {
   if (typeof text !== 'string') throw new WireJsonError('invalid JSON: expected a string')
+  const over = checkJsonShape(text, limits)
+  if (over) throw problemError(text, over)
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (cause) {
-    // Re-parse to report a position; it throws on the same input.
-    new LosslessParser(text).parse()
-    throw new WireJsonError('invalid JSON', { cause })
+    // Locate the error without building anything (a second full parse could allocate per character).
+    const found = findJsonSyntaxError(text)
+    throw found
+      ? problemError(text, found, cause)
+      : new WireJsonError('invalid JSON', { cause, position: undefined })
   }
   // Fast path: JSON.parse is exact unless it produced an unsafe integer, which every integer literal beyond
   // 2^53 − 1 becomes (it rounds to at least 2^53). Only then is the text parsed again, exactly.
   return hasUnsafeInteger(value) ? new LosslessParser(text).parse() : value
+}
+
+/** `position (line L, column C)` of a UTF-16 offset; one pass over the text before it. */
+function where(text: string, at: number): string {
+  let line = 1
+  let lineStart = 0
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) {
+    line++
+    lineStart = i + 1
+  }
+  return `at position ${at} (line ${line}, column ${at - lineStart + 1})`
+}
+
+function problemError(text: string, found: JsonProblem, cause?: unknown): WireJsonError {
+  const at = found.position
+  const message =
+    found.kind === 'limit'
+      ? `JSON over the limit: ${found.problem} ${where(text, at)}`
+      : at >= text.length
+        ? `invalid JSON: unexpected end of input ${where(text, at)}`
+        : `invalid JSON: ${found.problem} ${where(text, at)}`
+  return new WireJsonError(message, {
+    position: at,
+    cause,
+    code: found.kind === 'limit' ? 'JSON_LIMIT_EXCEEDED' : 'INVALID_JSON',
+  })
 }
 
 function isUnsafeInteger(v: unknown): boolean {
@@ -75,7 +121,10 @@ function setProperty(target: Record<string, unknown>, key: string, value: unknow
   }
 }
 
-/** Iterative recursive-descent parser (no recursion: nesting depth is limited only by memory). */
+/**
+ * Iterative recursive-descent parser (no recursion: nesting depth is limited only by memory). Runs only on text
+ * `JSON.parse` accepted, so its error paths are a safety net.
+ */
 class LosslessParser {
   private pos = 0
   private nextBackslash = -1
@@ -228,18 +277,7 @@ class LosslessParser {
   }
 
   private fail(problem: string, at: number = this.pos, cause?: unknown): never {
-    let line = 1
-    let lineStart = 0
-    for (let i = this.text.indexOf('\n'); i >= 0 && i < at; i = this.text.indexOf('\n', i + 1)) {
-      line++
-      lineStart = i + 1
-    }
-    const where = `at position ${at} (line ${line}, column ${at - lineStart + 1})`
-    const message =
-      at >= this.text.length
-        ? `invalid JSON: unexpected end of input ${where}`
-        : `invalid JSON: ${problem} ${where}`
-    throw new WireJsonError(message, cause === undefined ? { position: at } : { position: at, cause })
+    throw problemError(this.text, { position: at, problem, kind: 'syntax' }, cause)
   }
 }
 

@@ -12,6 +12,8 @@ export interface Consumed {
   reply: Reply | undefined
   /** The typed error code, when it failed. */
   code: string | undefined
+  /** The typed error's message and `nodeMessage` lengths, when it failed (node text must be capped). */
+  messageChars?: number
   /** A failure that was not a typed error (always a finding). */
   untyped: unknown
 }
@@ -34,8 +36,10 @@ export async function consume(stream: ResponseStream): Promise<Consumed> {
     }
     out.reply = await stream.result
   } catch (e) {
-    if (isFabstirError(e)) out.code = e.code
-    else out.untyped = e
+    if (isFabstirError(e)) {
+      out.code = e.code
+      out.messageChars = Math.max(e.message.length, e.nodeMessage?.length ?? 0)
+    } else out.untyped = e
   }
   return out
 }

@@ -91,6 +91,11 @@ export interface FaultScenario {
   clientNodeKey?: TestIdentity
   /** True when the client must refuse before drawing any key (the check is then: no key drawn). */
   expectNoKeys?: boolean
+  /**
+   * True when some keys are drawn for an init that is never sent (a wallet that fails or hangs): every 32-byte
+   * draw is then judged — all must be zero after close — since no init identifies them.
+   */
+  judgeAllDraws?: boolean
   act(ctx: FaultContext, signer: ClientOptions['signer']): Promise<ActResult>
 }
 
@@ -228,7 +233,15 @@ export async function runFaultScenario(
   keys = classifyKeyDraws(capture.draws, inits, clientNodeKey.privateKeyHex)
   const liveAfterClose = [...keys.ephemeral, ...keys.session].filter((d) => !isZeroed(d.live)).length
   let keysZeroed: string
-  if (scenario.expectNoKeys) {
+  if (scenario.judgeAllDraws) {
+    const live = capture.draws.filter((d) => !isZeroed(d.live)).length
+    keysZeroed =
+      capture.draws.length === 0
+        ? 'NO: keys not found'
+        : live === 0
+          ? 'yes (every key drawn, sent or not)'
+          : `NO: ${live} of ${capture.draws.length} drawn key(s) live after close`
+  } else if (scenario.expectNoKeys) {
     keysZeroed =
       capture.draws.length === 0 ? 'n/a (no key drawn)' : `NO: ${capture.draws.length} key(s) drawn`
   } else if (keys.ephemeral.length === 0 || keys.session.length === 0) {

@@ -1,4 +1,5 @@
 import { expectedAnswer, type Faults } from '@fabstir/node-sim'
+import { MAX_FRAME_BYTES } from '@fabstir/protocol'
 import type { ClientSession } from '@fabstir/transport-ws'
 import { SESSION_OPTIONS, testIdentity } from '../common/identities.js'
 import type { OutboundAction } from '../common/scripted-node.js'
@@ -11,11 +12,10 @@ import {
   FOLLOW_UP_PROMPT,
   waitForStatus,
 } from './harness.js'
+import { HOSTILE_SCENARIOS } from './hostile-scenarios.js'
 
 /** Chunk index that every chunk-level fault hits (chunks 0 and 1 are authentic and may be delivered). */
 const K = 2
-/** The node's message size limit (PROTOCOL.md §1). */
-const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 
 async function followUp(session: ClientSession): Promise<boolean> {
   const next = await consume(session.stream(FOLLOW_UP_PROMPT))
@@ -356,7 +356,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
           outbound: firstAnswerRewriter((frame) => {
             if (frame.type === 'encrypted_chunk' && frame.payload?.index === K) {
               cut = true
-              return [{ oversized: MAX_PAYLOAD_BYTES + 1 }]
+              return [{ oversized: MAX_FRAME_BYTES + 1 }]
             }
             return cut ? [] : undefined
           }),
@@ -365,4 +365,5 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
     },
     act: (ctx) => scriptedPrompt(ctx, true),
   },
+  ...HOSTILE_SCENARIOS,
 ]

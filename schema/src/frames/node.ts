@@ -37,7 +37,10 @@ export const SessionInitAckFrame = named(
   Type.Object(
     {
       type: Type.Literal('session_init_ack', { description: 'Frame type.' }),
-      status: Type.String({ description: 'Outcome; "success" (failures arrive as error frames instead).' }),
+      status: Type.String({
+        description:
+          'Outcome; "success" (failures arrive as error frames instead). Any other value is a failed init: the SDK fails the session with NODE_ERROR.',
+      }),
       session_id: SessionId,
       job_id: Type.Optional(
         Type.Union([U64('Job id as a JSON integer (u64).'), Type.Null({ description: 'No job id.' })], {

@@ -19,6 +19,7 @@ const EVENT_KEYS: Record<ProtocolEvent['type'], { required: string[]; optional: 
   response: { required: ['type', 'id', 'finishReason'], optional: [] },
   end: { required: ['type', 'id', 'reason', 'tokensUsed'], optional: ['finishReason', 'usage'] },
   error: { required: ['type', 'error'], optional: [] },
+  warning: { required: ['type', 'id', 'warning'], optional: [] },
 }
 
 /** Assert that `event` is one of the six event shapes, with the right field types and no unexpected keys. */

@@ -191,7 +191,7 @@ export interface ConnectedFrame {
 export interface SessionInitAckFrame {
   /** Frame type. */
   type: 'session_init_ack'
-  /** Outcome; "success" (failures arrive as error frames instead). */
+  /** Outcome; "success" (failures arrive as error frames instead). Any other value is a failed init: the SDK fails the session with NODE_ERROR. */
   status: string
   /** Client-chosen session identifier. Must be a JSON string: the node treats a number as if the field were absent. */
   session_id: string

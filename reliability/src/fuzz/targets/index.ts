@@ -2,9 +2,10 @@ import type { FuzzTarget } from '../target.js'
 import { nodeInitFrameTarget, nodeSessionDataTarget } from './node-sim.js'
 import { hexToBytesTarget, parseJsonTarget } from './parse.js'
 import { receiveEncryptedTarget, receivePlaintextTarget } from './receive.js'
+import { walletSignatureTarget } from './signer.js'
 import { wireCheckersTarget, wireClientFrameTarget, wireNodeFrameTarget } from './wire.js'
 
-/** Every fuzz target, in report order. Weights sum to 1 (the share of `pnpm fuzz`'s total). */
+/** Every fuzz target, in report order. Weights are shares of `pnpm fuzz`'s total (normalised by their sum). */
 export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   wireNodeFrameTarget,
   wireClientFrameTarget,
@@ -15,6 +16,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   receivePlaintextTarget,
   nodeInitFrameTarget,
   nodeSessionDataTarget,
+  walletSignatureTarget,
 ]
 
 /** Split `total` cases over the targets by weight (largest remainder, so the parts add up to `total`). */

@@ -2,11 +2,13 @@ import { bytesToHex, CryptoError, hexToBytes } from '@fabstir/crypto'
 import { parseJson, WireJsonError } from '@fabstir/wire'
 import fc from 'fast-check'
 import type { Corpus } from '../corpus.js'
+import { hostileFrameArb } from '../hostile-inputs.js'
 import { type MutationLimits, mutatedTextArb, mutateText, mutationArb } from '../mutations.js'
 import type { Tally } from '../tally.js'
 import type { FuzzTarget, PreparedTarget } from '../target.js'
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+const UNBOUNDED = { maxDepth: Number.POSITIVE_INFINITY, maxValues: Number.POSITIVE_INFINITY }
 
 /**
  * Compare `parseJson`'s result with `JSON.parse`'s without recursion (inputs nest 100,000 deep): identical, except
@@ -43,7 +45,9 @@ export function sameAsJsonParse(lossless: unknown, native: unknown): string | un
 /** `parseJson` (the SDK's lossless JSON parser) differentially against `JSON.parse`. */
 export const parseJsonTarget: FuzzTarget = {
   name: 'parse-json',
-  description: 'parseJson vs JSON.parse (valid, random, mutated real frames, big integers, deep nesting)',
+  description:
+    'parseJson vs JSON.parse (valid, random, mutated real frames, big integers, deep nesting, hostile shapes); ' +
+    'the frame limits refuse only what exceeds them',
   weight: 0.15,
   ciRuns: 3_000,
   async prepare(corpus: Corpus, limits: MutationLimits): Promise<PreparedTarget<unknown>> {
@@ -63,6 +67,7 @@ export const parseJsonTarget: FuzzTarget = {
           ),
       },
       { weight: 1, arbitrary: fc.anything() },
+      { weight: 2, arbitrary: hostileFrameArb(limits) },
     )
     return {
       arbitrary,
@@ -76,9 +81,35 @@ export const parseJsonTarget: FuzzTarget = {
             nativeFailed = true
           }
         }
+        // The frame limits (the default) refuse only text that breaks them, with JSON_LIMIT_EXCEEDED and a
+        // position; on any other text they give exactly what the unbounded parse gives.
+        let limited: unknown
+        let limitedError: unknown
+        try {
+          limited = parseJson(input as string)
+        } catch (e) {
+          limitedError = e
+        }
+        if (limitedError instanceof WireJsonError && limitedError.code === 'JSON_LIMIT_EXCEEDED') {
+          if (typeof input !== 'string' || limitedError.position === undefined) {
+            tally.find('invariant', 'a limit error without a position', input)
+            return
+          }
+          tally.outcome('rejected', limitedError.code)
+          return
+        }
         let lossless: unknown
         try {
-          lossless = parseJson(input as string)
+          lossless = parseJson(input as string, UNBOUNDED)
+          if (limitedError !== undefined) {
+            tally.find('invariant', 'the limited parse failed on text within the limits', input)
+            return
+          }
+          const differs = sameAsJsonParse(limited, native)
+          if (differs !== undefined) {
+            tally.find('invariant', `the limited parse differs at ${differs.slice(0, 120)}`, input)
+            return
+          }
         } catch (e) {
           if (!(e instanceof WireJsonError) || e.code !== 'INVALID_JSON') {
             tally.find('untyped', `parseJson threw ${e instanceof Error ? e.name : typeof e}`, input)

@@ -7,6 +7,7 @@ import {
 import { ERROR_CODES, parseJson } from '@fabstir/wire'
 import fc from 'fast-check'
 import type { Corpus } from '../corpus.js'
+import { hostileFrameArb, twinDisagreementArb } from '../hostile-inputs.js'
 import { type MutationLimits, mutatedTextArb } from '../mutations.js'
 import {
   buildEncryptedTemplates,
@@ -57,6 +58,8 @@ function inputsFor(
     { weight: 2, arbitrary: plain(fc.constantFrom(...poolTexts)) },
     { weight: 6, arbitrary: plain(mutatedTextArb(pool, pool, limits)) },
     { weight: 2, arbitrary: mutatedTextArb(pool, pool, limits).map((frame) => ({ frame, asObject: true })) },
+    { weight: 2, arbitrary: plain(hostileFrameArb(limits)) },
+    { weight: 3, arbitrary: plain(twinDisagreementArb([...t.answerFrames, ...corpus.nodeTexts], limits)) },
   ]
   if (own.length > 0) {
     const ownValues = own.map((x) => parseJson(x))
@@ -70,6 +73,22 @@ function inputsFor(
     })
   }
   return fc.oneof(...options)
+}
+
+/** Longest message a FabstirError may carry, and longest capped node text (1 KB + the "…(N more chars)" tail). */
+const MAX_MESSAGE = 4096
+const MAX_NODE_MESSAGE = 1024 + 40
+
+/** The parsed frame object of a case, when it is one (to judge what the session did with its fields). */
+function frameObject(frame: unknown): Record<string, unknown> | undefined {
+  if (typeof frame === 'object' && frame !== null) return frame as Record<string, unknown>
+  if (typeof frame !== 'string') return undefined
+  try {
+    const v = JSON.parse(frame) as unknown
+    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function judgeEvents(
@@ -99,6 +118,10 @@ function judgeEvents(
           tally.find('untyped', 'error event without a typed FabstirError', input)
           return
         }
+        if (e.message.length > MAX_MESSAGE || (e.nodeMessage?.length ?? 0) > MAX_NODE_MESSAGE) {
+          tally.find('invariant', `error message not capped (${e.message.length} chars)`, input)
+          return
+        }
         if (e.message.startsWith('internal error')) {
           const cause =
             e.cause instanceof Error ? `${e.cause.name}: ${e.cause.message.slice(0, 120)}` : 'no cause'
@@ -111,6 +134,17 @@ function judgeEvents(
           if (keyBefore?.some((b) => b !== 0)) {
             tally.find('invariant', `fatal ${e.code} left the session key live`, input)
           }
+        }
+        // After the authenticated end of an answer, only a tampered answer frame may still fail it (fatally); an
+        // unauthenticated frame must not take the answer away with a non-fatal error.
+        if (
+          clone.encrypted &&
+          t.label === 'streaming:after-response' &&
+          !e.fatal &&
+          (e.requestId === undefined || e.requestId === t.requestId)
+        ) {
+          tally.find('unauthenticated', `non-fatal ${e.code} destroyed an authenticated answer`, input)
+          return
         }
         code ??= e.code
         break
@@ -147,6 +181,10 @@ function judgeEvents(
           tally.find('invariant', `ready event from state ${stateBefore}`, input)
           return
         }
+        if (frameObject((input as { frame?: unknown }).frame)?.status !== 'success') {
+          tally.find('unauthenticated', 'ready from an acknowledgement whose status is not "success"', input)
+          return
+        }
         if (clone.encrypted && ev.clientAddress !== TEMPLATE_SIGNER.identity.address) {
           tally.find('unauthenticated', 'ready with a client address that is not the signer', input)
           return
@@ -154,7 +192,34 @@ function judgeEvents(
         break
       case 'end':
         if (stateBefore !== 'streaming') tally.find('invariant', `end event in state ${stateBefore}`, input)
+        // The authenticated finish reason is "stop" in every encrypted template: an unauthenticated stream_end may
+        // refine it to "length", never replace it.
+        if (
+          clone.encrypted &&
+          t.label === 'streaming:after-response' &&
+          ev.finishReason !== 'stop' &&
+          ev.finishReason !== 'length'
+        ) {
+          tally.find(
+            'unauthenticated',
+            `end with finish reason ${String(ev.finishReason).slice(0, 20)} over the authenticated "stop"`,
+            input,
+          )
+          return
+        }
         break
+      case 'warning': {
+        const w = ev.warning
+        if (!(w instanceof FabstirError) || !Object.hasOwn(ERROR_CODES, w.code) || w.fatal) {
+          tally.find('untyped', 'warning event without a typed, non-fatal FabstirError', input)
+          return
+        }
+        if (w.message.length > MAX_MESSAGE) {
+          tally.find('invariant', `warning message not capped (${w.message.length} chars)`, input)
+          return
+        }
+        break
+      }
       case 'connected':
         break
       default:

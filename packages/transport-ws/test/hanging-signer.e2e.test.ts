@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { type DigestSigner, FabstirError } from '../src/index.js'
+import { newSigner, rejectionOf, SESSION, TEST_TIMEOUTS, useHarness } from './helpers/harness.js'
+
+// Issue 15 #2: `timeouts.ackMs` was armed only after the signer returned, so a wallet that never signs hung
+// startSession forever, and client.close() during signing did not end the wait either.
+
+const h = useHarness()
+
+/** A wallet that never answers; `asked` resolves when it is asked to sign. */
+function neverSigns(): { signer: DigestSigner; asked: Promise<void> } {
+  const real = newSigner()
+  let markAsked: () => void = () => {}
+  const asked = new Promise<void>((resolve) => {
+    markAsked = resolve
+  })
+  return {
+    asked,
+    signer: {
+      address: real.address,
+      signDigest: () => {
+        markAsked()
+        return new Promise<Uint8Array>(() => {})
+      },
+    },
+  }
+}
+
+describe('a wallet that never signs', () => {
+  it('fails startSession with TIMEOUT (phase "sign") after timeouts.ackMs; nothing is sent', async () => {
+    const sim = await h.startSim()
+    const { signer } = neverSigns()
+    const client = h.client(sim, { signer, timeouts: { ...TEST_TIMEOUTS, ackMs: 300 } })
+    const e = await rejectionOf(client.startSession(SESSION))
+    expect(e).toBeInstanceOf(FabstirError)
+    expect((e as FabstirError).code).toBe('TIMEOUT')
+    expect((e as FabstirError).details).toMatchObject({ phase: 'sign', ms: 300 })
+    expect((e as FabstirError).message).toMatch(/wallet did not sign/)
+    expect(client.status).toBe('failed')
+    expect(sim.tap.ofType('encrypted_session_init')).toEqual([])
+  })
+
+  it('client.close() while the wallet is signing ends startSession at once with SESSION_CLOSED', async () => {
+    const sim = await h.startSim()
+    const { signer, asked } = neverSigns()
+    const client = h.client(sim, { signer, timeouts: { ...TEST_TIMEOUTS, ackMs: 60_000 } })
+    const starting = rejectionOf(client.startSession(SESSION))
+    await asked
+    await client.close()
+    const e = await starting
+    expect((e as FabstirError).code).toBe('SESSION_CLOSED')
+  }, 5_000)
+})
