@@ -20,10 +20,11 @@ describe('client mode (scripted node) — meta-tests', () => {
     try {
       await runDriver(server.url)
       const report = await server.done
-      const failed = report.results.filter((r) => r.status !== 'pass').map((r) => r.id)
-      // 3.03 is issue #15 item 6 (an ack with status "failure" counts as success); it passes once that fix lands.
-      expect(failed).toEqual(['3.03'])
-      expect(summarize(report).pass).toBe(CLIENT_CASES.length - 1)
+      const failed = report.results
+        .filter((r) => r.status !== 'pass')
+        .map((r) => `${r.id} ${r.title}: ${r.message}`)
+      expect(failed).toEqual([])
+      expect(summarize(report).pass).toBe(CLIENT_CASES.length)
     } finally {
       await server.close()
     }

@@ -60,6 +60,21 @@ const DIRECTIONS: Record<string, string> = {
 }
 
 /**
+ * Valid examples for schemas that carry none of their own (their docs would be unreadable: e.g. 384 numbers).
+ */
+const EXTRA_EXAMPLES: Record<string, Json[]> = {
+  SearchVectorsFrame: [
+    {
+      type: 'searchVectors',
+      requestId: 'search-1',
+      queryVector: Array.from({ length: 384 }, (_, i) => (i === 0 ? 1 : 0)),
+      k: 3,
+      threshold: 0.5,
+    },
+  ],
+}
+
+/**
  * Per frame type (and per inner message of the encrypted actions): the schema's valid examples, then one invalid variant per required field left out and one per
  * field given a value of the wrong JSON type, each with the verdict of the generated validator.
  */
@@ -75,7 +90,7 @@ export function frameExampleVectors(): unknown {
     // A union (e.g. the two error shapes) contributes the examples and mutations of each member.
     for (const [m, member] of (schema.anyOf ?? [schema]).entries()) {
       const label = schema.anyOf ? `shape ${m + 1}: ` : ''
-      const bases = (member.examples ?? []) as Json[]
+      const bases = (member.examples ?? EXTRA_EXAMPLES[entry.name] ?? []) as Json[]
       for (const [i, base] of bases.entries())
         examples.push(verdict(check, base, `${label}schema example ${i + 1}`))
       const base = bases[0] as { [key: string]: Json } | undefined
