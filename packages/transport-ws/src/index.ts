@@ -18,6 +18,13 @@ export {
   type PromptInput,
   type Usage,
 } from '@fabstir/protocol'
+export {
+  DEFAULT_MAX_CONCURRENT_HANDSHAKES,
+  HandshakeGate,
+  handshakeGate,
+  type ReleaseSlot,
+  setMaxConcurrentHandshakes,
+} from './admission.js'
 export { type ClientEvents, createClient, FabstirClient } from './client.js'
 export {
   ClientSession,

@@ -1,9 +1,13 @@
 import { type DigestSigner, FabstirError, type Logger, verifyNodePublicKey } from '@fabstir/protocol'
+import { type HandshakeGate, handshakeGate } from './admission.js'
 import type { SocketFactory } from './socket.js'
 
 /** Timeouts in milliseconds; each expiry is a `TIMEOUT` error whose `details.phase` names it. */
 export interface Timeouts {
-  /** Socket open + the node's `connected` greeting. Default 10 s. */
+  /**
+   * Socket open + the node's `connected` greeting. Default 10 s. Counted from the moment the handshake is admitted
+   * (see {@link ClientOptions.handshakeGate}), not while it waits for a slot.
+   */
   connectMs?: number
   /** `session_init_ack` after the init frame. Default 15 s. */
   ackMs?: number
@@ -73,6 +77,12 @@ export interface ClientOptions {
   logger?: Logger
   /** Custom socket factory (tests, proxies, other runtimes). */
   socketFactory?: SocketFactory
+  /**
+   * Admission control for handshakes (connect, greeting, init, acknowledgement — also on reconnect and re-key).
+   * Default: the process-wide gate shared by every client, which admits 32 at once (`setMaxConcurrentHandshakes`
+   * changes that); the others queue in order. Pass `new HandshakeGate(n)` to give this client a gate of its own.
+   */
+  handshakeGate?: HandshakeGate
   /** Injected randomness for backoff jitter, in [0, 1). Default `Math.random` (jitter needs no CSPRNG). */
   random?: () => number
 }
@@ -92,6 +102,7 @@ export interface ResolvedOptions {
   rekeyAfterFrames: number
   logger: Logger
   socketFactory: SocketFactory | undefined
+  handshakeGate: HandshakeGate
   random: () => number
 }
 
@@ -157,6 +168,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
           },
     logger: o.logger ?? {},
     socketFactory: o.socketFactory,
+    handshakeGate: o.handshakeGate ?? handshakeGate(),
     random: o.random ?? Math.random,
     rekeyAfterFrames: Math.max(1, positive(o.rekeyAfterFrames, 16_384, 'rekeyAfterFrames')),
   }
