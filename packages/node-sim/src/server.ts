@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { type RawData, type WebSocket, WebSocketServer } from 'ws'
 import { createNodeCore } from './core/node-core.js'
+import { TurnBudget } from './core/turn-budget.js'
 import type { Faults, NodeConnection, NodeCore, NodeCoreOptions, SettledJob } from './core/types.js'
 import { NodeSimError } from './errors.js'
 
@@ -12,6 +13,8 @@ export const WS_PATH = '/v1/ws'
 export const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 /** Pending TCP connections the listener queues before accepting them (the kernel caps it at `somaxconn`). */
 export const LISTEN_BACKLOG = 4096
+/** Time per event-loop turn the server spends on inbound frames (and the answers they start) before yielding. */
+export const INBOUND_BUDGET_MS = 10
 
 /** Options of {@link startNodeSim}: where to listen, plus every {@link NodeCoreOptions}. */
 export interface NodeSimOptions extends NodeCoreOptions {
@@ -122,6 +125,8 @@ export async function startNodeSim(options: NodeSimOptions = {}): Promise<NodeSi
   const logger = coreOptions.logger
   const sockets = new Set<WebSocket>()
   const connections = new Set<NodeConnection>()
+  // Inbound frames and closes, in arrival order, at most INBOUND_BUDGET_MS of them per event-loop turn.
+  const inbound = new TurnBudget(INBOUND_BUDGET_MS, () => performance.now(), setImmediate)
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false })
   const server = createServer((_req, res) => {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found')
@@ -138,13 +143,17 @@ export async function startNodeSim(options: NodeSimOptions = {}): Promise<NodeSi
     connections.add(conn)
     logger?.info('connection opened', { connection: conn.id })
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (!isBinary) conn.receive(rawToText(data))
+      if (isBinary) return
+      const text = rawToText(data)
+      inbound.run(() => conn.receive(text))
     })
     ws.on('close', () => {
       sockets.delete(ws)
-      connections.delete(conn)
-      conn.close()
-      logger?.info('connection closed', { connection: conn.id })
+      inbound.run(() => {
+        connections.delete(conn)
+        conn.close()
+        logger?.info('connection closed', { connection: conn.id })
+      })
     })
     ws.on('error', (e) => logger?.warn('socket error', { connection: conn.id, error: e.message }))
   }

@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 import { answerChunks, expectedAnswer } from '@fabstir/node-sim'
 import { type ClientSession, createClient, isFabstirError, type Timeouts } from '@fabstir/transport-ws'
 import { SESSION_OPTIONS, testSigner } from '../common/identities.js'
@@ -53,6 +53,10 @@ export interface LoadReport {
   loopStallMaxMs: number
   /** 99th percentile of the event-loop delay samples. */
   loopDelayP99Ms: number
+  /** Longest stall while the sessions were opening, and while they were prompting. */
+  loopStallMaxMsByPhase: { open: number; prompts: number }
+  /** Longest garbage-collection pause during the run, and the total time in GC pauses. */
+  gc: { maxPauseMs: number; totalPauseMs: number }
 }
 
 /** The prompt of session `s`, number `p`: distinct per session and per prompt, so misrouting shows. */
@@ -115,6 +119,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const rss = new RssSampler()
   const loop = monitorEventLoopDelay({ resolution: 10 })
   loop.enable()
+  const openLoop = monitorEventLoopDelay({ resolution: 10 })
+  openLoop.enable()
+  const gc = { maxPauseMs: 0, totalPauseMs: 0 }
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.maxPauseMs = Math.max(gc.maxPauseMs, entry.duration)
+      gc.totalPauseMs += entry.duration
+    }
+  })
+  gcObserver.observe({ entryTypes: ['gc'] })
   const started = performance.now()
   const sessions: ClientSession[] = []
   const t: Tally = {
@@ -142,9 +156,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       }
     }
     const opened = performance.now()
+    openLoop.disable()
+    const promptLoop = monitorEventLoopDelay({ resolution: 10 })
+    promptLoop.enable()
     await Promise.all(sessions.map((s, i) => runPrompts(s, i, options.prompts, t)))
     const finished = performance.now()
     loop.disable()
+    promptLoop.disable()
+    gcObserver.disconnect()
     await client.close()
     const sim = await waitForClosed(options.sim)
     const wallMs = performance.now() - started
@@ -177,9 +196,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       promptsPerSecond: round(prompts / ((finished - opened) / 1000)),
       loopStallMaxMs: round(loop.max / 1e6),
       loopDelayP99Ms: round(loop.percentile(99) / 1e6),
+      loopStallMaxMsByPhase: { open: round(openLoop.max / 1e6), prompts: round(promptLoop.max / 1e6) },
+      gc: { maxPauseMs: round(gc.maxPauseMs), totalPauseMs: Math.round(gc.totalPauseMs) },
     }
   } finally {
     loop.disable()
+    openLoop.disable()
+    gcObserver.disconnect()
     rss.stop()
     await client.close()
   }
