@@ -71,6 +71,7 @@ export function figuresTable(figures: Figure[]): string {
 }
 
 function verdict(t: TargetCheck): string {
+  if (t.pass === 'info') return 'reported'
   return t.pass === null ? 'NOT RUN' : t.pass ? 'PASS' : 'MISS'
 }
 

@@ -33,6 +33,12 @@ export {
   type SessionEvents,
   type StartSessionOptions,
 } from './client-session.js'
-export type { ClientOptions, RateLimitRetryPolicy, ReconnectPolicy, Timeouts } from './options.js'
+export {
+  type ClientOptions,
+  DEFAULT_REKEY_AFTER_FRAMES,
+  type RateLimitRetryPolicy,
+  type ReconnectPolicy,
+  type Timeouts,
+} from './options.js'
 export { type Reply, ResponseStream, type StreamDelta } from './response-stream.js'
 export type { SocketFactory, SocketLike } from './socket.js'

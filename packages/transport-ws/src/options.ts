@@ -2,6 +2,12 @@ import { type DigestSigner, FabstirError, type Logger, verifyNodePublicKey } fro
 import { type HandshakeGate, handshakeGate } from './admission.js'
 import type { SocketFactory } from './socket.js'
 
+/**
+ * Default of {@link ClientOptions.rekeyAfterFrames}: the replay detector then holds at most 2,048 nonce
+ * fingerprints — a 32 KiB table — per session between answers (a re-key costs about one session init).
+ */
+export const DEFAULT_REKEY_AFTER_FRAMES = 2048
+
 /** Timeouts in milliseconds; each expiry is a `TIMEOUT` error whose `details.phase` names it. */
 export interface Timeouts {
   /**
@@ -70,7 +76,8 @@ export interface ClientOptions {
   /**
    * Re-key the encrypted session (a fresh session key for the same `session_id`, between answers) once this many
    * node frames were authenticated under the current key. Bounds the memory of the replay detector (one short entry
-   * per frame, about 16 bytes each). Default 16,384.
+   * per frame, about 16 bytes each). Default 2,048 ({@link DEFAULT_REKEY_AFTER_FRAMES}): a 32 KiB table per session.
+   * The re-key happens between answers, so a single answer longer than this grows the table until it ends.
    */
   rekeyAfterFrames?: number
   /** Receives frame types, ids, sizes and error codes only — never keys, session data or plaintext. */
@@ -170,7 +177,10 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
     socketFactory: o.socketFactory,
     handshakeGate: o.handshakeGate ?? handshakeGate(),
     random: o.random ?? Math.random,
-    rekeyAfterFrames: Math.max(1, positive(o.rekeyAfterFrames, 16_384, 'rekeyAfterFrames')),
+    rekeyAfterFrames: Math.max(
+      1,
+      positive(o.rekeyAfterFrames, DEFAULT_REKEY_AFTER_FRAMES, 'rekeyAfterFrames'),
+    ),
   }
 }
 
