@@ -20,6 +20,8 @@ nothing leaks. Prints a JSON summary.
   --cycles N                  createClient + startSession + close cycles (default 10000) [resources]
   --concurrency N             cycles at once (default 8)                              [resources]
   --sim worker|inline|process simulator on its own thread (default), on this one, or in a child process
+  --deadlines default|generous the SDK's default deadlines (10 s connect, 15 s ack, …) or generous ones
+                              (default: generous; default with --inline)                   [load]
   --json FILE                 also write the summary to FILE
   --help
 `
@@ -35,6 +37,7 @@ async function main(): Promise<number> {
       concurrency: { type: 'string' },
       sim: { type: 'string' },
       inline: { type: 'boolean' },
+      deadlines: { type: 'string' },
       json: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -60,6 +63,11 @@ async function main(): Promise<number> {
     err(`--sim must be worker, inline or process\n\n${USAGE}`)
     return 2
   }
+  const deadlines = values.deadlines ?? (inline ? 'default' : 'generous')
+  if (deadlines !== 'default' && deadlines !== 'generous') {
+    err(`--deadlines must be default or generous\n\n${USAGE}`)
+    return 2
+  }
   const openBatch = Math.max(1, intFlag('open-batch', values['open-batch'], inline ? sessions : 50))
   const cycles = intFlag('cycles', values.cycles, 10_000)
   const concurrency = Math.max(1, intFlag('concurrency', values.concurrency, 8))
@@ -79,7 +87,7 @@ async function main(): Promise<number> {
         prompts,
         openBatch,
         sim,
-        ...(inline ? {} : { timeouts: GENEROUS_TIMEOUTS }),
+        ...(deadlines === 'default' ? {} : { timeouts: GENEROUS_TIMEOUTS }),
       })
       ok =
         r.correct === r.prompts &&
@@ -90,7 +98,7 @@ async function main(): Promise<number> {
       summary = {
         scenario,
         simThread,
-        deadlines: inline ? 'default' : 'generous',
+        deadlines,
         ...r,
         outcome: ok ? 'PASS' : 'FAIL',
       }
