@@ -149,7 +149,7 @@ export async function startNodeSim(options: NodeSimOptions = {}): Promise<NodeSi
     })
     ws.on('close', () => {
       sockets.delete(ws)
-      inbound.run(() => {
+      inbound.runCheap(() => {
         connections.delete(conn)
         conn.close()
         logger?.info('connection closed', { connection: conn.id })

@@ -77,4 +77,21 @@ describe('TurnBudget (inbound work sliced per event-loop turn)', () => {
     await loop.nextTurn()
     expect(log).toEqual([0, 1, 2, 3, 4, 5])
   })
+
+  it('a cheap task (a close) runs at once over budget, but never ahead of queued work', async () => {
+    let now = 0
+    const loop = manualLoop()
+    const budget = new TurnBudget(10, () => now, loop.defer)
+    const log: string[] = []
+    budget.run(() => {
+      log.push('frame a')
+      now += 20
+    })
+    budget.runCheap(() => log.push('close a')) // over budget, nothing queued: at once
+    budget.run(() => log.push('frame b')) // over budget: queued
+    budget.runCheap(() => log.push('close b')) // behind frame b
+    expect(log).toEqual(['frame a', 'close a'])
+    await loop.nextTurn()
+    expect(log).toEqual(['frame a', 'close a', 'frame b', 'close b'])
+  })
 })

@@ -6,6 +6,14 @@ export const DEFAULT_MAX_CONCURRENT_HANDSHAKES = 32
 /** Gives a handshake slot back; calling it more than once has no further effect. */
 export type ReleaseSlot = () => void
 
+/** A place in the admission queue ({@link HandshakeGate.enqueue}). */
+export interface AdmissionTicket {
+  /** Resolves with the function that gives the slot back, once the handshake is admitted. */
+  promise: Promise<ReleaseSlot>
+  /** Leave the queue: `promise` rejects with `error`. No effect once admitted. */
+  withdraw: (error: FabstirError) => void
+}
+
 interface Waiter {
   grant: (release: ReleaseSlot) => void
   refuse: (error: FabstirError) => void
@@ -76,7 +84,7 @@ export class HandshakeGate {
    * A cancellable place in the queue: `promise` resolves with the release function once admitted; `withdraw`
    * rejects it with `error` if it is still queued (and does nothing once admitted).
    */
-  enqueue(): { promise: Promise<ReleaseSlot>; withdraw: (error: FabstirError) => void } {
+  enqueue(): AdmissionTicket {
     if (this._active < this._limit && this.queue.length === 0) {
       return { promise: Promise.resolve(this.take()), withdraw: () => {} }
     }

@@ -19,6 +19,7 @@ export {
   type Usage,
 } from '@fabstir/protocol'
 export {
+  type AdmissionTicket,
   DEFAULT_MAX_CONCURRENT_HANDSHAKES,
   HandshakeGate,
   handshakeGate,

@@ -30,6 +30,16 @@ export class TurnBudget {
       task()
       return
     }
+    this.enqueue(task)
+  }
+
+  /** Run a cheap `task` (a close) now unless something is queued before it, whatever the turn has spent. */
+  runCheap(task: () => void): void {
+    if (this.tasks.length === 0) task()
+    else this.enqueue(task)
+  }
+
+  private enqueue(task: () => void): void {
     this.tasks.push(task)
     if (!this.draining) {
       this.draining = true
