@@ -5,7 +5,7 @@
  *
  *   pnpm bench                    full run (≈ 2–4 minutes)
  *   pnpm bench --quick            short, noisier run
- *   pnpm bench --only=1,3         selected suites (1 prompt, 2 chunk, 3 bulk, 4 init, 5 loopback, heap)
+ *   pnpm bench --only=1,3         selected suites (1 prompt, 2 chunk, 3 bulk, 4 init, 5 loopback, 6 memory, heap)
  *   pnpm bench --backend=noble    run everything on a forced crypto backend
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -18,6 +18,7 @@ import type { SuiteResult } from './report-types.js'
 import { bulkAeadSuite } from './suites/bulk-aead.js'
 import { heapSuite } from './suites/heap.js'
 import { loopbackSuite } from './suites/loopback.js'
+import { memorySuite } from './suites/memory.js'
 import { receiveChunkSuite } from './suites/receive-chunk.js'
 import { sealPromptSuite } from './suites/seal-prompt.js'
 import { sessionInitSuite } from './suites/session-init.js'
@@ -34,11 +35,12 @@ if (forced) setCryptoBackend(forced as CryptoBackendName)
 const backend = getCryptoBackend()
 
 const suites: Array<[string, string, () => Promise<SuiteResult>]> = [
-  ['1', 'seal + frame a 100-byte prompt', () => sealPromptSuite(profile)],
-  ['2', 'receive a 64-byte encrypted_chunk', () => receiveChunkSuite(profile)],
+  ['1', 'seal + frame a 100-byte prompt', () => sealPromptSuite(profile, backend)],
+  ['2', 'receive a 64-byte encrypted_chunk', () => receiveChunkSuite(profile, backend)],
   ['3', 'bulk AEAD 16 KiB / 1 MiB', () => bulkAeadSuite(profile, backend)],
   ['4', 'session init CPU', () => sessionInitSuite(profile, backend)],
   ['5', 'end to end over loopback', () => loopbackSuite(profile)],
+  ['6', 'memory: replay detector, allocation per chunk frame', () => memorySuite(profile, backend)],
   ['heap', 'heap growth', () => heapSuite(profile)],
 ]
 

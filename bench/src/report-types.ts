@@ -24,8 +24,8 @@ export interface TargetCheck {
   id: string
   target: string
   measured: string
-  /** `null` when the suite could not run. */
-  pass: boolean | null
+  /** `null` when the suite could not run; `'info'` for a figure reported without a goal. */
+  pass: boolean | null | 'info'
 }
 
 /** What each suite returns. */

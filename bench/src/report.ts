@@ -70,7 +70,9 @@ export function figuresTable(figures: Figure[]): string {
   )
 }
 
-function verdict(t: TargetCheck): string {
+/** PASS / MISS / NOT RUN / reported for a goal. */
+export function verdict(t: TargetCheck): string {
+  if (t.pass === 'info') return 'reported'
   return t.pass === null ? 'NOT RUN' : t.pass ? 'PASS' : 'MISS'
 }
 

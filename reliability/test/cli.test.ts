@@ -81,6 +81,34 @@ describe('the documented commands (small sizes)', () => {
     expect(JSON.parse(resources.stdout)).toMatchObject({ outcome: 'PASS', cycles: 40, grown: {} })
   }, 120_000)
 
+  it('pnpm load --inline: client and simulator in one process with default deadlines; --sim process', async () => {
+    const inline = await run('src/load-main.ts', ['--inline', '--sessions', '50', '--prompts', '3'])
+    expect(inline.stderr).toBe('')
+    expect(inline.code).toBe(0)
+    const summary = JSON.parse(inline.stdout) as Record<string, unknown>
+    expect(summary).toMatchObject({
+      outcome: 'PASS',
+      simThread: 'inline',
+      deadlines: 'default',
+      prompts: 150,
+      correct: 150,
+      openFailures: {},
+    })
+    expect(summary.loopStallMaxMs).toEqual(expect.any(Number))
+    const processSim = await run('src/load-main.ts', [
+      '--sim',
+      'process',
+      '--sessions',
+      '4',
+      '--prompts',
+      '2',
+    ])
+    expect(processSim.code).toBe(0)
+    expect(JSON.parse(processSim.stdout)).toMatchObject({ outcome: 'PASS', simThread: 'process', correct: 8 })
+    const bad = await run('src/load-main.ts', ['--inline', '--sim', 'worker'])
+    expect(bad.code).toBe(2)
+  }, 120_000)
+
   it('rejects bad flags with a usage error', async () => {
     const bad = await run('src/fuzz-main.ts', ['--total', 'lots'])
     expect(bad.code).toBe(2)

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NODE_IDENTITY } from '../src/common/identities.js'
-import { runLoad } from '../src/load/run-load.js'
+import { GENEROUS_TIMEOUTS, runLoad } from '../src/load/run-load.js'
 import { type SimEndpoint, startWorkerSim } from '../src/load/sim-endpoint.js'
 
 /** CI size of the load run (`pnpm load` runs 1,000 sessions × 20 prompts). */
@@ -19,7 +19,13 @@ afterAll(() => sim?.close())
 
 describe(`load: ${SESSIONS} concurrent encrypted sessions × ${PROMPTS} prompts against one simulator (own thread)`, () => {
   it('delivers every chunk once, in order, to the right session, with the exact answer', async () => {
-    const r = await runLoad({ sessions: SESSIONS, prompts: PROMPTS, openBatch: 25, sim })
+    const r = await runLoad({
+      sessions: SESSIONS,
+      prompts: PROMPTS,
+      openBatch: 25,
+      sim,
+      timeouts: GENEROUS_TIMEOUTS,
+    })
     process.stdout.write(`${JSON.stringify(r)}\n`)
     expect(r.failures).toEqual({})
     expect(r.correct).toBe(SESSIONS * PROMPTS)

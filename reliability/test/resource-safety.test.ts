@@ -16,12 +16,23 @@ const FIXTURE = fileURLToPath(new URL('./fixtures/open-close-exit.mjs', import.m
 const EXIT_DEADLINE_MS = 8_000
 
 let sim: SimEndpoint
+/**
+ * A simulator that streams its answers over time (the node writes an answer burst in one go, so without a delay
+ * between chunks a whole short answer arrives in one read and is complete before the child can close mid-answer).
+ */
+let streamingSim: SimEndpoint
 beforeAll(async () => {
   sim = await startInlineSim({
     options: { privateKey: NODE_IDENTITY.privateKeyHex, rateLimitPerMinute: 100_000 },
   })
+  streamingSim = await startInlineSim({
+    options: { privateKey: NODE_IDENTITY.privateKeyHex, rateLimitPerMinute: 100_000, chunkDelayMs: 20 },
+  })
 })
-afterAll(() => sim?.close())
+afterAll(async () => {
+  await sim?.close()
+  await streamingSim?.close()
+})
 
 describe('resource safety', () => {
   it(`${CYCLES} createClient + startSession + close cycles leave no handle, socket or connection behind`, async () => {
@@ -70,7 +81,7 @@ describe('resource safety', () => {
         stdout: string
         stderr: string
       }>((resolve) => {
-        const child = spawn(process.execPath, [FIXTURE, sim.url, sim.publicKey, scenario])
+        const child = spawn(process.execPath, [FIXTURE, streamingSim.url, streamingSim.publicKey, scenario])
         let stdout = ''
         let stderr = ''
         let killed = false

@@ -1,3 +1,4 @@
+import { getCryptoBackend } from '@fabstir/crypto'
 import { startNodeSim } from '@fabstir/node-sim'
 import { type ClientSession, createClient } from '@fabstir/transport-ws'
 import { fixedChunks, localSigner, NODE_PRIVATE_KEY } from '../fixtures.js'
@@ -6,6 +7,9 @@ import type { Figure, SuiteResult } from '../report-types.js'
 
 const CHUNKS = 32
 const CHUNK_BYTES = 64
+/** Goals: encrypted whole answer ≤ 1.3× plaintext; encrypted session open ≤ 2.0× plaintext (loopback). */
+const TARGET_ANSWER = 1.3
+const TARGET_OPEN = 2.0
 
 interface PromptTiming {
   firstChunkMs: number
@@ -41,6 +45,7 @@ interface ModeResult {
  * protocol, so the ratio is what end-to-end encryption costs on top of everything else.
  */
 export async function loopbackSuite(profile: Profile): Promise<SuiteResult> {
+  const backend = getCryptoBackend().name
   const sim = await startNodeSim({
     privateKey: NODE_PRIVATE_KEY,
     rateLimitPerMinute: 1_000_000_000,
@@ -106,8 +111,8 @@ export async function loopbackSuite(profile: Profile): Promise<SuiteResult> {
       const plain = pick(plainA, plainB, f)
       return {
         suite: '5 loopback e2e',
-        ours: `encrypted: ${ours}`,
-        baseline: `plaintext protocol: ${ours}`,
+        ours: `encrypted: ${ours} [${backend}]`,
+        baseline: `plaintext protocol: ${ours} [no crypto]`,
         oursMs: enc,
         baselineMs: plain,
         ratio: enc / plain,
@@ -138,7 +143,26 @@ export async function loopbackSuite(profile: Profile): Promise<SuiteResult> {
         ),
       )
     }
-    return { figures, targets: [], notes: {} }
+    const openRatio = figures[0]!.ratio
+    const answerRatio = encAnswer / plainAnswer
+    return {
+      figures,
+      targets: [
+        {
+          id: 'e2e-answer',
+          target: `encrypted whole answer ≤ ${TARGET_ANSWER.toFixed(1)}× plaintext protocol, loopback, ${CHUNKS} × ${CHUNK_BYTES} B [${backend}]`,
+          measured: `${answerRatio.toFixed(2)}×`,
+          pass: answerRatio <= TARGET_ANSWER,
+        },
+        {
+          id: 'e2e-open',
+          target: `encrypted session open ≤ ${TARGET_OPEN.toFixed(1)}× plaintext open, loopback [${backend}]`,
+          measured: `${openRatio.toFixed(2)}×`,
+          pass: openRatio <= TARGET_OPEN,
+        },
+      ],
+      notes: {},
+    }
   } finally {
     await sim.close()
   }

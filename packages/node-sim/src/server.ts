@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { type RawData, type WebSocket, WebSocketServer } from 'ws'
 import { createNodeCore } from './core/node-core.js'
+import { TurnBudget } from './core/turn-budget.js'
 import type { Faults, NodeConnection, NodeCore, NodeCoreOptions, SettledJob } from './core/types.js'
 import { NodeSimError } from './errors.js'
 
@@ -10,6 +11,10 @@ import { NodeSimError } from './errors.js'
 export const WS_PATH = '/v1/ws'
 /** The node's message size limit (64 MiB). */
 export const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
+/** Pending TCP connections the listener queues before accepting them (the kernel caps it at `somaxconn`). */
+export const LISTEN_BACKLOG = 4096
+/** Time per event-loop turn the server spends on inbound frames (and the answers they start) before yielding. */
+export const INBOUND_BUDGET_MS = 10
 
 /** Options of {@link startNodeSim}: where to listen, plus every {@link NodeCoreOptions}. */
 export interface NodeSimOptions extends NodeCoreOptions {
@@ -64,6 +69,31 @@ function pathOf(req: IncomingMessage): string {
   }
 }
 
+/**
+ * Frames sent to one socket in the same tick (a burst of answer chunks, which the core emits in one chain of
+ * microtasks) go out in one write: the socket is corked at the first frame and uncorked after the tick.
+ */
+function corkedSender(ws: WebSocket, socket: Socket): { send: (text: string) => void; flush: () => void } {
+  let corked = false
+  const flush = (): void => {
+    if (!corked) return
+    corked = false
+    socket.uncork()
+  }
+  return {
+    send(text) {
+      if (ws.readyState !== ws.OPEN) return
+      if (!corked) {
+        corked = true
+        socket.cork()
+        process.nextTick(flush)
+      }
+      ws.send(text)
+    },
+    flush,
+  }
+}
+
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (cause: Error): void => {
@@ -77,7 +107,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       )
     }
     server.once('error', onError)
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', onError)
       resolve()
     })
@@ -95,36 +125,42 @@ export async function startNodeSim(options: NodeSimOptions = {}): Promise<NodeSi
   const logger = coreOptions.logger
   const sockets = new Set<WebSocket>()
   const connections = new Set<NodeConnection>()
+  // Inbound frames and closes, in arrival order, at most INBOUND_BUDGET_MS of them per event-loop turn.
+  const inbound = new TurnBudget(INBOUND_BUDGET_MS, () => performance.now(), setImmediate)
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false })
   const server = createServer((_req, res) => {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found')
   })
 
-  wss.on('connection', (ws: WebSocket) => {
+  const onConnection = (ws: WebSocket, socket: Socket): void => {
     sockets.add(ws)
-    const conn = core.openConnection(
-      (text) => {
-        if (ws.readyState === ws.OPEN) ws.send(text)
-      },
-      () => ws.terminate(),
-    )
+    const sender = corkedSender(ws, socket)
+    const conn = core.openConnection(sender.send, () => {
+      // The frames sent before the close fault must still reach the client.
+      sender.flush()
+      ws.terminate()
+    })
     connections.add(conn)
     logger?.info('connection opened', { connection: conn.id })
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (!isBinary) conn.receive(rawToText(data))
+      if (isBinary) return
+      const text = rawToText(data)
+      inbound.run(() => conn.receive(text))
     })
     ws.on('close', () => {
       sockets.delete(ws)
-      connections.delete(conn)
-      conn.close()
-      logger?.info('connection closed', { connection: conn.id })
+      inbound.runCheap(() => {
+        connections.delete(conn)
+        conn.close()
+        logger?.info('connection closed', { connection: conn.id })
+      })
     })
     ws.on('error', (e) => logger?.warn('socket error', { connection: conn.id, error: e.message }))
-  })
+  }
 
   server.on('upgrade', (req, socket, head) => {
     if (pathOf(req) !== WS_PATH) return rejectUpgrade(socket, '404 Not Found')
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, socket as Socket))
   })
 
   await listen(server, requestedPort, host)

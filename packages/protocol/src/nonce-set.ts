@@ -14,13 +14,15 @@ export class NonceSet {
 
   /** Whether the nonce (hex, optional `0x`, any case; at least 8 bytes) was added before. */
   has(nonceHex: string): boolean {
-    const [hi, lo] = fingerprint(nonceHex)
-    return this.table[this.slotOf(hi, lo, this.table)] !== 0
+    fingerprint(nonceHex)
+    return this.table[this.slotOf(fpHi, fpLo, this.table)] !== 0
   }
 
   /** Remember a nonce. */
   add(nonceHex: string): void {
-    const [hi, lo] = fingerprint(nonceHex)
+    fingerprint(nonceHex)
+    const hi = fpHi
+    const lo = fpLo
     if ((this.count + 1) * 2 > this.table.length / 2) this.grow()
     const slot = this.slotOf(hi, lo, this.table)
     if (this.table[slot] === 0) {
@@ -62,10 +64,40 @@ export class NonceSet {
   }
 }
 
-/** First 8 bytes of the nonce as two 32-bit words; `hi` is never 0 (0 marks an empty slot). */
-function fingerprint(nonceHex: string): [number, number] {
+/** The words of the last {@link fingerprint} (module scratch: the hot path allocates nothing per nonce). */
+let fpHi = 0
+let fpLo = 0
+
+/** Value of the hex digit with char code `c`, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48
+  const l = c | 0x20
+  return l >= 97 && l <= 102 ? l - 87 : -1
+}
+
+/** Eight hex digits at `at` as an unsigned 32-bit word, or -1 when one of them is not a hex digit. */
+function word(hex: string, at: number): number {
+  let value = 0
+  for (let i = at; i < at + 8; i++) {
+    const d = hexDigit(hex.charCodeAt(i))
+    if (d < 0) return -1
+    value = value * 16 + d
+  }
+  return value
+}
+
+/**
+ * First 8 bytes of the nonce as two 32-bit words, into `fpHi`/`fpLo`; `fpHi` is never 0 (0 marks an empty slot).
+ * Inputs that are not 16+ hex digits (never seen after frame validation) take the `parseInt` path, same result.
+ */
+function fingerprint(nonceHex: string): void {
   const start = nonceHex.startsWith('0x') ? 2 : 0
-  const hi = Number.parseInt(nonceHex.slice(start, start + 8), 16) >>> 0
-  const lo = Number.parseInt(nonceHex.slice(start + 8, start + 16), 16) >>> 0
-  return [hi === 0 ? 1 : hi, lo]
+  let hi = word(nonceHex, start)
+  let lo = word(nonceHex, start + 8)
+  if (hi < 0 || lo < 0) {
+    hi = Number.parseInt(nonceHex.slice(start, start + 8), 16) >>> 0
+    lo = Number.parseInt(nonceHex.slice(start + 8, start + 16), 16) >>> 0
+  }
+  fpHi = hi === 0 ? 1 : hi
+  fpLo = lo
 }

@@ -9,11 +9,14 @@ import {
   type VectorDatabase,
 } from '@fabstir/protocol'
 import { defaultSocketFactory } from '#socket-factory'
+import type { ReleaseSlot } from './admission.js'
+import { type DeadlineTimer, startDeadline } from './deadline.js'
 import { Emitter } from './emitter.js'
 import { backoffDelay, type ResolvedOptions } from './options.js'
 import { type Reply, ResponseStream } from './response-stream.js'
 import { OPEN, type SocketLike } from './socket.js'
 import { connectFailure, displayUrl } from './socket-failure.js'
+import { handshakeTurns } from './turns.js'
 
 /** What `client.on('status')` reports; `session.encrypted` is the source of truth for the indicator. */
 export type ClientStatus =
@@ -98,7 +101,10 @@ export class ClientSession extends Emitter<SessionEvents> {
   private waiter: Waiter | undefined
   private readonly queue: Request[] = []
   private active: Request | undefined
-  private timer: ReturnType<typeof setTimeout> | undefined
+  private timer: DeadlineTimer | undefined
+  private timerPhase: 'first-chunk' | 'idle' | 'cancel' | undefined
+  /** Leaves the admission queue while this session waits there for a handshake slot. */
+  private withdrawAdmission: ((error: FabstirError) => void) | undefined
   private phase: 'starting' | 'open' | 'reinit' | 'reconnecting' | 'closed' | 'failed' = 'starting'
   private _status: ClientStatus = 'connecting'
 
@@ -148,28 +154,54 @@ export class ClientSession extends Emitter<SessionEvents> {
   /** @internal connect, initialise (falling back to plaintext only if allowed and the node has no key). */
   async open(): Promise<void> {
     try {
-      await this.connect()
-      try {
-        await this.initialize()
-      } catch (e) {
-        if (
-          !(e instanceof FabstirError) ||
-          e.code !== 'ENCRYPTION_NOT_SUPPORTED' ||
-          !this.opts.allowPlaintextFallback
-        ) {
-          throw e
-        }
-        this.opts.logger.warn?.('node has no encryption key: falling back to plaintext as allowed', {
-          sessionId: this.sessionId,
-        })
-        this.protocol = this.plaintextProtocol(this.sessionId)
-        await this.initialize()
-      }
-      this.phase = 'open'
-      this.setStatus(this.encrypted ? 'encrypted' : 'plaintext')
+      await this.admitted(async () => {
+        await this.handshake()
+        this.phase = 'open'
+        this.setStatus(this.encrypted ? 'encrypted' : 'plaintext')
+      })
     } catch (e) {
       this.shutdown('failed', asFabstirError(e))
       throw e
+    }
+  }
+
+  private async handshake(): Promise<void> {
+    await this.connect()
+    try {
+      await this.initialize()
+    } catch (e) {
+      if (
+        !(e instanceof FabstirError) ||
+        e.code !== 'ENCRYPTION_NOT_SUPPORTED' ||
+        !this.opts.allowPlaintextFallback
+      ) {
+        throw e
+      }
+      this.opts.logger.warn?.('node has no encryption key: falling back to plaintext as allowed', {
+        sessionId: this.sessionId,
+      })
+      this.protocol = this.plaintextProtocol(this.sessionId)
+      await this.initialize()
+    }
+  }
+
+  /**
+   * Run one handshake inside a slot of the admission gate (shared by every client of the process). Its deadlines
+   * start only once it is admitted; a session closed while queued leaves the queue with the close error.
+   */
+  private async admitted(handshake: () => Promise<void>): Promise<void> {
+    const ticket = this.opts.handshakeGate.enqueue()
+    this.withdrawAdmission = ticket.withdraw
+    let release: ReleaseSlot
+    try {
+      release = await ticket.promise
+    } finally {
+      this.withdrawAdmission = undefined
+    }
+    try {
+      await handshake()
+    } finally {
+      release()
     }
   }
 
@@ -272,6 +304,8 @@ export class ClientSession extends Emitter<SessionEvents> {
   }
 
   private async initialize(): Promise<void> {
+    // One handshake's crypto per event-loop turn: a burst of sessions never runs its key agreements back to back.
+    await handshakeTurns().next()
     const frame = await this.signed<object>(this.protocol.init())
     const ready = this.wait('ready', this.opts.timeouts.ackMs, 'ack')
     try {
@@ -309,7 +343,8 @@ export class ClientSession extends Emitter<SessionEvents> {
 
   private wait(kind: Waiter['kind'], ms: number, phase: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      // Lag-tolerant: a late timer first lets the frames already received be read (see Deadline).
+      const deadline = startDeadline(ms, (lateMs) => {
         this.waiter = undefined
         reject(
           new FabstirError(
@@ -317,18 +352,18 @@ export class ClientSession extends Emitter<SessionEvents> {
             phase === 'sign'
               ? `the wallet did not sign the session init within ${ms} ms`
               : `timed out after ${ms} ms waiting for the node (${phase})`,
-            { sessionId: this.sessionId, details: { phase, ms } },
+            { sessionId: this.sessionId, details: { phase, ms, lateMs: Math.round(lateMs) } },
           ),
         )
-      }, ms)
+      })
       this.waiter = {
         kind,
         resolve: () => {
-          clearTimeout(timer)
+          deadline.cancel()
           resolve()
         },
         reject: (e) => {
-          clearTimeout(timer)
+          deadline.cancel()
           reject(e)
         },
       }
@@ -386,10 +421,12 @@ export class ClientSession extends Emitter<SessionEvents> {
       )
       if (this.phase !== 'reconnecting') return
       try {
-        await this.connect()
-        await this.initialize()
-        this.phase = 'open'
-        this.setStatus(this.encrypted ? 'encrypted' : 'plaintext')
+        await this.admitted(async () => {
+          await this.connect()
+          await this.initialize()
+          this.phase = 'open'
+          this.setStatus(this.encrypted ? 'encrypted' : 'plaintext')
+        })
         this.pump()
         return
       } catch (e) {
@@ -559,7 +596,7 @@ export class ClientSession extends Emitter<SessionEvents> {
   private async reinit(): Promise<void> {
     this.phase = 'reinit'
     try {
-      await this.initialize()
+      await this.admitted(() => this.initialize())
       this.phase = 'open'
       this.pump()
     } catch (e) {
@@ -643,10 +680,17 @@ export class ClientSession extends Emitter<SessionEvents> {
   }
 
   private armTimer(phase: 'first-chunk' | 'idle' | 'cancel'): void {
+    if (phase === 'idle' && this.timerPhase === 'idle' && this.timer) {
+      // Another frame of the same answer: restart the running idle deadline (no new timer per chunk).
+      this.timer.touch()
+      return
+    }
     this.clearTimer()
     const ms = phase === 'first-chunk' ? this.opts.timeouts.firstChunkMs : this.opts.timeouts.idleMs
-    this.timer = setTimeout(() => {
+    this.timerPhase = phase
+    this.timer = startDeadline(ms, () => {
       this.timer = undefined
+      this.timerPhase = undefined
       const req = this.active
       if (!req) return
       if (phase === 'cancel' || req.phase === 'abandoned') {
@@ -661,12 +705,13 @@ export class ClientSession extends Emitter<SessionEvents> {
           details: { phase, ms },
         }),
       )
-    }, ms)
+    })
   }
 
   private clearTimer(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer?.cancel()
     this.timer = undefined
+    this.timerPhase = undefined
   }
 
   /** Drop a connection whose state is unknown (the node may still be streaming); reconnect re-keys the session. */
@@ -687,6 +732,7 @@ export class ClientSession extends Emitter<SessionEvents> {
     if (this.phase === 'closed' || this.phase === 'failed') return
     this.phase = final
     this.clearTimer()
+    this.withdrawAdmission?.(error)
     for (const timer of this.lifecycleTimers) clearTimeout(timer)
     this.lifecycleTimers.clear()
     this.settleWaiter(undefined, error)

@@ -18,6 +18,14 @@ export {
   type PromptInput,
   type Usage,
 } from '@fabstir/protocol'
+export {
+  type AdmissionTicket,
+  DEFAULT_MAX_CONCURRENT_HANDSHAKES,
+  HandshakeGate,
+  handshakeGate,
+  type ReleaseSlot,
+  setMaxConcurrentHandshakes,
+} from './admission.js'
 export { type ClientEvents, createClient, FabstirClient } from './client.js'
 export {
   ClientSession,
@@ -26,6 +34,12 @@ export {
   type SessionEvents,
   type StartSessionOptions,
 } from './client-session.js'
-export type { ClientOptions, RateLimitRetryPolicy, ReconnectPolicy, Timeouts } from './options.js'
+export {
+  type ClientOptions,
+  DEFAULT_REKEY_AFTER_FRAMES,
+  type RateLimitRetryPolicy,
+  type ReconnectPolicy,
+  type Timeouts,
+} from './options.js'
 export { type Reply, ResponseStream, type StreamDelta } from './response-stream.js'
 export type { SocketFactory, SocketLike } from './socket.js'

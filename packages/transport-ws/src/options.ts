@@ -1,9 +1,19 @@
 import { type DigestSigner, FabstirError, type Logger, verifyNodePublicKey } from '@fabstir/protocol'
+import { type HandshakeGate, handshakeGate } from './admission.js'
 import type { SocketFactory } from './socket.js'
+
+/**
+ * Default of {@link ClientOptions.rekeyAfterFrames}: the replay detector then holds at most 2,048 nonce
+ * fingerprints — a 32 KiB table — per session between answers (a re-key costs about one session init).
+ */
+export const DEFAULT_REKEY_AFTER_FRAMES = 2048
 
 /** Timeouts in milliseconds; each expiry is a `TIMEOUT` error whose `details.phase` names it. */
 export interface Timeouts {
-  /** Socket open + the node's `connected` greeting. Default 10 s. */
+  /**
+   * Socket open + the node's `connected` greeting. Default 10 s. Counted from the moment the handshake is admitted
+   * (see {@link ClientOptions.handshakeGate}), not while it waits for a slot.
+   */
   connectMs?: number
   /** `session_init_ack` after the init frame. Default 15 s. */
   ackMs?: number
@@ -66,13 +76,20 @@ export interface ClientOptions {
   /**
    * Re-key the encrypted session (a fresh session key for the same `session_id`, between answers) once this many
    * node frames were authenticated under the current key. Bounds the memory of the replay detector (one short entry
-   * per frame, about 16 bytes each). Default 16,384.
+   * per frame, about 16 bytes each). Default 2,048 ({@link DEFAULT_REKEY_AFTER_FRAMES}): a 32 KiB table per session.
+   * The re-key happens between answers, so a single answer longer than this grows the table until it ends.
    */
   rekeyAfterFrames?: number
   /** Receives frame types, ids, sizes and error codes only — never keys, session data or plaintext. */
   logger?: Logger
   /** Custom socket factory (tests, proxies, other runtimes). */
   socketFactory?: SocketFactory
+  /**
+   * Admission control for handshakes (connect, greeting, init, acknowledgement — also on reconnect and re-key).
+   * Default: the process-wide gate shared by every client, which admits 32 at once (`setMaxConcurrentHandshakes`
+   * changes that); the others queue in order. Pass `new HandshakeGate(n)` to give this client a gate of its own.
+   */
+  handshakeGate?: HandshakeGate
   /** Injected randomness for backoff jitter, in [0, 1). Default `Math.random` (jitter needs no CSPRNG). */
   random?: () => number
 }
@@ -92,6 +109,7 @@ export interface ResolvedOptions {
   rekeyAfterFrames: number
   logger: Logger
   socketFactory: SocketFactory | undefined
+  handshakeGate: HandshakeGate
   random: () => number
 }
 
@@ -157,8 +175,12 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
           },
     logger: o.logger ?? {},
     socketFactory: o.socketFactory,
+    handshakeGate: o.handshakeGate ?? handshakeGate(),
     random: o.random ?? Math.random,
-    rekeyAfterFrames: Math.max(1, positive(o.rekeyAfterFrames, 16_384, 'rekeyAfterFrames')),
+    rekeyAfterFrames: Math.max(
+      1,
+      positive(o.rekeyAfterFrames, DEFAULT_REKEY_AFTER_FRAMES, 'rekeyAfterFrames'),
+    ),
   }
 }
 

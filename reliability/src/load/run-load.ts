@@ -1,5 +1,6 @@
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 import { answerChunks, expectedAnswer } from '@fabstir/node-sim'
-import { type ClientSession, createClient, isFabstirError } from '@fabstir/transport-ws'
+import { type ClientSession, createClient, isFabstirError, type Timeouts } from '@fabstir/transport-ws'
 import { SESSION_OPTIONS, testSigner } from '../common/identities.js'
 import { mib, percentile, RssSampler, round } from '../common/stats.js'
 import type { SimEndpoint } from './sim-endpoint.js'
@@ -14,6 +15,16 @@ export interface LoadOptions {
   openBatch: number
   /** The simulator to load; its rate limit must allow `sessions × prompts` prompts per minute. */
   sim: SimEndpoint
+  /** Client deadlines; `undefined` keeps the SDK's defaults (10 s connect, 15 s ack, …). */
+  timeouts?: Timeouts
+}
+
+/** Generous deadlines for runs whose question is correctness under load, not latency. */
+export const GENEROUS_TIMEOUTS: Timeouts = {
+  connectMs: 30_000,
+  ackMs: 60_000,
+  firstChunkMs: 120_000,
+  idleMs: 60_000,
 }
 
 /** What a load run measured. */
@@ -23,8 +34,10 @@ export interface LoadReport {
   prompts: number
   /** Prompts whose reply text was exactly `expectedAnswer(prompt)`. */
   correct: number
-  /** Typed failures by code (expected: none). */
+  /** Typed prompt failures by code (expected: none). */
   failures: Record<string, number>
+  /** Sessions that failed to open, by error code (expected: none); their prompts are not sent. */
+  openFailures: Record<string, number>
   chunks: { expected: number; delivered: number; lost: number; duplicated: number; misrouted: number }
   /** Nonces seen on the wire (both directions) and how many repeated an earlier one. */
   nonces: { seen: number; repeated: number }
@@ -36,6 +49,14 @@ export interface LoadReport {
   latencyMs: { p50: number; p99: number; max: number }
   peakRssMiB: number
   promptsPerSecond: number
+  /** Longest event-loop stall of this process during the run (a timer's worst lateness, 10 ms resolution). */
+  loopStallMaxMs: number
+  /** 99th percentile of the event-loop delay samples. */
+  loopDelayP99Ms: number
+  /** Longest stall while the sessions were opening, and while they were prompting. */
+  loopStallMaxMsByPhase: { open: number; prompts: number }
+  /** Longest garbage-collection pause during the run, and the total time in GC pauses. */
+  gc: { maxPauseMs: number; totalPauseMs: number }
 }
 
 /** The prompt of session `s`, number `p`: distinct per session and per prompt, so misrouting shows. */
@@ -46,6 +67,7 @@ export function loadPrompt(s: number, p: number): string {
 interface Tally {
   correct: number
   failures: Record<string, number>
+  openFailures: Record<string, number>
   expected: number
   delivered: number
   lost: number
@@ -91,15 +113,28 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     url: options.sim.url,
     nodePublicKey: options.sim.publicKey,
     signer,
-    timeouts: { connectMs: 30_000, ackMs: 60_000, firstChunkMs: 120_000, idleMs: 60_000 },
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
     reconnect: false,
   })
   const rss = new RssSampler()
+  const loop = monitorEventLoopDelay({ resolution: 10 })
+  loop.enable()
+  const openLoop = monitorEventLoopDelay({ resolution: 10 })
+  openLoop.enable()
+  const gc = { maxPauseMs: 0, totalPauseMs: 0 }
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.maxPauseMs = Math.max(gc.maxPauseMs, entry.duration)
+      gc.totalPauseMs += entry.duration
+    }
+  })
+  gcObserver.observe({ entryTypes: ['gc'] })
   const started = performance.now()
   const sessions: ClientSession[] = []
   const t: Tally = {
     correct: 0,
     failures: {},
+    openFailures: {},
     expected: 0,
     delivered: 0,
     lost: 0,
@@ -112,11 +147,23 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       const batch = Array.from({ length: Math.min(options.openBatch, options.sessions - i) }, (_, k) =>
         client.startSession({ ...SESSION_OPTIONS, jobId: String(100_000 + i + k) }),
       )
-      sessions.push(...(await Promise.all(batch)))
+      for (const r of await Promise.allSettled(batch)) {
+        if (r.status === 'fulfilled') sessions.push(r.value)
+        else {
+          const code = isFabstirError(r.reason) ? r.reason.code : 'UNTYPED'
+          t.openFailures[code] = (t.openFailures[code] ?? 0) + 1
+        }
+      }
     }
     const opened = performance.now()
+    openLoop.disable()
+    const promptLoop = monitorEventLoopDelay({ resolution: 10 })
+    promptLoop.enable()
     await Promise.all(sessions.map((s, i) => runPrompts(s, i, options.prompts, t)))
     const finished = performance.now()
+    loop.disable()
+    promptLoop.disable()
+    gcObserver.disconnect()
     await client.close()
     const sim = await waitForClosed(options.sim)
     const wallMs = performance.now() - started
@@ -127,6 +174,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       prompts,
       correct: t.correct,
       failures: t.failures,
+      openFailures: t.openFailures,
       chunks: {
         expected: t.expected,
         delivered: t.delivered,
@@ -142,12 +190,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       latencyMs: {
         p50: round(percentile(t.latencies, 50)),
         p99: round(percentile(t.latencies, 99)),
-        max: round(Math.max(...t.latencies)),
+        max: round(t.latencies.reduce((a, b) => Math.max(a, b), 0)),
       },
       peakRssMiB: mib(rss.stop()),
       promptsPerSecond: round(prompts / ((finished - opened) / 1000)),
+      loopStallMaxMs: round(loop.max / 1e6),
+      loopDelayP99Ms: round(loop.percentile(99) / 1e6),
+      loopStallMaxMsByPhase: { open: round(openLoop.max / 1e6), prompts: round(promptLoop.max / 1e6) },
+      gc: { maxPauseMs: round(gc.maxPauseMs), totalPauseMs: Math.round(gc.totalPauseMs) },
     }
   } finally {
+    loop.disable()
+    openLoop.disable()
+    gcObserver.disconnect()
     rss.stop()
     await client.close()
   }

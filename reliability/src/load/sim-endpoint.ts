@@ -1,3 +1,4 @@
+import { type ChildProcess, fork } from 'node:child_process'
 import { Worker } from 'node:worker_threads'
 import { type NodeSimOptions, startNodeSim } from '@fabstir/node-sim'
 import { ReliabilityError } from '../common/errors.js'
@@ -82,28 +83,40 @@ export async function startInlineSim({ options, trackNonces }: SimEndpointOption
   }
 }
 
-/** Start the simulator on a worker thread: the node gets its own core, as a real node would. */
-export function startWorkerSim({ options, trackNonces }: SimEndpointOptions): Promise<SimEndpoint> {
+/** The messaging surface shared by a worker thread and a forked child process. */
+interface Channel {
+  on(event: 'message', f: (m: Record<string, unknown>) => void): void
+  off(event: 'message', f: (m: Record<string, unknown>) => void): void
+  off(event: 'error', f: (e: Error) => void): void
+  once(event: 'error', f: (e: Error) => void): void
+}
+
+function plainOptions({ options }: SimEndpointOptions): Promise<Omit<NodeSimOptions, 'logger' | 'onFrame'>> {
   const { logger: _logger, onFrame: _onFrame, responder, sleep, now, ...plain } = options
   if (responder || sleep || now) {
     return Promise.reject(
       new ReliabilityError('INVALID_ARGUMENT', 'a worker simulator takes only plain (cloneable) options'),
     )
   }
-  const worker = new Worker(new URL('./sim-worker.mjs', import.meta.url), {
-    workerData: { options: plain, trackNonces: trackNonces === true },
-  })
+  return Promise.resolve(plain)
+}
+
+function endpointOver(
+  channel: Channel,
+  post: (m: object) => void,
+  terminate: () => Promise<void>,
+): Promise<SimEndpoint> {
   const request = <T>(type: string, reply: string, pick: (m: Record<string, unknown>) => T): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const onMessage = (m: Record<string, unknown>): void => {
         if (m.type !== reply) return
-        worker.off('message', onMessage)
-        worker.off('error', reject)
+        channel.off('message', onMessage)
+        channel.off('error', reject)
         resolve(pick(m))
       }
-      worker.on('message', onMessage)
-      worker.once('error', reject)
-      if (type) worker.postMessage({ type })
+      channel.on('message', onMessage)
+      channel.once('error', reject)
+      if (type) post({ type })
     })
   return request('', 'ready', (m) => m as { url: string; publicKey: string }).then(({ url, publicKey }) => {
     let closing: Promise<void> | undefined
@@ -112,11 +125,45 @@ export function startWorkerSim({ options, trackNonces }: SimEndpointOptions): Pr
       publicKey,
       stats: () => request('stats', 'stats', (m) => m.stats as SimStats),
       close() {
-        closing ??= request('close', 'closed', () => undefined).then(async () => {
-          await worker.terminate()
-        })
+        closing ??= request('close', 'closed', () => undefined).then(terminate)
         return closing
       },
     }
   })
+}
+
+const SIM_SCRIPT = new URL('./sim-worker.mjs', import.meta.url)
+
+/** Start the simulator on a worker thread: the node gets its own core, as a real node would. */
+export async function startWorkerSim(o: SimEndpointOptions): Promise<SimEndpoint> {
+  const plain = await plainOptions(o)
+  const worker = new Worker(SIM_SCRIPT, {
+    workerData: { options: plain, trackNonces: o.trackNonces === true },
+  })
+  return endpointOver(
+    worker,
+    (m) => worker.postMessage(m),
+    async () => {
+      await worker.terminate()
+    },
+  )
+}
+
+/** Start the simulator in a child process (its own heap, event loop and garbage collector, like a real node). */
+export async function startProcessSim(o: SimEndpointOptions): Promise<SimEndpoint> {
+  const plain = await plainOptions(o)
+  const child: ChildProcess = fork(
+    SIM_SCRIPT,
+    [JSON.stringify({ options: plain, trackNonces: o.trackNonces === true })],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  )
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  return endpointOver(
+    child as unknown as Channel,
+    (m) => child.send(m),
+    async () => {
+      if (child.exitCode === null) child.kill()
+      await exited
+    },
+  )
 }

@@ -1,7 +1,14 @@
-// Runs the node simulator on its own thread (a second core for the "node") and answers stats requests.
+// Runs the node simulator on its own thread (a worker: a second core for the "node") or in its own process (a forked
+// child: as a real node would be), and answers stats requests over the parent channel.
 // Plain JavaScript: it only needs the built @fabstir/node-sim.
 import { parentPort, workerData } from 'node:worker_threads'
 import { startNodeSim } from '@fabstir/node-sim'
+
+/** The parent channel: the worker port, or the IPC channel of a forked process. */
+const channel = parentPort
+  ? { send: (m) => parentPort.postMessage(m), on: (f) => parentPort.on('message', f) }
+  : { send: (m) => process.send(m), on: (f) => process.on('message', f) }
+const data = parentPort ? workerData : JSON.parse(process.argv[2] ?? '{}')
 
 const NONCE = /"nonceHex":"([0-9a-f]+)"/
 let open = 0
@@ -9,10 +16,10 @@ let opened = 0
 const nonces = new Set()
 let nonceRepeats = 0
 let frames = 0
-const trackNonces = workerData.trackNonces === true
+const trackNonces = data.trackNonces === true
 
 const sim = await startNodeSim({
-  ...workerData.options,
+  ...data.options,
   host: '127.0.0.1',
   port: 0,
   logger: {
@@ -37,10 +44,10 @@ const sim = await startNodeSim({
     : undefined,
 })
 
-parentPort.postMessage({ type: 'ready', url: sim.url, publicKey: sim.publicKey })
-parentPort.on('message', async (m) => {
+channel.send({ type: 'ready', url: sim.url, publicKey: sim.publicKey })
+channel.on(async (m) => {
   if (m.type === 'stats') {
-    parentPort.postMessage({
+    channel.send({
       type: 'stats',
       stats: {
         openConnections: open,
@@ -54,6 +61,7 @@ parentPort.on('message', async (m) => {
     })
   } else if (m.type === 'close') {
     await sim.close()
-    parentPort.postMessage({ type: 'closed' })
+    channel.send({ type: 'closed' })
+    if (!parentPort) process.disconnect()
   }
 })
