@@ -166,7 +166,7 @@ export const SCHEMAS: readonly SchemaEntry[] = [
     ErrorFrame,
     'node-frame',
     'Instead of the normal reply when a request fails (shape A), or for rate limiting, validation and engine ' +
-      'failures (shape B, followed by stream_end).',
+      'failures (shape B, followed by stream_end) and RAG failures (shape B, uncorrelated).',
   ),
   entry(ChatClientFrame, 'frame-union'),
   entry(ChatNodeFrame, 'frame-union'),

@@ -97,7 +97,8 @@ export const EncryptedMessageFrame = named(
     {
       description:
         'A prompt sealed with the session key, AAD `message_<N>` (N counts from 0 per session). The plaintext is a ' +
-        'bare prompt string or a PromptRequest JSON object.',
+        'bare prompt string or a PromptRequest JSON object (chat), or an ActionRequest (`action` image_generation, ' +
+        'transcode or ltx_generate; any other action is chat).',
       examples: [
         {
           type: 'encrypted_message',

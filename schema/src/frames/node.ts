@@ -168,7 +168,9 @@ export const EncryptedResponseFrame = named(
     {
       description:
         'Sealed with the session key, AAD `encrypted_response_final`; the plaintext is the bare finish reason ' +
-        '(`stop`, or `error`). A response is complete only after a valid encrypted_response.',
+        '(`stop`, or `error`). A response is complete only after a valid encrypted_response. The same frame carries ' +
+        'every action reply (image, transcode, LTX), sealed under its family AAD (see Encrypted actions); a chat ' +
+        'prompt auto-routed to image generation is answered by one such frame only.',
       examples: [
         {
           type: 'encrypted_response',
@@ -323,8 +325,8 @@ export const MessageErrorFrame = named(
     },
     {
       description:
-        'Error without a code (shape B): rate limiting, request validation, engine unavailable. Followed by ' +
-        'stream_end {reason: "error"}.',
+        'Error without a code (shape B): rate limiting, request validation, engine unavailable (followed by ' +
+        'stream_end {reason: "error"}), and every RAG failure (nothing follows, no id, no requestId).',
       examples: [{ type: 'error', error: 'Rate limit exceeded, retry after 60 seconds' }],
     },
   ),

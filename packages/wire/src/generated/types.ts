@@ -38,7 +38,7 @@ export interface EncryptedSessionInitFrame {
 }
 
 /**
- * A prompt sealed with the session key, AAD `message_<N>` (N counts from 0 per session). The plaintext is a bare prompt string or a PromptRequest JSON object.
+ * A prompt sealed with the session key, AAD `message_<N>` (N counts from 0 per session). The plaintext is a bare prompt string or a PromptRequest JSON object (chat), or an ActionRequest (`action` image_generation, transcode or ltx_generate; any other action is chat).
  *
  * @example
  * ```json
@@ -242,7 +242,7 @@ export interface EncryptedChunkFrame {
 }
 
 /**
- * Sealed with the session key, AAD `encrypted_response_final`; the plaintext is the bare finish reason (`stop`, or `error`). A response is complete only after a valid encrypted_response.
+ * Sealed with the session key, AAD `encrypted_response_final`; the plaintext is the bare finish reason (`stop`, or `error`). A response is complete only after a valid encrypted_response. The same frame carries every action reply (image, transcode, LTX), sealed under its family AAD (see Encrypted actions); a chat prompt auto-routed to image generation is answered by one such frame only.
  *
  * @example
  * ```json
@@ -550,7 +550,7 @@ export interface CodedErrorFrame {
 }
 
 /**
- * Error without a code (shape B): rate limiting, request validation, engine unavailable. Followed by stream_end {reason: "error"}.
+ * Error without a code (shape B): rate limiting, request validation, engine unavailable (followed by stream_end {reason: "error"}), and every RAG failure (nothing follows, no id, no requestId).
  *
  * @example
  * ```json
