@@ -8,6 +8,7 @@ export {
   DEFAULT_CONTEXT_WINDOW_SIZE,
   DEFAULT_RATE_LIMIT_PER_MINUTE,
 } from './core/node-core.js'
+export { ResponderStartError } from './core/responder-start-error.js'
 export { estimateTokens } from './core/tokens.js'
 export type {
   Faults,
@@ -16,7 +17,9 @@ export type {
   NodeCore,
   NodeCoreOptions,
   Responder,
+  ResponderContext,
   ResponderRequest,
+  ResponderResult,
   SettledJob,
 } from './core/types.js'
 export { isNodeSimError, NodeSimError, type NodeSimErrorCode } from './errors.js'
@@ -34,6 +37,10 @@ export {
   MAX_PAYLOAD_BYTES,
   type NodeSimHandle,
   type NodeSimOptions,
+  type NodeSimOptionsFor,
+  type NodeSimPublicKey,
   startNodeSim,
   WS_PATH,
 } from './server.js'
+export { chatCompletionsUrl, type UpstreamOptions, upstreamResponder } from './upstream/openai-responder.js'
+export { MAX_SSE_EVENT_CHARS, sseData } from './upstream/sse.js'
