@@ -34,6 +34,8 @@ export {
 } from './json-lossless.js'
 export { answerChunks, defaultResponder, expectedAnswer } from './responder.js'
 export {
+  type EncryptingOption,
+  type KeylessOption,
   MAX_PAYLOAD_BYTES,
   type NodeSimHandle,
   type NodeSimOptions,

@@ -99,7 +99,19 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 
 /** {@link startNodeSim}'s options with `encryption` fixed to `E`. */
 export type NodeSimOptionsFor<E extends boolean> = NodeSimOptions &
-  (E extends false ? { encryption: false } : { encryption?: true })
+  (E extends false ? KeylessOption : EncryptingOption)
+
+/** `encryption: false`: the simulator acts as a node without a key. */
+export interface KeylessOption {
+  /** A node without a key: encrypted inits get `ENCRYPTION_NOT_SUPPORTED`, and the handle has no public key. */
+  encryption: false
+}
+
+/** `encryption` left out or `true`: the simulator serves encrypted sessions. */
+export interface EncryptingOption {
+  /** Serve encrypted sessions (the default). */
+  encryption?: true
+}
 
 /**
  * Start the simulator: a WebSocket server on `/v1/ws` (other paths answer 404 on upgrade, plain HTTP requests get

@@ -4,5 +4,6 @@
  * `Internal error: Streaming inference failed: <message>` followed by `stream_end {reason:"error"}`.
  */
 export class ResponderStartError extends Error {
+  /** Always `'ResponderStartError'`. */
   override readonly name = 'ResponderStartError'
 }

@@ -36,7 +36,12 @@ export interface ResponderContext {
 /** What a responder may return when it has yielded its last chunk (the async generator's return value). */
 export interface ResponderResult {
   /** Token usage reported by a real model: `stream_end` carries it instead of the simulator's own count. */
-  usage?: { readonly prompt_tokens: number; readonly completion_tokens: number }
+  usage?: {
+    /** Prompt tokens, as the model's tokenizer counted them. */
+    readonly prompt_tokens: number
+    /** Tokens generated for this answer. */
+    readonly completion_tokens: number
+  }
   /** `length` when the model stopped at its own token limit. Default `stop`. */
   finishReason?: 'stop' | 'length'
 }

@@ -78,7 +78,8 @@ export class Harness {
   ): FabstirClient {
     const options: ClientOptions = {
       url: sim.url,
-      nodePublicKey: sim.handle?.publicKey ?? undefined,
+      // A keyless node has no key to give (publicKey null): any valid key makes the client attempt an encrypted init.
+      nodePublicKey: sim.handle ? (sim.handle.publicKey ?? sim.handle.core.publicKey) : undefined,
       signer: newSigner(),
       timeouts: TEST_TIMEOUTS,
       reconnect: TEST_RECONNECT,
