@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { startNodeSim } from '@fabstir/node-sim'
+import { startNodeSim, upstreamResponder } from '@fabstir/node-sim'
 import { describe, expect, it } from 'vitest'
+import { startOpenAiServer } from '../../../packages/node-sim/test/helpers/openai-server.js'
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url))
 
@@ -99,6 +100,34 @@ describe('cli-chat demo', () => {
       await expect.poll(() => sim.settledJobs.map((j) => j.jobId)).toEqual(['31'])
     } finally {
       await sim.close()
+    }
+  })
+
+  it('against a simulator fronting a model (--upstream): the real tokens, the model usage, engine errors', async () => {
+    const model = await startOpenAiServer()
+    const sim = await startNodeSim({ port: 0, responder: upstreamResponder({ url: model.url }) })
+    try {
+      const flags = ['--url', sim.url, '--node-key', sim.publicKey, '--node-address', sim.address]
+      model.set({
+        kind: 'stream',
+        tokens: ['Real', ' model', ' tokens'],
+        usage: { prompt_tokens: 9, completion_tokens: 3 },
+      })
+      const ok = await run([...flags, '--prompt', 'Who are you?'])
+      expect(ok.stderr).toBe('')
+      expect(ok.stdout).toContain('node › Real model tokens\n')
+      expect(ok.stdout).toMatch(/\(stop · 3 tokens · first token \d+ ms/)
+      expect(model.requests[0]!.body.messages).toEqual([{ role: 'user', content: 'Who are you?' }])
+
+      model.set({ kind: 'status', status: 503, body: '{"error":{"message":"model is loading"}}' })
+      const failed = await run([...flags, '--prompt', 'Who are you?'])
+      expect(failed.code).toBe(1)
+      expect(failed.stderr).toContain(
+        'Internal error: Streaming inference failed: upstream answered HTTP 503: model is loading [NODE_ERROR]',
+      )
+    } finally {
+      await sim.close()
+      await model.close()
     }
   })
 
