@@ -44,5 +44,4 @@ export {
   startNodeSim,
   WS_PATH,
 } from './server.js'
-export { chatCompletionsUrl, type UpstreamOptions, upstreamResponder } from './upstream/openai-responder.js'
-export { MAX_SSE_EVENT_CHARS, sseData } from './upstream/sse.js'
+export { type UpstreamOptions, upstreamResponder } from './upstream/openai-responder.js'

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { chatCompletionsUrl, sseData, upstreamResponder } from '../src/index.js'
+import { upstreamResponder } from '../src/index.js'
+import { chatCompletionsUrl } from '../src/upstream/openai-responder.js'
+import { sseData } from '../src/upstream/sse.js'
 import { type Behaviour, startOpenAiServer } from './helpers/openai-server.js'
 import { collectEncrypted, openWith, promptFrame } from './helpers/protocol-client.js'
 import { useSims, waitFor } from './helpers/sim.js'
