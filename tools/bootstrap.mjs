@@ -4,7 +4,7 @@
 //   node tools/bootstrap.mjs test   — build and run every test suite, print one summary line
 //   node tools/bootstrap.mjs demo   — build and run the encrypted chat demo against the embedded node simulator
 //   node tools/bootstrap.mjs bench|fuzz|load — build, then run the benchmarks / fuzzing / load test
-//   node tools/bootstrap.mjs check  — generated files fresh, typecheck, lint, every export documented
+//   node tools/bootstrap.mjs check  — generated files fresh, typecheck, lint, every export documented, API reports current
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -73,6 +73,7 @@ if (task === 'test') {
   p('exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only')
   p('exec', 'biome', 'check', '.')
   p('run', 'docs:api:check')
+  p('run', 'api:report:check')
 } else {
   console.error(`unknown task "${task}" (expected test, demo, bench, fuzz, load or check)`)
   process.exit(2)
