@@ -63,6 +63,7 @@ function table(rows: readonly ErrorCodeInfo[]): string {
 const FIELDS: readonly (readonly [string, string])[] = [
   ['`retryable`', 'repeating the operation (after `action`) can succeed — the "Retryable" column below'],
   ['`action`', 'the "What to do" column below'],
+  ['`docsUrl`', "the code's entry in [troubleshooting.md](troubleshooting.md): likely causes and what to do"],
   ['`fatal`', 'the session is over: its keys are zeroed and it cannot be used again (open a new one)'],
   ['`requestId`, `sessionId`', 'the request and session the error belongs to, when known'],
   ['`nodeMessage`', "the node's own error text, verbatim (the node never echoes plaintext)"],
@@ -82,6 +83,7 @@ carries:
 
 ${markdownTable(['field', 'meaning'], FIELDS)}
 
+<!-- fragment -->
 \`\`\`ts
 import { isFabstirError } from '@fabstir/transport-ws'
 

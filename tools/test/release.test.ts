@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ERROR_CODES, type ErrorCodeInfo } from '../../packages/wire/src/generated/error-codes.js'
 import { type JsonReflection, locateWarnings, sourceIndex } from '../release/api-docs.js'
+import { syncDocExamples, syncDocument } from '../release/doc-blocks.js'
 import {
   ERROR_DOCS_HEADER,
   ERROR_DOCS_PATH,
@@ -14,7 +15,6 @@ import {
 } from '../release/gen-error-docs.js'
 import { checkTarballFiles, type PackageInfo, publishablePackages } from '../release/pack-smoke.js'
 import { publishedSource } from '../release/published-source.js'
-import { syncDocExamples, syncDocument } from '../release/sync-doc-examples.js'
 
 const toolsDir = join(dirname(fileURLToPath(import.meta.url)), '..')
 const repoRoot = join(toolsDir, '..')

@@ -3,6 +3,7 @@ import { CliUsageError, parseCliArgs, USAGE } from './cli-args.js'
 import type { Logger } from './core/types.js'
 import { isNodeSimError } from './errors.js'
 import { startNodeSim } from './server.js'
+import { upstreamResponder } from './upstream/openai-responder.js'
 
 function format(level: string, message: string, context?: Record<string, unknown>): string {
   const fields = Object.entries(context ?? {})
@@ -36,7 +37,15 @@ async function main(): Promise<void> {
   }
   let sim: Awaited<ReturnType<typeof startNodeSim>>
   try {
-    sim = await startNodeSim({ ...command.options, logger: stderrLogger })
+    const { upstream } = command
+    const apiKey = process.env.FABSTIR_UPSTREAM_API_KEY || undefined
+    const responder = upstream && upstreamResponder({ ...upstream, ...(apiKey ? { apiKey } : {}) })
+    sim = await startNodeSim({
+      ...command.options,
+      ...(responder ? { responder } : {}),
+      logger: stderrLogger,
+    })
+    if (upstream) stderrLogger.info('answering with an upstream model', { ...upstream })
   } catch (e) {
     const message = isNodeSimError(e) ? e.message : e instanceof Error ? e.message : String(e)
     console.error(`fabstir-node-sim: ${message}`)

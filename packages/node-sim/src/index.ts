@@ -18,6 +18,7 @@ export {
   DEFAULT_RATE_LIMIT_PER_MINUTE,
 } from './core/node-core.js'
 export { DEFAULT_RAG_SESSION, RAG_CAPACITY, RAG_DIMENSIONS, RAG_METADATA_MAX_BYTES } from './core/rag.js'
+export { ResponderStartError } from './core/responder-start-error.js'
 export type {
   ComfyUiSidecarOptions,
   DiffusionSidecarOptions,
@@ -35,7 +36,9 @@ export type {
   NodeCore,
   NodeCoreOptions,
   Responder,
+  ResponderContext,
   ResponderRequest,
+  ResponderResult,
   SettledJob,
 } from './core/types.js'
 export { isNodeSimError, NodeSimError, type NodeSimErrorCode } from './errors.js'
@@ -50,9 +53,14 @@ export {
 } from './json-lossless.js'
 export { answerChunks, defaultResponder, expectedAnswer } from './responder.js'
 export {
+  type EncryptingOption,
+  type KeylessOption,
   MAX_PAYLOAD_BYTES,
   type NodeSimHandle,
   type NodeSimOptions,
+  type NodeSimOptionsFor,
+  type NodeSimPublicKey,
   startNodeSim,
   WS_PATH,
 } from './server.js'
+export { type UpstreamOptions, upstreamResponder } from './upstream/openai-responder.js'

@@ -30,6 +30,8 @@ export function expectedAnswer(prompt: string, maxTokens?: number): string {
 }
 
 /** The default deterministic "model": streams {@link answerChunks} of the prompt, one chunk per token. */
-export const defaultResponder: Responder = async function* defaultResponder(request: ResponderRequest) {
+export async function* defaultResponder(request: ResponderRequest): AsyncGenerator<string, void> {
   for (const chunk of answerChunks(request.prompt)) yield chunk
 }
+
+defaultResponder satisfies Responder

@@ -24,12 +24,25 @@ export interface NodeSimOptions extends NodeCoreOptions {
   host?: string
 }
 
-/** A running simulator. */
-export interface NodeSimHandle {
+/**
+ * The node key a handle reports: a compressed public key for an encrypting node (`E` = true), `null` for a node
+ * without a key (`encryption: false`), either when the options are not known statically.
+ */
+export type NodeSimPublicKey<E extends boolean> = E extends true ? `0x${string}` : null
+
+/**
+ * A running simulator. `E` is whether it serves encrypted sessions: `startNodeSim()` and `startNodeSim({ encryption:
+ * true })` give `NodeSimHandle<true>`, `{ encryption: false }` gives `NodeSimHandle<false>`, and options whose
+ * `encryption` is a plain `boolean` give `NodeSimHandle<boolean>`, whose `publicKey` callers must check for `null`.
+ */
+export interface NodeSimHandle<out E extends boolean = true> {
   /** `ws://HOST:PORT/v1/ws`. */
   readonly url: string
-  /** Node public key (compressed, `0x` + 66 hex). */
-  readonly publicKey: `0x${string}`
+  /**
+   * Node public key (compressed, `0x` + 66 hex), or `null` when the simulator acts as a node without a key
+   * (`encryption: false`): like the real node, it then has no key to give.
+   */
+  readonly publicKey: NodeSimPublicKey<E>
   /** Node (host) address, lowercase. */
   readonly address: `0x${string}`
   /** The bound port. */
@@ -114,12 +127,31 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   })
 }
 
+/** {@link startNodeSim}'s options with `encryption` fixed to `E`. */
+export type NodeSimOptionsFor<E extends boolean> = NodeSimOptions &
+  (E extends false ? KeylessOption : EncryptingOption)
+
+/** `encryption: false`: the simulator acts as a node without a key. */
+export interface KeylessOption {
+  /** A node without a key: encrypted inits get `ENCRYPTION_NOT_SUPPORTED`, and the handle has no public key. */
+  encryption: false
+}
+
+/** `encryption` left out or `true`: the simulator serves encrypted sessions. */
+export interface EncryptingOption {
+  /** Serve encrypted sessions (the default). */
+  encryption?: true
+}
+
 /**
  * Start the simulator: a WebSocket server on `/v1/ws` (other paths answer 404 on upgrade, plain HTTP requests get
  * 404), bound to 127.0.0.1 by default, text frames only (binary frames are ignored), 64 MiB max payload, no
  * compression. Each socket is one {@link NodeCore} connection.
  */
-export async function startNodeSim(options: NodeSimOptions = {}): Promise<NodeSimHandle> {
+export function startNodeSim(options?: NodeSimOptionsFor<true>): Promise<NodeSimHandle<true>>
+export function startNodeSim(options: NodeSimOptionsFor<false>): Promise<NodeSimHandle<false>>
+export function startNodeSim(options?: NodeSimOptions): Promise<NodeSimHandle<boolean>>
+export async function startNodeSim(options: NodeSimOptions = {}): Promise<NodeSimHandle<boolean>> {
   const { port: requestedPort = 0, host = '127.0.0.1', ...coreOptions } = options
   const core = createNodeCore(coreOptions)
   const logger = coreOptions.logger
@@ -170,7 +202,7 @@ export async function startNodeSim(options: NodeSimOptions = {}): Promise<NodeSi
 
   return {
     url: `ws://${urlHost}:${port}${WS_PATH}`,
-    publicKey: core.publicKey,
+    publicKey: core.encryption ? core.publicKey : null,
     address: core.address,
     port,
     core,

@@ -5,6 +5,7 @@ import { bytesToHex } from '@fabstir/crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseCliArgs } from '../src/cli-args.js'
 import { createNodeCore } from '../src/index.js'
+import { startOpenAiServer } from './helpers/openai-server.js'
 import { buildInit, collectEncrypted, promptFrame } from './helpers/protocol-client.js'
 import { waitFor } from './helpers/sim.js'
 import { WsClient } from './helpers/ws-client.js'
@@ -16,10 +17,10 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
 })
 
-function run(args: string[]) {
+function run(args: string[], env: Record<string, string> = {}) {
   if (!existsSync(CLI))
     throw new Error('dist/cli.js is missing: run `pnpm --filter @fabstir/node-sim build` first')
-  const child = spawn(process.execPath, [CLI, ...args])
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } })
   children.push(child)
   let stdout = ''
   let stderr = ''
@@ -75,16 +76,50 @@ describe('fabstir-node-sim CLI', () => {
     expect(err).not.toContain(bytesToHex(init.sessionKey))
   })
 
+  it('prints publicKey null with --no-encryption (a node without a key has none to give)', async () => {
+    const cli = run(['--no-encryption'])
+    const info = JSON.parse(await cli.firstLine()) as Record<string, unknown>
+    expect(Object.keys(info)).toEqual(['url', 'publicKey', 'address'])
+    expect(info.publicKey).toBeNull()
+    cli.child.kill('SIGTERM')
+    expect(await cli.exited).toBe(0)
+  })
+
+  it('--upstream fronts an OpenAI-compatible model, with --upstream-model and FABSTIR_UPSTREAM_API_KEY', async () => {
+    const upstream = await startOpenAiServer()
+    try {
+      upstream.set({
+        kind: 'stream',
+        tokens: ['Real', ' tokens'],
+        usage: { prompt_tokens: 3, completion_tokens: 2 },
+      })
+      const cli = run(['--upstream', upstream.url, '--upstream-model', 'qwen2.5:0.5b'], {
+        FABSTIR_UPSTREAM_API_KEY: 'sk-cli-secret',
+      })
+      const info = JSON.parse(await cli.firstLine()) as { url: string; publicKey: string }
+      const { client } = await WsClient.connect(info.url)
+      const init = buildInit({ nodePublicKey: info.publicKey, sessionId: 'up' })
+      expect(await client.request(init.frame)).toMatchObject({ type: 'session_init_ack' })
+      client.send(promptFrame('up', init.sessionKey, 'Who are you?'))
+      const r = await collectEncrypted(client.q, init.sessionKey)
+      expect(r.text).toBe('Real tokens')
+      expect(r.end.usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 })
+      expect(upstream.requests[0]!.body.model).toBe('qwen2.5:0.5b')
+      expect(upstream.requests[0]!.headers.authorization).toBe('Bearer sk-cli-secret')
+      await client.close()
+      cli.child.kill('SIGTERM')
+      expect(await cli.exited).toBe(0)
+      expect(cli.err()).toContain('answering with an upstream model')
+      expect(cli.err()).not.toContain('sk-cli-secret')
+      expect(cli.err()).not.toContain('Who are you')
+    } finally {
+      await upstream.close()
+    }
+  })
+
   it('uses --private-key and exits 0 on SIGINT', async () => {
     const key = '22'.repeat(32)
-    const cli = run([
-      '--private-key',
-      `0x${key}`,
-      '--no-encryption',
-      '--chunk-delay-ms=1',
-      '--host',
-      '127.0.0.1',
-    ])
+    const cli = run(['--private-key', `0x${key}`, '--chunk-delay-ms=1', '--host', '127.0.0.1'])
     const info = JSON.parse(await cli.firstLine()) as { publicKey: string }
     expect(info.publicKey).toBe(createNodeCore({ privateKey: key }).publicKey)
     cli.child.kill('SIGINT')
@@ -99,6 +134,8 @@ describe('fabstir-node-sim CLI', () => {
       ['--port', '70000'],
       ['--private-key', '1234'],
       ['--rate-limit', '0'],
+      ['--upstream', 'ftp://x'],
+      ['--upstream-model', 'm'],
     ]
     const runs = bad.map((args) => ({ args, cli: run(args) }))
     for (const { args, cli } of runs) {
@@ -140,6 +177,11 @@ describe('parseCliArgs', () => {
       },
     })
     expect(parseCliArgs([])).toEqual({ help: false, options: {} })
+    expect(parseCliArgs(['--upstream', 'http://127.0.0.1:11434/v1', '--upstream-model=llama3.2'])).toEqual({
+      help: false,
+      options: {},
+      upstream: { url: 'http://127.0.0.1:11434/v1', model: 'llama3.2' },
+    })
     expect(parseCliArgs(['--port', '1', '-h'])).toEqual({ help: true })
   })
 
@@ -150,6 +192,10 @@ describe('parseCliArgs', () => {
       ['extra'],
       ['--chunk-delay-ms', '-1'],
       ['--host='],
+      ['--upstream', 'not a url'],
+      ['--upstream'],
+      ['--upstream-model', 'x'],
+      ['--upstream', 'http://h/v1', '--upstream-model='],
     ]) {
       expect(() => parseCliArgs(argv), argv.join(' ')).toThrow(
         expect.objectContaining({ code: 'INVALID_ARGUMENTS' }),

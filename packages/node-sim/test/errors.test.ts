@@ -28,7 +28,7 @@ describe('session init errors (shape A, session_id always present, id echoed)', 
   it('ENCRYPTION_NOT_SUPPORTED on a node without a key, with and without id', async () => {
     const sim = await sims.start({ encryption: false })
     const client = await sims.connect(sim)
-    const frame = buildInit({ nodePublicKey: sim.publicKey, sessionId: 's1', id: 'i1' }).frame
+    const frame = buildInit({ nodePublicKey: sim.core.publicKey, sessionId: 's1', id: 'i1' }).frame
     expect(await client.request(frame)).toEqual({
       type: 'error',
       code: 'ENCRYPTION_NOT_SUPPORTED',

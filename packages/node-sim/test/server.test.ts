@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http'
 import { bytesToHex, getPublicKey, hexToBytes, publicKeyToAddress } from '@fabstir/crypto'
 import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { expectedAnswer, startNodeSim } from '../src/index.js'
+import { expectedAnswer, type NodeSimOptions, startNodeSim } from '../src/index.js'
 import { collectEncrypted, promptFrame } from './helpers/protocol-client.js'
 import { useSims } from './helpers/sim.js'
 import { expectNoReplyBefore, WsClient } from './helpers/ws-client.js'
@@ -23,6 +23,16 @@ describe('WebSocket server shell', () => {
       return r
     })
     expect(hello).toEqual({ type: 'connected', message: 'WebSocket connected successfully' })
+  })
+
+  it('reports no public key for a node without encryption (the type says so too)', async () => {
+    const sim = await sims.start({ encryption: false })
+    const key: null = sim.publicKey
+    expect(key).toBeNull()
+    expect(sim.address).toMatch(/^0x[0-9a-f]{40}$/)
+    const options: NodeSimOptions = { encryption: true }
+    const either = await sims.start(options) // NodeSimHandle<boolean>: publicKey may be null
+    expect(either.publicKey ?? 'absent').toMatch(/^0x0[23]/)
   })
 
   it('answers 404 to upgrades on other paths and to plain HTTP requests; accepts a query string', async () => {

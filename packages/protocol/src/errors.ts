@@ -7,6 +7,18 @@ const MAX_MESSAGE_CHARS = 4096
 /** Every code a {@link FabstirError} can carry: the node's codes and the SDK's own (see `ERROR_CODES`). */
 export type FabstirErrorCode = ErrorCode
 
+/** The published troubleshooting guide (`docs/troubleshooting.md`): one entry per error code. */
+export const TROUBLESHOOTING_URL =
+  'https://github.com/fabstir/fabstir-e2e-sdk/blob/main/docs/troubleshooting.md'
+
+/**
+ * The link to `code`'s entry in the troubleshooting guide. Each entry is a heading `` ### `CODE` ``, whose anchor
+ * (GitHub's rule: lowercase, backticks dropped, `_` kept) is the lowercased code.
+ */
+export function troubleshootingUrl(code: string): string {
+  return `${TROUBLESHOOTING_URL}#${code.toLowerCase()}`
+}
+
 /** Optional context for a {@link FabstirError}; every field is copied onto the error as-is. */
 export interface FabstirErrorOptions {
   /** The underlying error, kept as the standard `Error.cause`. */
@@ -46,6 +58,8 @@ export class FabstirError extends Error {
   readonly retryable: boolean
   /** What a caller should do about it (from the error table). */
   readonly action: string
+  /** The code's entry in the troubleshooting guide: what it means, the likely causes, what to do. */
+  readonly docsUrl: string
   /** The request `id` the error belongs to, when it belongs to one. */
   readonly requestId: string | undefined
   /** The session the error belongs to, when known. */
@@ -86,6 +100,7 @@ export class FabstirError extends Error {
     this.code = code
     this.retryable = options.retryable ?? info?.retryable ?? false
     this.action = info?.action ?? ''
+    this.docsUrl = troubleshootingUrl(code)
     this.requestId = options.requestId
     this.sessionId = options.sessionId
     this.nodeMessage = options.nodeMessage === undefined ? undefined : capNodeText(options.nodeMessage)

@@ -12,7 +12,14 @@
  */
 export { MAX_FRAME_BYTES } from '@fabstir/wire'
 export { createSession, EncryptedSession, type EncryptedSessionOptions } from './encrypted-session.js'
-export { FabstirError, type FabstirErrorCode, type FabstirErrorOptions, isFabstirError } from './errors.js'
+export {
+  FabstirError,
+  type FabstirErrorCode,
+  type FabstirErrorOptions,
+  isFabstirError,
+  TROUBLESHOOTING_URL,
+  troubleshootingUrl,
+} from './errors.js'
 export type {
   ChunkEvent,
   ConnectedEvent,

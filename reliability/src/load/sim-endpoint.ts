@@ -67,6 +67,12 @@ export async function startInlineSim({ options, trackNonces }: SimEndpointOption
         }
       : undefined,
   })
+  if (sim.publicKey === null) {
+    await sim.close()
+    throw new Error(
+      'the load test needs a simulator that serves encrypted sessions (encryption: false given)',
+    )
+  }
   return {
     url: sim.url,
     publicKey: sim.publicKey,

@@ -1,7 +1,15 @@
 import { bytesToHex, seal, utf8ToBytes } from '@fabstir/crypto'
 import { type ActiveStream, STOPPED } from './active-stream.js'
-import { errorFrame, errorStreamEndFrame, type OutFrame, streamEndFrame, type Usage } from './frames.js'
-import type { Faults, Logger, Responder, ResponderRequest } from './types.js'
+import {
+  errorFrame,
+  errorStreamEndFrame,
+  type OutFrame,
+  plainErrorFrame,
+  streamEndFrame,
+  type Usage,
+} from './frames.js'
+import { ResponderStartError } from './responder-start-error.js'
+import type { Faults, Logger, Responder, ResponderRequest, ResponderResult } from './types.js'
 
 /** Everything one response needs. */
 export interface StreamJob {
@@ -144,13 +152,19 @@ class ChunkEmitter {
   }
 }
 
-function usageOf(job: StreamJob, completion: number): Usage {
+function usageOf(job: StreamJob, completion: number, reported: ResponderResult['usage']): Usage {
+  const prompt = reported?.prompt_tokens ?? job.promptTokens
+  const done = reported?.completion_tokens ?? completion
   return {
-    prompt_tokens: job.promptTokens,
-    completion_tokens: completion,
-    total_tokens: job.promptTokens + completion,
+    prompt_tokens: prompt,
+    completion_tokens: done,
+    total_tokens: prompt + done,
     context_window_size: job.contextWindowSize,
   }
+}
+
+function isResult(value: unknown): value is ResponderResult {
+  return typeof value === 'object' && value !== null
 }
 
 /**
@@ -170,10 +184,12 @@ export async function runStream(job: StreamJob): Promise<void> {
 
   let finish: Finish = 'stop'
   let failure: string | undefined
-  let iterator: AsyncIterator<string> | undefined
+  let result: ResponderResult | undefined
+  let iterator: AsyncIterator<string, unknown> | undefined
   let exhausted = false
+  const abandoned = new AbortController()
   try {
-    iterator = job.responder(job.request)[Symbol.asyncIterator]()
+    iterator = job.responder(job.request, { signal: abandoned.signal })[Symbol.asyncIterator]()
     for (;;) {
       if (stream.tokensUsed >= job.maxTokens) {
         finish = 'length'
@@ -183,6 +199,8 @@ export async function runStream(job: StreamJob): Promise<void> {
       if (next === STOPPED) return
       if (next.done) {
         exhausted = true
+        if (isResult(next.value)) result = next.value
+        if (result?.finishReason === 'length') finish = 'length'
         break
       }
       if (typeof next.value !== 'string') throw new TypeError('responder yielded a non-string chunk')
@@ -193,12 +211,24 @@ export async function runStream(job: StreamJob): Promise<void> {
   } catch (e) {
     exhausted = true
     if (stream.isStopped) return
+    if (e instanceof ResponderStartError && stream.tokensUsed === 0) {
+      // Like the node when its engine cannot start streaming (PROTOCOL-SURFACE §2.3): no chunk at all.
+      job.logger?.warn('responder could not start', { error: errorText(e) })
+      job.send(
+        plainErrorFrame(`Internal error: Streaming inference failed: ${errorText(e)}`, stream.requestId),
+      )
+      job.send(errorStreamEndFrame(stream.requestId))
+      return
+    }
     finish = 'error'
     failure = `Error: ${errorText(e)}`
     job.logger?.warn('responder failed', { error: errorText(e) })
   } finally {
     // Let the responder clean up when it is abandoned early (max_tokens reached, cancel, close, injected halt).
-    if (!exhausted) abandon(iterator)
+    if (!exhausted) {
+      abandoned.abort()
+      abandon(iterator)
+    }
   }
   if (stream.isStopped) return
 
@@ -220,13 +250,13 @@ export async function runStream(job: StreamJob): Promise<void> {
   job.send(
     streamEndFrame({
       reason: 'complete',
-      tokensUsed: stream.tokensUsed,
+      tokensUsed: result?.usage?.completion_tokens ?? stream.tokensUsed,
       id: stream.requestId,
       // A plaintext stream_end {reason:"complete"} carries no session_id (PROTOCOL-SURFACE §10.7).
       sessionId: encrypted ? stream.sessionId : null,
       vlmTokens: job.vlmTokens,
       finishReason: finish === 'error' ? undefined : finish,
-      usage: usageOf(job, stream.tokensUsed),
+      usage: usageOf(job, stream.tokensUsed, result?.usage),
     }),
   )
 }

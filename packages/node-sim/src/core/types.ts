@@ -26,8 +26,38 @@ export interface ResponderRequest {
   [key: string]: unknown
 }
 
-/** A "model": each yielded string becomes one response chunk worth one token. Throwing ends the stream with an error. */
-export type Responder = (request: ResponderRequest) => AsyncIterable<string>
+/** What a responder gets besides the request. */
+export interface ResponderContext {
+  /**
+   * Aborted as soon as the response is abandoned — `stream_cancel`, the connection closing, `max_tokens` reached or an
+   * injected fault — so that a responder doing I/O (an upstream model over HTTP) releases it at once.
+   */
+  readonly signal: AbortSignal
+}
+
+/** What a responder may return when it has yielded its last chunk (the async generator's return value). */
+export interface ResponderResult {
+  /** Token usage reported by a real model: `stream_end` carries it instead of the simulator's own count. */
+  usage?: {
+    /** Prompt tokens, as the model's tokenizer counted them. */
+    readonly prompt_tokens: number
+    /** Tokens generated for this answer. */
+    readonly completion_tokens: number
+  }
+  /** `length` when the model stopped at its own token limit. Default `stop`. */
+  finishReason?: 'stop' | 'length'
+}
+
+/**
+ * A "model": each yielded string becomes one response chunk worth one token. Throwing ends the stream with an error
+ * (the final chunk's text is `Error: <message>`); throwing `ResponderStartError` before the first chunk is
+ * answered like a node whose inference engine fails to start (shape B error, then `stream_end {reason:"error"}`).
+ */
+export type Responder = (
+  request: ResponderRequest,
+  context: ResponderContext,
+  // biome-ignore lint/suspicious/noConfusingVoidType: an async generator without a return statement returns void
+) => AsyncIterable<string, ResponderResult | undefined | void>
 
 /**
  * Fault injection for encrypted responses (all off by default). Chunk numbers are the chunk `index` values of one

@@ -14,31 +14,32 @@ export interface OpenSession {
 
 /** Starts simulators and clients and closes all of them after each test. */
 export function useSims() {
-  const sims: NodeSimHandle[] = []
+  const sims: NodeSimHandle<boolean>[] = []
   const clients: WsClient[] = []
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()))
     await Promise.all(sims.splice(0).map((s) => s.close()))
   })
   const api = {
-    async start(options: NodeSimOptions = {}): Promise<NodeSimHandle> {
+    /** `startNodeSim`, closed after the test. */
+    start: (async (options: NodeSimOptions = {}) => {
       const sim = await startNodeSim(options)
       sims.push(sim)
       return sim
-    },
-    async connect(sim: NodeSimHandle): Promise<WsClient> {
+    }) as typeof startNodeSim,
+    async connect(sim: NodeSimHandle<boolean>): Promise<WsClient> {
       const { client } = await WsClient.connect(sim.url)
       clients.push(client)
       return client
     },
     /** Connect and run a successful encrypted session init. */
     async session(
-      sim: NodeSimHandle,
+      sim: NodeSimHandle<boolean>,
       opts: Partial<InitOptions> = {},
       client?: WsClient,
     ): Promise<OpenSession> {
       const c = client ?? (await api.connect(sim))
-      const init = buildInit({ nodePublicKey: sim.publicKey, ...opts })
+      const init = buildInit({ nodePublicKey: sim.core.publicKey, ...opts })
       const ack = await c.request(init.frame)
       if (ack.type !== 'session_init_ack') throw new Error(`init failed: ${JSON.stringify(ack)}`)
       return { client: c, init, ack, sid: init.frame.session_id as string }

@@ -16,7 +16,7 @@ import { FrameTap } from './tap.js'
 
 /** A running simulator plus the wire tap of every frame it saw or sent. */
 export interface Sim {
-  readonly handle: NodeSimHandle
+  readonly handle: NodeSimHandle<boolean>
   readonly tap: FrameTap
   readonly url: string
 }
@@ -73,12 +73,13 @@ export class Harness {
 
   /** An encrypted client for `sim` (fresh wallet, short timeouts, fast reconnects) unless overridden. */
   client(
-    sim: Sim | { url: string; handle?: NodeSimHandle },
+    sim: Sim | { url: string; handle?: NodeSimHandle<boolean> },
     overrides: Partial<ClientOptions> = {},
   ): FabstirClient {
     const options: ClientOptions = {
       url: sim.url,
-      nodePublicKey: sim.handle?.publicKey,
+      // A keyless node has no key to give (publicKey null): any valid key makes the client attempt an encrypted init.
+      nodePublicKey: sim.handle ? (sim.handle.publicKey ?? sim.handle.core.publicKey) : undefined,
       signer: newSigner(),
       timeouts: TEST_TIMEOUTS,
       reconnect: TEST_RECONNECT,

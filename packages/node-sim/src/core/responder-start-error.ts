@@ -1,0 +1,9 @@
+/**
+ * Thrown by a responder, before it yields anything, when generation cannot start at all (the upstream model is
+ * unreachable or refused the request). The node answers with the shape B error
+ * `Internal error: Streaming inference failed: <message>` followed by `stream_end {reason:"error"}`.
+ */
+export class ResponderStartError extends Error {
+  /** Always `'ResponderStartError'`. */
+  override readonly name = 'ResponderStartError'
+}
