@@ -51,3 +51,24 @@ describe('a wallet that never signs', () => {
     expect((e as FabstirError).code).toBe('SESSION_CLOSED')
   }, 5_000)
 })
+
+describe('a wallet that stops signing mid-session', () => {
+  it('a re-key after a node restart fails the queued prompt with TIMEOUT instead of hanging it', async () => {
+    const sim = await h.startSim()
+    const real = newSigner()
+    let hang = false
+    const signer: DigestSigner = {
+      address: real.address,
+      signDigest: (d) => (hang ? new Promise<Uint8Array>(() => {}) : real.signDigest(d)),
+    }
+    const client = h.client(sim, { signer, timeouts: { ...TEST_TIMEOUTS, ackMs: 300 } })
+    const session = await client.startSession(SESSION)
+    expect((await session.send('What is 2+2?')).text).toBe('2 + 2 = 4.')
+    hang = true
+    await sim.handle.restart()
+    const e = await rejectionOf(session.send('What is 2+2?'))
+    expect((e as FabstirError).code).toBe('TIMEOUT')
+    expect((e as FabstirError).details).toMatchObject({ phase: 'sign' })
+    expect(session.status).toBe('failed')
+  }, 10_000)
+})

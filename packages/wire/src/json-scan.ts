@@ -100,6 +100,8 @@ export function checkJsonShape(text: string, limits: JsonLimits): JsonProblem | 
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON forbids raw control characters in strings
+const PLAIN_RUN = /[^"\\\u0000-\u001f]*/y
 function isHex(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
 }
@@ -147,7 +149,15 @@ export function findJsonSyntaxError(text: string): JsonProblem | undefined {
     let i = start + 1
     for (;;) {
       if (i >= n) return fail('unterminated string', start)
-      const c = text.charCodeAt(i)
+      let c = text.charCodeAt(i)
+      if (c !== QUOTE && c !== BACKSLASH && c >= 0x20) {
+        // Skip the run of ordinary characters in one regex step (no match object is built).
+        PLAIN_RUN.lastIndex = i
+        PLAIN_RUN.test(text)
+        i = PLAIN_RUN.lastIndex
+        if (i >= n) return fail('unterminated string', start)
+        c = text.charCodeAt(i)
+      }
       if (c === QUOTE) break
       if (c < 0x20) return fail('control character in string', i)
       if (c === BACKSLASH) {
