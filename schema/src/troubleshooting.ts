@@ -267,4 +267,191 @@ export const TROUBLESHOOTING: Readonly<Record<string, TroubleshootingEntry>> = {
     ],
     fix: 'Check `error.cause` for the wallet error, unlock or approve, and start the session again.',
   },
+  // Codes inside encrypted action replies (image, transcode, LTX) — PROTOCOL-SURFACE §2.2.
+  RATE_LIMIT_EXCEEDED: {
+    causes: [
+      'More than 5 successful images in 60 s for this session id (IMAGE_GEN_RATE_LIMIT), counted before validation.',
+      'More than 3 transcode submits in 300 s for this session id (TRANSCODE_RATE_LIMIT).',
+      'Auto-routed chat prompts ("draw a …") count as image generations too.',
+    ],
+    fix: 'Wait for the window to pass (60 s for images, 300 s for transcodes), or spread the work over sessions.',
+  },
+  VALIDATION_FAILED: {
+    causes: [
+      'An image request with an unsupported `size`, `steps` outside 1…100, a blank prompt or a wrongly typed field.',
+      'A transcode request without `sourceCid`, or with missing, empty or unparsable `mediaFormats`.',
+      'An LTX job that is not in the allow-list: unknown template or hash, frames/fps/resolution out of bounds, a ' +
+        'duration outside 5…15 s, the wrong number of inputs, or a numeric `seed` (it must be a decimal string).',
+    ],
+    fix: "Read the node's message in `error.message` (it names the field) and fix the request; resending it unchanged fails again.",
+  },
+  PROMPT_BLOCKED: {
+    causes: [
+      'The image prompt contains a blocked keyword (nude, gore, suicide, …).',
+      'The keyword is a substring of an innocent word: "denuded" and "Al Gore" are blocked too.',
+      'An auto-routed chat prompt carried the whole transcript, including an earlier blocked word.',
+    ],
+    fix: 'Rephrase the prompt without the keyword named in the message. The filter is a plain substring test.',
+  },
+  DIFFUSION_SERVICE_UNAVAILABLE: {
+    causes: [
+      'The node has no diffusion sidecar configured (`DIFFUSION_ENDPOINT` unset).',
+      'You chose a text-only node for an image request.',
+      'The node operator disabled image generation.',
+    ],
+    fix: 'Use a node that offers image generation. Chat on this node is unaffected.',
+  },
+  IMAGE_GENERATION_FAILED: {
+    causes: [
+      "The node's diffusion sidecar returned an error.",
+      'Generation took longer than the sidecar timeout (120 s), e.g. a large size with many steps.',
+      'The sidecar is overloaded or restarting.',
+    ],
+    fix: 'Retry later, or with a smaller size or fewer steps. Failed generations are not billed and do not count towards the rate limit.',
+  },
+  SIDECAR_UNAVAILABLE: {
+    causes: [
+      'The node has no transcoder (transcode) or ComfyUI (LTX) sidecar configured.',
+      'The LTX sidecar disappeared between accepting the job and starting it.',
+      'You chose a node that does not offer video work.',
+    ],
+    fix: 'Use a node that offers the flow. Chat on this node is unaffected.',
+  },
+  TRANSCODE_CAPACITY_FULL: {
+    causes: [
+      'Every transcode slot of the sidecar is busy.',
+      "The node could not read the sidecar's status and had no earlier value cached.",
+      'Many clients submitted jobs at once.',
+    ],
+    fix: 'Retry after a short wait; the job was not submitted and not billed.',
+  },
+  SUBMIT_FAILED: {
+    causes: [
+      'The transcoder sidecar rejected the job (bad source CID, unsupported format).',
+      'The sidecar is down or restarting.',
+      'A network problem between the node and its sidecar.',
+    ],
+    fix: 'Check the source CID and media formats against the message; retry once, then ask the node operator.',
+  },
+  POLL_FAILED: {
+    causes: [
+      "The node's first failed status poll ends the job (there is no retry on the node).",
+      'The transcoder sidecar restarted during the job.',
+      'A network problem between the node and its sidecar.',
+    ],
+    fix: 'Submit the job again; the failed one is not billed.',
+  },
+  MODERATION_UNAVAILABLE: {
+    causes: [
+      'The transcode finished without publishable outputs (the zero-output guard is always on).',
+      'The node enforces moderation and has no verdict for this job (or the connection has no job id).',
+      'The moderation service is down.',
+    ],
+    fix: 'Make sure the session was opened with its job id; retry later; ask the node operator if it persists.',
+  },
+  CONTENT_FLAGGED: {
+    causes: [
+      'The moderation service flagged the transcoded content for this job.',
+      'The node enforces moderation (`MODERATION_ENFORCE`).',
+      'A verdict recorded for the job id from an earlier upload.',
+    ],
+    fix: 'The outputs are held. Review the content; the reason is in the message.',
+  },
+  CONTENT_BLOCKED: {
+    causes: [
+      'The moderation service blocked the transcoded content for this job.',
+      'The node enforces moderation (`MODERATION_ENFORCE`).',
+      'A verdict recorded for the job id from an earlier upload.',
+    ],
+    fix: 'The outputs will not be published. The reason is in the message.',
+  },
+  CAPACITY: {
+    causes: [
+      'More than 3 LTX jobs in 300 s for this session id (LTX_RATE_LIMIT).',
+      'Every render slot of the node is in use (one by default, node-wide).',
+      'The job is being settled after a disconnect (a 120 s latch): a new socket reused the same job id too soon.',
+    ],
+    fix: 'Retry after a while; for the settlement latch, wait or use another job.',
+  },
+  GENERATION_FAILED: {
+    causes: [
+      'An LTX input (image or video capability) could not be fetched or is not an mp4.',
+      'The render failed or produced no frames on the ComfyUI sidecar.',
+      'Uploading the outputs, manifest or proof to storage failed.',
+    ],
+    fix: 'Check the inputs named in the message and submit again; the failed clip is not billed.',
+  },
+  // Errors without a code (shape B) — stable SDK codes for the node's text-only errors (PROTOCOL-SURFACE §2.3).
+  VALIDATION_ERROR: {
+    causes: [
+      'An empty prompt, an empty model name, or `max_tokens` of 0.',
+      'A temperature outside 0…2, or an unknown `thinking` value.',
+      'A plaintext request built by hand with missing fields.',
+    ],
+    fix: 'Fix the field named in the message ("Validation error for <field>: …").',
+  },
+  SERVICE_UNAVAILABLE: {
+    causes: [
+      "The node's inference engine is not initialised yet (the node is starting).",
+      'The model failed to load on the node.',
+      'The node is being reconfigured.',
+    ],
+    fix: 'Retry in a little while, or use another node.',
+  },
+  INFERENCE_FAILED: {
+    causes: [
+      'The model failed while generating (out of memory, engine crash).',
+      'The upstream model of a node simulator (`--upstream`) is unreachable or returned an HTTP error.',
+      'A prompt the engine cannot handle.',
+    ],
+    fix: 'Retry; if it persists, try a shorter prompt or another node.',
+  },
+  RAG_SESSION_FAILED: {
+    causes: [
+      'The node could not create the session record for the vector store.',
+      'The node is out of memory.',
+      'An internal node error.',
+    ],
+    fix: 'Retry the upload; if it persists, report it to the node operator.',
+  },
+  RAG_UPLOAD_FAILED: {
+    causes: [
+      "The node's vector store refused the batch.",
+      'The node is out of memory.',
+      'An internal node error.',
+    ],
+    fix: 'Retry with a smaller batch; per-vector problems are reported as rejections, not as this error.',
+  },
+  RAG_INVALID_REQUEST: {
+    causes: [
+      'An `uploadVectors` without `replace` or `vectors`, or a vector without `metadata` (null is allowed).',
+      'A `searchVectors` without `k` or `queryVector`, or a negative or fractional `k`.',
+      'A `requestId` that is a number instead of a string.',
+    ],
+    fix: 'Send the fields the message names; the SDK does this for you when you use its RAG API.',
+  },
+  RAG_NOT_ENABLED: {
+    causes: [
+      'No vectors were uploaded in this session yet.',
+      'A plaintext `session_init` with the same session id replaced the session and wiped its vectors.',
+      'The session data named a `vectorDatabase`: the node never loads it on `/v1/ws`.',
+    ],
+    fix: 'Upload the vectors (with `replace: true`) on this session before searching.',
+  },
+  RAG_SESSION_NOT_FOUND: {
+    causes: [
+      'The socket has no session (no init) and nothing was uploaded to the shared default store.',
+      'The node restarted and lost every vector store.',
+      'A search on a different session id than the upload.',
+    ],
+    fix: 'Open the session first, then upload the vectors, then search.',
+  },
+  RAG_SEARCH_FAILED: {
+    causes: [
+      'The query vector does not have 384 dimensions.',
+      'The store holds vectors of another model (another dimension).',
+      'An internal node error.',
+    ],
+    fix: 'Embed the query with the same 384-dimensional model as the stored vectors.',
+  },
 }

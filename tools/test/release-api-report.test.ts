@@ -47,7 +47,7 @@ describe('API reports', () => {
     expect(entries.some((e) => e.packageName === '@fabstir/crypto' && e.subpath === './node')).toBe(true)
   })
 
-  it('every committed report matches the built declarations', () => {
+  it('every committed report matches the built declarations', { timeout: 120_000 }, () => {
     const scratch = join(temp, 'scratch-real')
     for (const entry of apiEntries()) {
       expect(buildReport(entry, scratch), entry.reportFile).toBe(readFileSync(entry.reportFile, 'utf8'))

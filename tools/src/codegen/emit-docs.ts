@@ -277,6 +277,7 @@ export function emitDocs(model: Map<string, NamedSchema>, errorCodes: readonly E
     '- [Error codes](#error-codes)',
     '- [Other named parts](#other-named-parts)',
     '- [JSON Schema files](#json-schema-files)',
+    '- [Conformance vectors](#conformance-vectors)',
     '',
     '## Transport and encoding',
     '',
@@ -351,6 +352,13 @@ export function emitDocs(model: Map<string, NamedSchema>, errorCodes: readonly E
       '`error-codes.json` (the table above) and one self-contained file per schema:',
     '',
     ...[...model.keys()].map((n) => `- \`${schemaFileName(n)}\``),
+    '',
+    '## Conformance vectors',
+    '',
+    'Implementing the protocol in another language? `@fabstir/conformance` ships deterministic vectors generated from ' +
+      'this schema and seeded keys — every crypto step of a session init, valid and invalid frames per type with the ' +
+      'expected verdict, and byte-exact session transcripts — in `packages/conformance/vectors/`, plus a node battery ' +
+      'and a scripted node for client SDKs. See [conformance.md](conformance.md).',
     '',
   ]
   return `${sections.join('\n').replace(/\n{3,}/g, '\n\n')}`
