@@ -46,6 +46,7 @@ describe('release readiness: pack-smoke', () => {
       expect(status).toBe(0)
       expect(report.ok).toBe(true)
       expect(report.packages.map((p) => p.name).sort()).toEqual([
+        '@fabstir/conformance',
         '@fabstir/crypto',
         '@fabstir/node-sim',
         '@fabstir/protocol',

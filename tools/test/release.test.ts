@@ -229,8 +229,9 @@ describe('docs/ links', () => {
 describe('release configuration', () => {
   const packages = publishablePackages(repoRoot)
 
-  it('finds the seven publishable packages', () => {
+  it('finds the eight publishable packages', () => {
     expect(packages.map((p) => p.name)).toEqual([
+      '@fabstir/conformance',
       '@fabstir/crypto',
       '@fabstir/node-sim',
       '@fabstir/protocol',

@@ -33,24 +33,41 @@ Exit code: 0 when no case failed, 1 when any failed, 2 on a usage or configurati
 
 /** A command-line mistake (exit code 2). */
 export class UsageError extends Error {
+  /** Always `'UsageError'`. */
   override readonly name = 'UsageError'
+}
+
+/** `--help`, or no command at all: print the usage. */
+export interface HelpCommand {
+  /** Print the usage text. */
+  command: 'help'
 }
 
 /** `serve`: the scripted node of client mode. */
 export interface ServeCommand {
+  /** Client mode. */
   command: 'serve'
+  /** Listen port (0 = any free port). */
   port: number
+  /** Listen address. */
   host: string
+  /** How long a script waits for the client's next frame. */
   timeoutMs: number
+  /** Where to write the report. */
   reportDir?: string
+  /** Run only cases whose number starts with one of these. */
   casePrefixes?: string[]
 }
 
 /** What the command line asks for. */
 export interface NodeCommand {
+  /** Node mode. */
   command: 'node'
+  /** The node under test and the inputs of the run. */
   target: NodeTarget
+  /** Where to write `report.json` and `report.html` (`--report`). */
   reportDir?: string
+  /** Run only cases whose number starts with one of these (`--cases`). */
   casePrefixes?: string[]
 }
 
@@ -63,7 +80,7 @@ function positiveInt(value: string | undefined, flag: string, fallback: number):
 }
 
 /** Parse `argv` (without the node and script paths). */
-export function parseCliArgs(argv: string[]): NodeCommand | ServeCommand | { command: 'help' } {
+export function parseCliArgs(argv: string[]): NodeCommand | ServeCommand | HelpCommand {
   let parsed: ReturnType<typeof parse>
   try {
     parsed = parse(argv)

@@ -3,21 +3,21 @@ import { type Faults, type NodeSimHandle, type NodeSimOptions, startNodeSim } fr
 import { afterAll, describe, expect, it } from 'vitest'
 import { NODE_CASES, type NodeTarget, runNodeSuite, type SuiteReport, summarize } from '../src/index.js'
 
-const sims: NodeSimHandle[] = []
+const sims: NodeSimHandle<boolean>[] = []
 afterAll(async () => {
   await Promise.all(sims.map((s) => s.close()))
 })
 
-async function sim(options: NodeSimOptions = {}): Promise<NodeSimHandle> {
+async function sim(options: NodeSimOptions = {}): Promise<NodeSimHandle<boolean>> {
   const handle = await startNodeSim({ port: 0, chunkDelayMs: 5, rateLimitPerMinute: 1_000_000, ...options })
   sims.push(handle)
   return handle
 }
 
-function target(s: NodeSimHandle, extra: Partial<NodeTarget> = {}): NodeTarget {
+function target(s: NodeSimHandle<boolean>, extra: Partial<NodeTarget> = {}): NodeTarget {
   return {
     url: s.url,
-    nodePublicKey: hexToBytes(s.publicKey),
+    nodePublicKey: s.publicKey === null ? undefined : hexToBytes(s.publicKey),
     nodeAddress: s.address,
     timeoutMs: 2000,
     silenceMs: 250,
@@ -75,7 +75,7 @@ describe('node mode against @fabstir/node-sim (the meta-tests that keep the suit
   it('a wrong --node-key is a configuration error, not a wall of failures', async () => {
     const s = await sim()
     const other = await sim()
-    const wrongKey = target(s, { nodePublicKey: hexToBytes(other.publicKey) })
+    const wrongKey = target(s, { nodePublicKey: hexToBytes(other.publicKey!) })
     delete wrongKey.nodeAddress
     await expect(runNodeSuite(wrongKey)).rejects.toThrow(/not this node's static key/)
     await expect(runNodeSuite(target(s, { nodeAddress: other.address }))).rejects.toThrow(/belongs to/)

@@ -97,7 +97,7 @@ describe('upstream responder (OpenAI-compatible /chat/completions with SSE)', ()
       error: 'Internal error: Streaming inference failed: upstream answered HTTP 500: model "x" not found',
       id: 'e1',
     })
-    expect(await client.q.next()).toEqual({ type: 'stream_end', reason: 'error', id: 'e1' })
+    expect(await client.q.next()).toEqual({ type: 'stream_end', reason: 'error', tokens_used: 0, id: 'e1' })
     await expectNoReplyBefore(client)
     // The session stays usable: the next prompt is answered once the upstream recovers.
     upstream.set({ kind: 'stream', tokens: ['ok'] })
@@ -119,7 +119,7 @@ describe('upstream responder (OpenAI-compatible /chat/completions with SSE)', ()
     )
     expect(error.error.length).toBeLessThan(400)
     expect(error.code).toBeUndefined()
-    expect(await client.q.next()).toEqual({ type: 'stream_end', reason: 'error', id: 'e3' })
+    expect(await client.q.next()).toEqual({ type: 'stream_end', reason: 'error', tokens_used: 0, id: 'e3' })
   })
 
   it('an upstream error after tokens were streamed ends the answer like a node generation error', async () => {

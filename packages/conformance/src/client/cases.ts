@@ -12,25 +12,41 @@ import {
 /** What a conforming client must report for a case. */
 export type Expectation =
   /** The whole answer delivered, exactly this text. */
-  | { delivered: string }
+  | {
+      /** The exact text a conforming client delivers. */
+      delivered: string
+    }
   /** No text delivered as an answer; an error with one of these codes (docs/errors.md). */
-  | { error: readonly string[] }
+  | {
+      /** The accepted error codes. */
+      error: readonly string[]
+    }
 
 /** Case groups of client mode. */
 export const CLIENT_GROUPS = {
+  /** Group 1. */
   faithful: 'Faithful answers the client must deliver exactly',
+  /** Group 2. */
   integrity: 'Tampered, replayed, reordered or truncated answers the client must refuse',
+  /** Group 3. */
   handshake: 'Session init replies the client must check',
+  /** Group 4. */
   errors: 'Node errors the client must surface with the right code',
+  /** Group 5. */
   transport: 'Transport faults',
 } as const
 
 /** One scripted case: how the node behaves on the client's single connection, and what the client must report. */
 export interface ClientCase {
+  /** Stable case number, e.g. `2.03`. */
   id: string
+  /** Its group. */
   group: keyof typeof CLIENT_GROUPS
+  /** What the case checks. */
   title: string
+  /** The rule, with its PROTOCOL.md / PROTOCOL-SURFACE section. */
   spec: string
+  /** What the client must report. */
   expect: Expectation
   /** Prompts the client sends on the session, one after another (default 1); it reports the last outcome. */
   prompts?: number
@@ -59,6 +75,7 @@ function answerWith(
   }
 }
 
+/** Every client-mode case, in the order a driver runs them. */
 export const CLIENT_CASES: readonly ClientCase[] = [
   {
     id: '1.01',

@@ -13,9 +13,13 @@ import type { RecordedFrame } from '../node/probe.js'
 
 /** A decrypted session init, as the scripted node sees it. */
 export interface ReceivedInit {
+  /** The request id of the init frame. */
   id: unknown
+  /** Its `session_id`. */
   sessionId: unknown
+  /** The session key from the decrypted session data. */
   sessionKey: Uint8Array
+  /** The `jobId` of the session data. */
   jobId: unknown
   /** The address the signature over sha256(ciphertext) recovers to (what a node echoes as client_address). */
   clientAddress: string
@@ -23,8 +27,11 @@ export interface ReceivedInit {
 
 /** A decrypted prompt. */
 export interface ReceivedPrompt {
+  /** The request id of the prompt. */
   id: unknown
+  /** Its `session_id`. */
   sessionId: unknown
+  /** The decrypted prompt text. */
   text: string
 }
 
@@ -42,12 +49,14 @@ export class ScriptContext {
   private waiter: (() => void) | undefined
   private closed = false
   private readonly started = Date.now()
+  /** The session key, once an init was decrypted. */
   sessionKey: Uint8Array | undefined
 
   constructor(
     private readonly sendText: (text: string) => void,
     private readonly closeSocket: (code?: number) => void,
     private readonly nodePrivateKey: Uint8Array,
+    /** How long {@link ScriptContext.next} waits for a client frame. */
     readonly timeoutMs: number,
     /** Where every frame in either direction is recorded (the case's report row). */
     private readonly recordFrame: (frame: RecordedFrame) => void,

@@ -8,12 +8,25 @@ import { CLIENT_CASES, CLIENT_GROUPS, type ClientCase } from './cases.js'
 import { ScriptAbort, ScriptContext } from './script.js'
 
 /** What a client under test reports for one case (`POST /report/<id>`). */
-export type ClientReport = { delivered: string } | { error: string } | { skipped: string }
+export type ClientReport =
+  | {
+      /** The full answer text the client delivered. */
+      delivered: string
+    }
+  | {
+      /** The error code the client raised. */
+      error: string
+    }
+  | {
+      /** Why the client skipped the case. */
+      skipped: string
+    }
 
 /** Options of {@link startClientServer}. */
 export interface ServeOptions {
   /** Port (0 = any free port). */
   port?: number
+  /** Listen address (default 127.0.0.1). */
   host?: string
   /** The scripted node's static key (default: a fresh one per run). */
   nodePrivateKey?: Uint8Array
@@ -29,12 +42,15 @@ export interface ServeOptions {
 export interface ClientServer {
   /** `http://host:port` — `GET /info` lists the cases. */
   readonly url: string
+  /** The scripted node's static public key (compressed hex): what the client must use. */
   readonly nodePublicKey: string
+  /** The scripted node's host address. */
   readonly nodeAddress: string
   /** Resolves with the report once every case has been reported. */
   readonly done: Promise<SuiteReport>
   /** The report so far (cases without a report are failures: "the client did not report"). */
   report(): SuiteReport
+  /** Stop listening and drop every connection. */
   close(): Promise<void>
 }
 

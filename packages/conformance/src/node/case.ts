@@ -35,18 +35,31 @@ export interface Capabilities {
 
 /** Case groups, in report order. */
 export const GROUPS = {
+  /** Cases 1.xx. */
   transport: 'Transport: greeting, ignored frames, pings',
+  /** Cases 2.xx. */
   init: 'Encrypted session init: accepted forms',
+  /** Cases 3.xx. */
   'init-errors': 'Encrypted session init: errors (code, shape, connection stays open)',
+  /** Cases 4.xx. */
   chat: 'Encrypted chat: answers, AADs, ordering, ids',
+  /** Cases 5.xx. */
   'message-errors': 'Encrypted message: errors',
+  /** Cases 6.xx. */
   cancel: 'Cancel and busy state',
+  /** Cases 7.xx. */
   plaintext: 'Plaintext protocol (deprecated, still served)',
+  /** Cases 9.xx. */
   image: 'Encrypted image generation (and auto-routing of chat)',
+  /** Cases 10.xx. */
   transcode: 'Encrypted transcode jobs',
+  /** Cases 11.xx. */
   ltx: 'Encrypted LTX video jobs',
+  /** Cases 12.xx. */
   rag: 'RAG vectors (plaintext frames)',
+  /** Cases 13.xx. */
   vision: 'Vision images and web search inside the encrypted payload',
+  /** Cases 8.xx. */
   limits: 'Limits: frame size, rate limit',
 } as const
 
@@ -64,7 +77,9 @@ export type Need =
 
 /** Everything a case can use. */
 export interface CaseContext {
+  /** The node under test. */
   readonly target: NodeTarget
+  /** What the run learned about it. */
   readonly capabilities: Capabilities
   /** A fresh wallet for this run. */
   readonly wallet: TestWallet
@@ -76,11 +91,15 @@ export interface CaseContext {
 export interface NodeCase {
   /** Stable number, e.g. `3.07`: group number and case number. */
   id: string
+  /** Its group. */
   group: GroupId
+  /** What the case checks. */
   title: string
   /** What the spec says, with its section (shown in the report). */
   spec: string
+  /** Preconditions (see {@link Need}). */
   needs?: Need[]
+  /** Play the case; throws a CaseFailure, NotServed or Inconclusive, or resolves when it passes. */
   run(ctx: CaseContext): Promise<void>
 }
 

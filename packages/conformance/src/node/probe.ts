@@ -12,8 +12,18 @@ export interface RecordedFrame {
 
 /** A frame from the node, parsed (or `undefined` when it is not a JSON object). */
 export interface NodeFrame {
+  /** The frame exactly as received. */
   text: string
+  /** The parsed object, or `undefined` when the text is not a JSON object. */
   json: Record<string, unknown> | undefined
+}
+
+/** How the node closed the connection. */
+export interface CloseInfo {
+  /** WebSocket close code. */
+  code: number
+  /** Close reason text. */
+  reason: string
 }
 
 /** Longest frame text kept in a report row. */
@@ -27,11 +37,13 @@ function clip(text: string): string {
 
 /** Raised when the node does not do what a case expects. The message names what was expected and what came. */
 export class CaseFailure extends Error {
+  /** Always `'CaseFailure'`. */
   override readonly name = 'CaseFailure'
 }
 
 /** Raised when the node does not serve the flow a case needs (reported as "not served", not as a failure). */
 export class NotServed extends Error {
+  /** Always `'NotServed'`. */
   override readonly name = 'NotServed'
 }
 
@@ -40,14 +52,16 @@ export class NotServed extends Error {
  * frames with a deadline. Nothing here interprets the protocol.
  */
 export class Probe {
+  /** Every frame of the connection, both directions, in order (the report row). */
   readonly frames: RecordedFrame[] = []
   private readonly inbox: NodeFrame[] = []
   private waiter: (() => void) | undefined
-  private closeInfo: { code: number; reason: string } | undefined
+  private closeInfo: CloseInfo | undefined
   private readonly started = Date.now()
 
   private constructor(
     private readonly ws: WebSocket,
+    /** Default deadline of {@link Probe.next}. */
     readonly timeoutMs: number,
   ) {
     ws.on('message', (data, isBinary) => {
@@ -100,10 +114,11 @@ export class Probe {
   }
 
   /** Close code when the connection has closed. */
-  get closed(): { code: number; reason: string } | undefined {
+  get closed(): CloseInfo | undefined {
     return this.closeInfo
   }
 
+  /** Record a frame or a note in the report. */
   note(dir: RecordedFrame['dir'], text: string): void {
     this.frames.push({ dir, at: Date.now() - this.started, text: clip(text) })
   }
@@ -206,6 +221,7 @@ export class Probe {
 
 /** Raised when a case could not reach the state it tests (e.g. the answer ended before a cancel landed). */
 export class Inconclusive extends Error {
+  /** Always `'Inconclusive'`. */
   override readonly name = 'Inconclusive'
 }
 

@@ -21,6 +21,7 @@ export interface RunNodeOptions {
 
 /** A configuration problem found before any case ran (wrong key, unreachable node). */
 export class TargetError extends Error {
+  /** Always `'TargetError'`. */
   override readonly name = 'TargetError'
 }
 

@@ -18,7 +18,9 @@ import {
 
 /** A test wallet: a fresh random key per suite run (never a user's key). */
 export interface TestWallet {
+  /** Its secp256k1 secret. */
   privateKey: Uint8Array
+  /** Its Ethereum address (checksummed as `publicKeyToAddress` returns it). */
   address: `0x${string}`
 }
 

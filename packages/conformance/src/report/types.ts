@@ -4,7 +4,9 @@ import type { RecordedFrame } from '../node/probe.js'
 export interface CaseResult {
   /** Stable case number, e.g. `3.07`. */
   id: string
+  /** Its group id. */
   group: string
+  /** What the case checks. */
   title: string
   /** The rule the case checks, with its section. */
   spec: string
@@ -12,6 +14,7 @@ export interface CaseResult {
   status: 'pass' | 'fail' | 'not-served' | 'skipped'
   /** Why it failed, was not served or was skipped. */
   message?: string
+  /** Wall time of the case. */
   durationMs: number
   /** Every frame exchanged, both directions, in order. */
   frames: RecordedFrame[]
@@ -19,24 +22,33 @@ export interface CaseResult {
 
 /** A whole run, as written to `report.json`. */
 export interface SuiteReport {
+  /** Which suite ran. */
   mode: 'node' | 'client'
   /** The node URL (node mode) or the server address (client mode). */
   target: string
+  /** ISO 8601 start time. */
   startedAt: string
+  /** Wall time of the run. */
   durationMs: number
   /** What the run learned about the implementation. */
   capabilities: Record<string, boolean>
   /** Group id → description. */
   groups: Readonly<Record<string, string>>
+  /** One result per case, in run order. */
   results: CaseResult[]
 }
 
 /** Counts per status. */
 export interface Summary {
+  /** Cases in the report. */
   total: number
+  /** Passed. */
   pass: number
+  /** Failed: the implementation broke a rule. */
   fail: number
+  /** The implementation does not offer the flow. */
   notServed: number
+  /** Missing input, or the case could not reach its state. */
   skipped: number
 }
 

@@ -86,8 +86,16 @@ ${rows}
 `
 }
 
+/** Where {@link writeReport} wrote the two files. */
+export interface ReportPaths {
+  /** `report.json` */
+  json: string
+  /** `report.html` */
+  html: string
+}
+
 /** Write `report.json` and `report.html` into `dir` (created when missing). Returns the two paths. */
-export function writeReport(report: SuiteReport, dir: string): { json: string; html: string } {
+export function writeReport(report: SuiteReport, dir: string): ReportPaths {
   mkdirSync(dir, { recursive: true })
   const json = join(dir, 'report.json')
   const html = join(dir, 'report.html')
