@@ -177,11 +177,13 @@ export async function startNodeSim(options: NodeSimOptions = {}): Promise<NodeSi
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) return
       const text = rawToText(data)
-      inbound.run(() => conn.receive(text))
+      inbound.run(conn, () => conn.receive(text))
     })
     ws.on('close', () => {
       sockets.delete(ws)
-      inbound.runCheap(() => {
+      // The close is never delayed by other connections' backlog: the job is settled now, after this
+      // connection's own queued frames.
+      inbound.runNow(conn, () => {
         connections.delete(conn)
         conn.close()
         logger?.info('connection closed', { connection: conn.id })

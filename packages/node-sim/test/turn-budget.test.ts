@@ -26,13 +26,15 @@ describe('TurnBudget (inbound work sliced per event-loop turn)', () => {
       log.push(i)
       now += cost
     }
-    budget.run(task(0, 4))
-    budget.run(task(1, 4))
-    budget.run(task(2, 4)) // 8 ms spent: still within the 10 ms budget
-    budget.run(task(3, 4)) // 12 ms spent: queued
-    budget.run(task(4, 4))
+    budget.run('k', task(0, 4))
+    budget.run('k', task(1, 4))
+    budget.run('k', task(2, 4)) // 8 ms spent: still within the 10 ms budget
+    budget.run('k', task(3, 4)) // 12 ms spent: queued
+    budget.run('k', task(4, 4))
     expect(log).toEqual([0, 1, 2])
     expect(budget.queued).toBe(2)
+    await loop.nextTurn() // the end of this turn: its budget is spent, nothing more runs in it
+    expect(log).toEqual([0, 1, 2])
     await loop.nextTurn()
     expect(log).toEqual([0, 1, 2, 3, 4])
     expect(budget.queued).toBe(0)
@@ -43,13 +45,14 @@ describe('TurnBudget (inbound work sliced per event-loop turn)', () => {
     const loop = manualLoop()
     const budget = new TurnBudget(10, () => now, loop.defer)
     const log: string[] = []
-    budget.run(() => {
+    budget.run('k', () => {
       log.push('a')
       now += 20
     })
-    budget.run(() => log.push('b')) // over budget: queued
-    await loop.nextTurn() // a new turn: drains b
-    budget.run(() => log.push('c'))
+    budget.run('k', () => log.push('b')) // over budget: queued
+    await loop.nextTurn() // the end of the turn that spent its budget
+    budget.run('k', () => log.push('c')) // b is still queued: c waits behind it
+    expect(log).toEqual(['a'])
     await loop.nextTurn()
     expect(log).toEqual(['a', 'b', 'c'])
   })
@@ -59,11 +62,11 @@ describe('TurnBudget (inbound work sliced per event-loop turn)', () => {
     const loop = manualLoop()
     const budget = new TurnBudget(10, () => now, loop.defer)
     const log: number[] = []
-    budget.run(() => {
+    budget.run('k', () => {
       now += 10
     })
     for (let i = 0; i < 6; i++) {
-      budget.run(() => {
+      budget.run('k', () => {
         log.push(i)
         // The cost is paid in the task's promise chain (like an answer streamed without delays).
         void Promise.resolve().then(() => {
@@ -72,26 +75,54 @@ describe('TurnBudget (inbound work sliced per event-loop turn)', () => {
       })
     }
     expect(log).toEqual([])
+    await loop.nextTurn() // end of the turn that spent its 10 ms
+    expect(log).toEqual([])
     await loop.nextTurn()
     expect(log).toEqual([0, 1, 2])
     await loop.nextTurn()
     expect(log).toEqual([0, 1, 2, 3, 4, 5])
   })
 
-  it('a cheap task (a close) runs at once over budget, but never ahead of queued work', async () => {
+  it("a close runs at once over budget, after its own connection's queued frames, not after others'", async () => {
     let now = 0
     const loop = manualLoop()
     const budget = new TurnBudget(10, () => now, loop.defer)
     const log: string[] = []
-    budget.run(() => {
-      log.push('frame a')
+    budget.run('a', () => {
+      log.push('a: frame 1')
       now += 20
     })
-    budget.runCheap(() => log.push('close a')) // over budget, nothing queued: at once
-    budget.run(() => log.push('frame b')) // over budget: queued
-    budget.runCheap(() => log.push('close b')) // behind frame b
-    expect(log).toEqual(['frame a', 'close a'])
+    budget.run('b', () => log.push('b: frame 1')) // over budget: queued
+    budget.run('a', () => log.push('a: frame 2')) // queued behind b's frame
+    budget.run('b', () => log.push('b: frame 2'))
+    budget.runNow('a', () => log.push('a: close'))
+    expect(log).toEqual(['a: frame 1', 'a: frame 2', 'a: close'])
+    expect(budget.queued).toBe(2)
+    budget.runNow('c', () => log.push('c: close')) // nothing of c queued: at once
     await loop.nextTurn()
-    expect(log).toEqual(['frame a', 'close a', 'frame b', 'close b'])
+    await loop.nextTurn()
+    expect(log).toEqual(['a: frame 1', 'a: frame 2', 'a: close', 'c: close', 'b: frame 1', 'b: frame 2'])
+  })
+
+  it('the turn that had to queue work runs no more of it; the next turn drains it', async () => {
+    let now = 0
+    const loop = manualLoop()
+    const budget = new TurnBudget(10, () => now, loop.defer)
+    const log: number[] = []
+    budget.run('k', () => {
+      now += 4 // this turn spent 4 ms
+    })
+    // The first two run at once (4 + 3 + 3 = 10 ms); the other two are queued.
+    for (let i = 0; i < 4; i++) {
+      budget.run('k', () => {
+        log.push(i)
+        now += 3
+      })
+    }
+    expect(log).toEqual([0, 1])
+    await loop.nextTurn() // 10 ms spent in this turn: nothing more
+    expect(log).toEqual([0, 1])
+    await loop.nextTurn()
+    expect(log).toEqual([0, 1, 2, 3])
   })
 })

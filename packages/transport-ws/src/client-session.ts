@@ -198,6 +198,11 @@ export class ClientSession extends Emitter<SessionEvents> {
     } finally {
       this.withdrawAdmission = undefined
     }
+    if (this.phase === 'closed' || this.phase === 'failed') {
+      // Closed between admission and this continuation: give the slot back and open nothing.
+      release()
+      throw new FabstirError('SESSION_CLOSED', `the session is ${this.phase}`, { sessionId: this.sessionId })
+    }
     try {
       await handshake()
     } finally {

@@ -103,6 +103,20 @@ describe('admission control for handshakes', () => {
     expect(gate.active).toBe(0)
   })
 
+  it('a session closed right after startSession (slot free) opens no socket and gives its slot back', async () => {
+    const sim = await h.startSim()
+    const gate = new HandshakeGate(2)
+    const counter = countingFactory()
+    const client = h.client(sim, { handshakeGate: gate, socketFactory: counter.factory })
+    const pending = client.startSession(SESSION)
+    const closed = client.close()
+    const error = await rejectionOf(pending)
+    await closed
+    expect(isFabstirError(error, 'SESSION_CLOSED')).toBe(true)
+    expect(counter.opened).toBe(0)
+    expect([gate.active, gate.queued]).toEqual([0, 0])
+  })
+
   it('the connect deadline starts when the handshake is admitted, not while it is queued', async () => {
     const sim = await h.startSim()
     const gate = new HandshakeGate(1)
