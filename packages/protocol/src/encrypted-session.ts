@@ -24,6 +24,7 @@ import {
   type SessionInitAckFrame,
   stringifyJson,
 } from '@fabstir/wire'
+import { routedImageEvents } from './actions/routed-image.js'
 import { BaseSession, type InFlight } from './base-session.js'
 import { FabstirError, isFabstirError } from './errors.js'
 import type { ProtocolEvent } from './events.js'
@@ -77,6 +78,8 @@ export interface EncryptedSessionOptions {
 
 const SESSION_INIT_AAD = 'session_init'
 const RESPONSE_AAD = 'encrypted_response_final'
+/** The AAD of an image reply, also when the node diverts a chat prompt to image generation (PROTOCOL-SURFACE §6). */
+const IMAGE_AAD = 'encrypted_image_response'
 
 function nonEmpty(text: string): boolean {
   return text.length > 0
@@ -318,6 +321,13 @@ export class EncryptedSession extends BaseSession {
   }
 
   protected onDataFrame(frame: ChatNodeFrame): ProtocolEvent[] {
+    if (frame.type === 'encrypted_chunk' || frame.type === 'encrypted_response') {
+      // Background transcode/LTX frames carry no id; after a local cancel they may still be on the wire.
+      if (frame.id !== undefined) this.drainingIdless = false
+      else if (this.drainingIdless) return this.ignore('late frame of a cancelled flow', frame.type)
+      const flow = this.inflight?.flow
+      if (flow) return this.onFlowFrame(frame, flow.aad)
+    }
     if (frame.type === 'encrypted_chunk') return this.onChunk(frame)
     if (frame.type === 'encrypted_response') return this.onResponse(frame)
     return this.ignore('plaintext frame on an encrypted session', frame.type)
@@ -380,6 +390,15 @@ export class EncryptedSession extends BaseSession {
     if (this._state !== 'streaming' || !inflight || !this.isCurrent(frame.id)) {
       return this.ignore('response for no request in flight', frame.type)
     }
+    if (inflight.nextIndex === 0 && !this.seenNonces.has(frame.payload.nonceHex)) {
+      // No chunk yet: the node may have diverted the prompt to image generation (one reply, no stream_end).
+      const json = this.tryOpen(frame, IMAGE_AAD)
+      if (json !== undefined) {
+        this.inflight = undefined
+        this._state = 'ready'
+        return routedImageEvents(json, inflight.id, this.sessionId)
+      }
+    }
     if (!inflight.sawFinal || inflight.finishReason !== undefined) {
       return [
         this.fail(
@@ -410,6 +429,71 @@ export class EncryptedSession extends BaseSession {
     }
     inflight.finishReason = finishReason
     return [{ type: 'response', id: inflight.id, finishReason }]
+  }
+
+  // ── action flows (`src/actions/`) ──
+
+  /** Set after a transcode/LTX flow ended locally: id-less replies still on the wire are dropped until an id shows. */
+  private drainingIdless = false
+
+  /** @internal Drop id-less encrypted replies until the next frame with an id (after a local flow cancel). */
+  drainIdlessReplies(): void {
+    this.drainingIdless = true
+  }
+
+  /**
+   * @internal Seal an action request (inner JSON text) like a prompt (AAD `message_<N>`) and build its
+   * `encrypted_message`; the caller (`actions/`) has checked that the session is ready.
+   */
+  sealAction(json: string, id: string): EncryptedMessageFrame {
+    const plaintext = utf8ToBytes(json)
+    const aad = `message_${this.messageIndex}`
+    const sealed = seal(this.sessionKey!, plaintext, aad)
+    zeroize(plaintext)
+    const frame: EncryptedMessageFrame = {
+      type: 'encrypted_message',
+      id,
+      session_id: this.sessionId,
+      payload: {
+        ciphertextHex: bytesToHex(sealed.ciphertext),
+        nonceHex: bytesToHex(sealed.nonce),
+        aadHex: bytesToHex(utf8ToBytes(aad)),
+      },
+    }
+    this.messageIndex++
+    return frame
+  }
+
+  /** A reply of the flow in flight: authenticated under the family AAD the flow expects, never the frame's own. */
+  private onFlowFrame(
+    frame: EncryptedChunkFrame | EncryptedResponseFrame,
+    aad: string | undefined,
+  ): ProtocolEvent[] {
+    const inflight = this.inflight!
+    if (frame.type !== 'encrypted_response' || aad === undefined || !this.isCurrent(frame.id)) {
+      return this.ignore('frame for no request in flight', frame.type)
+    }
+    const text = this.openText(frame, aad, inflight.id)
+    if (typeof text !== 'string') return [text]
+    return this.flowOutcome(inflight.flow!.onInner(text, frame.id))
+  }
+
+  /** Open a payload under `aad` without failing the session; undefined when it does not authenticate. */
+  private tryOpen(frame: EncryptedResponseFrame, aad: string): string | undefined {
+    try {
+      const text = bytesToUtf8(
+        open(
+          this.sessionKey!,
+          hexToBytes(frame.payload.nonceHex),
+          hexToBytes(frame.payload.ciphertextHex),
+          aad,
+        ),
+      )
+      this.seenNonces.add(frame.payload.nonceHex)
+      return text
+    } catch {
+      return undefined
+    }
   }
 
   /** Authenticate and decrypt a payload with the AAD this client expects; failures end the session. */

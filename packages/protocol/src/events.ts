@@ -1,3 +1,4 @@
+import type { FlowProgressEvent, FlowResultEvent, RoutedImageEvent, SendFrameEvent } from './actions/flow.js'
 import type { FabstirError } from './errors.js'
 
 /** Token accounting reported by the node in `stream_end`. */
@@ -73,6 +74,8 @@ export interface EndEvent {
   finishReason?: string
   /** Token accounting from `stream_end.usage`, when the node sent it. Unauthenticated: informational only. */
   usage?: Usage
+  /** VLM tokens billed for vision `images` (`stream_end.vlm_tokens`, sent only when > 0). Unauthenticated. */
+  vlmTokens?: number
 }
 /** A typed error. `error.fatal` tells whether the session is unusable now (its keys are then zeroed). */
 export interface ErrorEvent {
@@ -83,7 +86,17 @@ export interface ErrorEvent {
 }
 
 /** Every event a session's `receive()` and `connectionLost()` can return; switch on `type`. */
-export type ProtocolEvent = ConnectedEvent | ReadyEvent | ChunkEvent | ResponseEvent | EndEvent | ErrorEvent
+export type ProtocolEvent =
+  | ConnectedEvent
+  | ReadyEvent
+  | ChunkEvent
+  | ResponseEvent
+  | EndEvent
+  | ErrorEvent
+  | FlowProgressEvent
+  | FlowResultEvent
+  | RoutedImageEvent
+  | SendFrameEvent
 
 /** The states of a session. `new` also means "needs (re-)init", e.g. after the node lost its key. */
 export type SessionState = 'new' | 'initializing' | 'ready' | 'streaming' | 'closed' | 'failed'

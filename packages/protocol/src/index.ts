@@ -10,6 +10,8 @@
  * ```
  * @packageDocumentation
  */
+
+export * from './actions/index.js'
 export { MAX_FRAME_CHARS } from './base-session.js'
 export { createSession, EncryptedSession, type EncryptedSessionOptions } from './encrypted-session.js'
 export { FabstirError, type FabstirErrorCode, type FabstirErrorOptions, isFabstirError } from './errors.js'
