@@ -259,23 +259,8 @@ export class EncryptedSession extends BaseSession {
     this.assertCanPrompt()
     const request = normalizePrompt(prompt)
     const id = options.id ?? this.nextRequestId()
-    const key = this.sessionKey!
-    const plaintext = utf8ToBytes(stringifyJson(request))
-    const aad = `message_${this.messageIndex}`
-    const sealed = seal(key, plaintext, aad)
-    zeroize(plaintext)
-    const frame: EncryptedMessageFrame = {
-      type: 'encrypted_message',
-      id,
-      session_id: this.sessionId,
-      payload: {
-        ciphertextHex: bytesToHex(sealed.ciphertext),
-        nonceHex: bytesToHex(sealed.nonce),
-        aadHex: bytesToHex(utf8ToBytes(aad)),
-      },
-    }
+    const frame = this.sealAction(stringifyJson(request), id)
     assertValid(checkEncryptedMessageFrame(frame), 'encrypted_message')
-    this.messageIndex++
     this.inflight = { id, nextIndex: 0, sawFinal: false, finishReason: undefined, cancelRequested: false }
     this._state = 'streaming'
     return frame
@@ -390,14 +375,14 @@ export class EncryptedSession extends BaseSession {
     if (this._state !== 'streaming' || !inflight || !this.isCurrent(frame.id)) {
       return this.ignore('response for no request in flight', frame.type)
     }
-    if (inflight.nextIndex === 0 && !this.seenNonces.has(frame.payload.nonceHex)) {
-      // No chunk yet: the node may have diverted the prompt to image generation (one reply, no stream_end).
-      const json = this.tryOpen(frame, IMAGE_AAD)
-      if (json !== undefined) {
-        this.inflight = undefined
-        this._state = 'ready'
-        return routedImageEvents(json, inflight.id, this.sessionId)
-      }
+    if (inflight.nextIndex === 0) {
+      // No chunk yet: a chat answer always starts with one, so this is the node's image reply to a prompt it diverted
+      // to image generation (PROTOCOL-SURFACE §6: one reply, no stream_end), expected under the image family AAD.
+      const json = this.openText(frame, IMAGE_AAD, inflight.id)
+      if (typeof json !== 'string') return [json]
+      this.inflight = undefined
+      this._state = 'ready'
+      return routedImageEvents(json, inflight.id)
     }
     if (!inflight.sawFinal || inflight.finishReason !== undefined) {
       return [
@@ -442,8 +427,8 @@ export class EncryptedSession extends BaseSession {
   }
 
   /**
-   * @internal Seal an action request (inner JSON text) like a prompt (AAD `message_<N>`) and build its
-   * `encrypted_message`; the caller (`actions/`) has checked that the session is ready.
+   * @internal Seal a request's inner JSON text with the session key (AAD `message_<N>`) into an `encrypted_message`:
+   * prompts and actions alike. The caller has checked that the session is ready.
    */
   sealAction(json: string, id: string): EncryptedMessageFrame {
     const plaintext = utf8ToBytes(json)
@@ -476,24 +461,6 @@ export class EncryptedSession extends BaseSession {
     const text = this.openText(frame, aad, inflight.id)
     if (typeof text !== 'string') return [text]
     return this.flowOutcome(inflight.flow!.onInner(text, frame.id))
-  }
-
-  /** Open a payload under `aad` without failing the session; undefined when it does not authenticate. */
-  private tryOpen(frame: EncryptedResponseFrame, aad: string): string | undefined {
-    try {
-      const text = bytesToUtf8(
-        open(
-          this.sessionKey!,
-          hexToBytes(frame.payload.nonceHex),
-          hexToBytes(frame.payload.ciphertextHex),
-          aad,
-        ),
-      )
-      this.seenNonces.add(frame.payload.nonceHex)
-      return text
-    } catch {
-      return undefined
-    }
   }
 
   /** Authenticate and decrypt a payload with the AAD this client expects; failures end the session. */

@@ -24,8 +24,7 @@ async function ready(options: Parameters<typeof setupEncrypted>[0] = {}): Promis
   return setup
 }
 
-const ended = (e: ProtocolEvent) =>
-  e.type === 'result' || e.type === 'error' || e.type === 'image' || e.type === 'end'
+const ended = (e: ProtocolEvent) => e.type === 'result' || e.type === 'error' || e.type === 'end'
 
 /** Send `frame`, deliver the node's replies and return the events up to the flow's end; `send` events are sent on. */
 async function run(setup: EncryptedSetup, frame: object): Promise<ProtocolEvent[]> {
@@ -100,12 +99,13 @@ describe('image flow (sans-IO)', () => {
     expect(setup.session.state).toBe('ready')
   })
 
-  it('a chat prompt the node routes to an image yields an image event, never STREAM_TRUNCATED', async () => {
+  it('a chat prompt the node routes to an image yields an image end event, never STREAM_TRUNCATED', async () => {
     const setup = await ready()
     const frame = setup.session.prompt('please draw a cat on a sofa')
     const events = await run(setup, frame)
-    expect(events.map((e) => e.type)).toEqual(['image'])
-    const image = events[0]?.type === 'image' ? decodeImageReply(events[0].json) : undefined
+    expect(events.map((e) => e.type)).toEqual(['end'])
+    expect(events[0]?.type === 'end' && events[0].reason).toBe('image')
+    const image = events[0]?.type === 'end' && events[0].image ? decodeImageReply(events[0].image) : undefined
     expect(image?.mimeType).toBe('image/png')
     expect(setup.session.state).toBe('ready')
   })

@@ -27,5 +27,5 @@ export {
   type StartSessionOptions,
 } from './client-session.js'
 export type { ClientOptions, RateLimitRetryPolicy, ReconnectPolicy, Timeouts } from './options.js'
-export { type Reply, ResponseStream, type StreamDelta } from './response-stream.js'
+export { type Reply, ResponseStream, type RoutedImage, type StreamDelta } from './response-stream.js'
 export type { SocketFactory, SocketLike } from './socket.js'

@@ -75,6 +75,12 @@ export interface ClientOptions {
   socketFactory?: SocketFactory
   /** Injected randomness for backoff jitter, in [0, 1). Default `Math.random` (jitter needs no CSPRNG). */
   random?: () => number
+  /**
+   * Allow RAG (`@fabstir/transport-ws/rag`). The node has no encrypted RAG: vectors, metadata (often document text)
+   * and search queries travel in **plaintext**, readable on the path and by the host, even on an encrypted session.
+   * Default `false`: RAG calls then fail with `INVALID_CONFIG` (`details.field: 'plaintextRag'`).
+   */
+  plaintextRag?: boolean
 }
 
 /** {@link ClientOptions} after validation, with every default filled in (internal to the client). */
@@ -93,6 +99,8 @@ export interface ResolvedOptions {
   logger: Logger
   socketFactory: SocketFactory | undefined
   random: () => number
+  /** Plaintext RAG allowed (explicit opt-in). */
+  plaintextRag: boolean
 }
 
 function positive(value: number | undefined, fallback: number, field: string): number {
@@ -159,6 +167,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
     socketFactory: o.socketFactory,
     random: o.random ?? Math.random,
     rekeyAfterFrames: Math.max(1, positive(o.rekeyAfterFrames, 16_384, 'rekeyAfterFrames')),
+    plaintextRag: o.plaintextRag === true,
   }
 }
 

@@ -66,19 +66,6 @@ export interface FlowResultEvent {
   result: unknown
 }
 
-/**
- * A chat prompt the node diverted to image generation (PROTOCOL-SURFACE §6): its single authenticated reply, sealed
- * under `encrypted_image_response`, carried as the decrypted JSON text. Decode it with `decodeImageReply`.
- */
-export interface RoutedImageEvent {
-  /** Discriminant. */
-  type: 'image'
-  /** Id of the chat request the node answered with an image. */
-  id: string
-  /** The authenticated inner `image_generation_result` JSON text. */
-  json: string
-}
-
 /** A frame the transport must send now (e.g. `transcode_cancel` after a terminal transcode message, §3.4). */
 export interface SendFrameEvent {
   /** Discriminant. */

@@ -5,7 +5,6 @@ export type {
   FlowOutcome,
   FlowProgressEvent,
   FlowResultEvent,
-  RoutedImageEvent,
   SendFrameEvent,
 } from './flow.js'
 export {

@@ -1,30 +1,20 @@
 import type { ProtocolEvent } from '../events.js'
-import { actionError, flowViolation, parseInner } from './action-error.js'
+import { errorFromNodeFrame } from '../node-errors.js'
+import { capNodeText } from '../node-text.js'
+import { parseInner } from './action-error.js'
 
 /**
- * The events of a chat prompt the node answered with one image reply (PROTOCOL-SURFACE §6): an `image` event that
- * carries the authenticated JSON (decoded and validated by `decodeImageReply`, so that chat-only apps do not ship
- * the image validators), or the image error's code. Kept small: it is part of every chat bundle.
+ * The events of a chat prompt the node answered with one image reply (PROTOCOL-SURFACE §6): the image error's code
+ * (mapped like an outer error frame's: node codes pass, others become `NODE_ERROR`; the message capped), or an `end`
+ * event (reason `image`) carrying the authenticated JSON in `image`, which `decodeImageReply` decodes and validates
+ * (so that chat-only apps do not ship the image validators). Kept small: it is part of every chat bundle.
  */
-export function routedImageEvents(json: string, id: string, sessionId: string): ProtocolEvent[] {
+export function routedImageEvents(json: string, id: string): ProtocolEvent[] {
   const inner = parseInner(json)
-  if (inner?.type === 'image_generation_result' && typeof inner.image === 'string') {
-    return [{ type: 'image', id, json }]
-  }
   const error = inner?.error as { code?: unknown; message?: unknown } | undefined
   if (inner?.type === 'image_generation_error' && typeof error?.code === 'string') {
-    const message = typeof error.message === 'string' ? error.message : ''
-    return [{ type: 'error', error: actionError('image', { code: error.code, message }, id, sessionId) }]
+    const message = capNodeText(String(error.message ?? ''))
+    return [{ type: 'error', error: errorFromNodeFrame({ type: 'error', code: error.code, message }, id) }]
   }
-  return [
-    {
-      type: 'error',
-      error: flowViolation(
-        'image',
-        'the image reply to a chat prompt is not an image message',
-        id,
-        sessionId,
-      ),
-    },
-  ]
+  return [{ type: 'end', id, reason: 'image', tokensUsed: 0, image: json }]
 }

@@ -17,12 +17,14 @@ const EVENT_KEYS: Record<ProtocolEvent['type'], { required: string[]; optional: 
   ready: { required: ['type', 'sessionId', 'clientAddress'], optional: [] },
   chunk: { required: ['type', 'id', 'index', 'text', 'tokens', 'final'], optional: [] },
   response: { required: ['type', 'id', 'finishReason'], optional: [] },
-  end: { required: ['type', 'id', 'reason', 'tokensUsed'], optional: ['finishReason', 'usage', 'vlmTokens'] },
+  end: {
+    required: ['type', 'id', 'reason', 'tokensUsed'],
+    optional: ['finishReason', 'usage', 'vlmTokens', 'image'],
+  },
   error: { required: ['type', 'error'], optional: [] },
   // Action flows (src/actions/).
   progress: { required: ['type', 'id', 'kind', 'progress'], optional: [] },
   result: { required: ['type', 'id', 'kind', 'result'], optional: [] },
-  image: { required: ['type', 'id', 'json'], optional: [] },
   send: { required: ['type', 'frame'], optional: [] },
 }
 
