@@ -118,7 +118,11 @@ function ltxFlow(id: string, sessionId: string, deadlineAt: number): Flow {
           done: false,
         }
       }
-      if (frameId !== undefined) return fail('a background LTX reply carries an id')
+      if (frameId !== undefined) {
+        // §8.4: the sidecar vanished between accept and spawn — an ltx_error with the id, and no loop was entered.
+        if (frameId === id && m.type === 'ltx_error') return { events: [errorEvent(m.error)], done: true }
+        return fail('a background LTX reply carries an id')
+      }
       switch (m.type) {
         case 'ltx_accepted':
           return fail('a second ltx_accepted')
