@@ -9,6 +9,10 @@ export interface ChatArgs {
   prompts: string[]
   encryption: boolean
   allowPlaintextFallback: boolean
+  /** Allow the /rag commands (RAG is plaintext on the node). */
+  plaintextRag: boolean
+  /** Where /image writes its files. */
+  imageDir: string
   help: boolean
 }
 
@@ -28,6 +32,9 @@ Options:
   --prompt TEXT             send this prompt (repeatable); without it: two demo prompts, or interactive on a TTY
   --no-encryption           use the deprecated plaintext protocol
   --allow-plaintext-fallback  fall back to plaintext if the node has no encryption key
+  --plaintext-rag           allow the /rag commands: RAG vectors and text travel in PLAINTEXT (node limitation)
+  --image-dir DIR           where /image (and images the node returns for prompts like "draw a …") are written
+                            (default: the current directory)
   --help                    this text`
 
 /** Parse argv; throws an Error with a one-sentence message on bad input. */
@@ -42,6 +49,8 @@ export function parseArgs(argv: string[]): ChatArgs {
     prompts: [],
     encryption: true,
     allowPlaintextFallback: false,
+    plaintextRag: false,
+    imageDir: '.',
     help: false,
   }
   for (let i = 0; i < argv.length; i++) {
@@ -85,6 +94,12 @@ export function parseArgs(argv: string[]): ChatArgs {
         break
       case '--allow-plaintext-fallback':
         args.allowPlaintextFallback = true
+        break
+      case '--plaintext-rag':
+        args.plaintextRag = true
+        break
+      case '--image-dir':
+        args.imageDir = value()
         break
       case '--help':
       case '-h':

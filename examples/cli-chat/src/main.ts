@@ -5,6 +5,7 @@ import { fromViemAccount } from '@fabstir/signer-viem'
 import { type ClientSession, type ClientStatus, createClient, isFabstirError } from '@fabstir/transport-ws'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { parseArgs, USAGE } from './args.js'
+import { COMMANDS_HELP, runCommand, saveRoutedImage } from './commands.js'
 
 const DEMO_PROMPTS = ['What is 2+2?', 'Tell me something about end-to-end encryption.']
 
@@ -34,7 +35,7 @@ function describe(e: unknown): string {
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2))
   if (args.help) {
-    process.stdout.write(`${USAGE}\n`)
+    process.stdout.write(`${USAGE}\n\n${COMMANDS_HELP}\n`)
     return 0
   }
   const sim = args.url === undefined ? await startNodeSim({ port: 0 }) : undefined
@@ -50,6 +51,7 @@ async function main(): Promise<number> {
     signer: fromViemAccount(account),
     encryption: args.encryption,
     allowPlaintextFallback: args.allowPlaintextFallback,
+    plaintextRag: args.plaintextRag,
   })
   let current: ClientSession | undefined
   client.on('status', (s, session) => {
@@ -64,7 +66,20 @@ async function main(): Promise<number> {
       modelName: args.model,
       pricePerToken: args.price,
     })
+    const commandOptions = {
+      imageDir: args.imageDir,
+      print: (line: string) => process.stdout.write(`${line}\n`),
+    }
     const ask = async (prompt: string) => {
+      if (prompt.startsWith('/')) {
+        process.stdout.write(`\nyou  › ${prompt}\n`)
+        try {
+          if (await runCommand(prompt, session, commandOptions)) return
+        } catch (e) {
+          process.stdout.write(`error: ${describe(e)}\n`)
+          return
+        }
+      }
       process.stdout.write(`\nyou  › ${prompt}\nnode › `)
       const stream = session.stream(prompt)
       for await (const delta of stream) process.stdout.write(delta.text)
@@ -72,6 +87,7 @@ async function main(): Promise<number> {
       process.stdout.write(
         `\n      (${reply.finishReason}, ${reply.tokensUsed} tokens${reply.encrypted ? ', encrypted' : ''})\n`,
       )
+      await saveRoutedImage(reply, commandOptions)
     }
     if (args.prompts.length > 0 || !process.stdin.isTTY) {
       for (const p of args.prompts.length > 0 ? args.prompts : DEMO_PROMPTS) await ask(p)
