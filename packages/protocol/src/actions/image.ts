@@ -25,6 +25,12 @@ export const IMAGE_RESPONSE_AAD = 'encrypted_image_response'
 /** What to generate (PROTOCOL-SURFACE §5.1). `sessionId`/`jobId` are not offered: the node ignores them. */
 export type ImageRequest = Omit<ImageGenerationRequest, 'action' | 'sessionId' | 'jobId'>
 
+/** The node's image billing block plus the tokens it charges to the connection's job (§5.4; not on the wire). */
+export interface ImageResultBilling extends ImageBilling {
+  /** `ceil(generationUnits × 1000)`. */
+  tokens: number
+}
+
 /** A generated image: the decoded bytes plus the node's metadata and billing. */
 export interface ImageResult {
   /** The image file (PNG in practice), decoded from the node's base64. */
@@ -43,11 +49,8 @@ export interface ImageResult {
   processingTimeMs: number
   /** The node's safety block (always true: the node has no output check; `safetyLevel` is only echoed). */
   safety: ImageSafety
-  /**
-   * The node's billing block plus `tokens`: `ceil(generationUnits × 1000)`, the token-equivalents the node charges
-   * to the connection's job (§5.4; not on the wire).
-   */
-  billing: ImageBilling & { tokens: number }
+  /** The node's billing block plus the token-equivalents it charges. */
+  billing: ImageResultBilling
   /** `"host"`. */
   provider: string
   /** Chain of the result's `chainName`/`nativeToken` (84532 unless the request named another). */

@@ -12,15 +12,18 @@ export {
   IMAGE_RESPONSE_AAD,
   type ImageRequest,
   type ImageResult,
+  type ImageResultBilling,
   startImage,
 } from './image.js'
 export {
   LTX_CANCEL_FRAME,
   LTX_RESPONSE_AAD,
   startLtx,
+  type VideoAcceptedProgress,
   type VideoProgress,
   type VideoRequest,
   type VideoResult,
+  type VideoStageProgress,
 } from './ltx.js'
 export {
   batchVectors,
@@ -35,6 +38,7 @@ export {
   type VectorRejection,
 } from './rag.js'
 export {
+  type AnySession,
   cancelFlow,
   expireFlow,
   type FlowStartOptions,
@@ -48,6 +52,8 @@ export {
   startTranscode,
   TRANSCODE_CANCEL_FRAME,
   TRANSCODE_RESPONSE_AAD,
+  type TranscodeAcceptedProgress,
+  type TranscodePercentProgress,
   type TranscodeProgress,
   type TranscodeRequest,
   type TranscodeResult,

@@ -3,6 +3,7 @@ import {
   checkLtxResponse,
   type EncryptedMessageFrame,
   type LtxBilling,
+  type LtxCancelFrame,
   type LtxGenerateRequest,
   type LtxManifest,
   stringifyJson,
@@ -21,22 +22,39 @@ import {
 /** The family AAD of every LTX reply (PROTOCOL-SURFACE §4.3). */
 export const LTX_RESPONSE_AAD = 'encrypted_ltx_response'
 /** The plaintext frame that interrupts the node's LTX render (§8.8; the node sends no confirmation). */
-export const LTX_CANCEL_FRAME = { type: 'ltx_cancel' } as const
+export const LTX_CANCEL_FRAME: LtxCancelFrame = { type: 'ltx_cancel' }
 
 /**
  * An LTX 2.3 video job (PROTOCOL-SURFACE §8.1). `requestId` is set by the SDK (the flow's id) and `output` is the
  * only value the node parses (`exr-sequence`); `lora` defaults to `""` (the node does not validate it). `seed` is
  * a decimal string (a bigint is converted).
  */
-export type VideoRequest = Omit<LtxGenerateRequest, 'action' | 'requestId' | 'output' | 'lora' | 'seed'> & {
+export interface VideoRequest
+  extends Omit<LtxGenerateRequest, 'action' | 'requestId' | 'output' | 'lora' | 'seed'> {
+  /** Decimal seed, 0 … 2^64 − 1 (a bigint is converted; a JSON number or hex is refused). */
   seed: string | bigint
+  /** LoRA name; not validated by the node (only bound into the attestation). Default `""`. */
   lora?: string
 }
 
-/** Progress of an LTX job: the node's ack, then stage + percent (`generating` may restart low per sampler stage). */
-export type VideoProgress =
-  | { stage: 'accepted'; allowListVersion: number }
-  | { stage: 'generating' | 'encrypting' | 'uploading' | 'finalising'; percent: number }
+/** The node accepted the job (`ltx_accepted`). */
+export interface VideoAcceptedProgress {
+  /** Discriminant. */
+  stage: 'accepted'
+  /** The node's allow-list version: compare it with the bundle the request was built from. */
+  allowListVersion: number
+}
+
+/** A stage update (`ltx_progress`); `generating` may restart low when a new sampler stage begins. */
+export interface VideoStageProgress {
+  /** The render stage. */
+  stage: 'generating' | 'encrypting' | 'uploading' | 'finalising'
+  /** 0 … 100 within the stage. */
+  percent: number
+}
+
+/** Progress of an LTX job: the node's ack, then stage + percent. */
+export type VideoProgress = VideoAcceptedProgress | VideoStageProgress
 
 /** A finished LTX job (§8.6). */
 export interface VideoResult {

@@ -9,13 +9,18 @@ import {
   stringifyJson,
   type UploadVectorsFrame,
 } from '@fabstir/wire'
-import type { BaseSession } from '../base-session.js'
 import { FabstirError } from '../errors.js'
 import { errorFromNodeFrame } from '../node-errors.js'
 import { capNodeText } from '../node-text.js'
 import { flowViolation, invalidRequest } from './action-error.js'
 import type { Flow, FlowOutcome } from './flow.js'
-import { assertSlotFree, type FlowStartOptions, flowRequestId, RAG_DEADLINE_MS } from './slot.js'
+import {
+  type AnySession,
+  assertSlotFree,
+  type FlowStartOptions,
+  flowRequestId,
+  RAG_DEADLINE_MS,
+} from './slot.js'
 
 /**
  * Largest `uploadVectors` frame the SDK sends, in UTF-16 code units of its JSON (ASCII in practice): below the
@@ -121,7 +126,7 @@ export function batchVectors(
  * encrypted and plaintext sessions (the store is keyed by the connection's session id).
  */
 export function startRagUpload(
-  session: BaseSession,
+  session: AnySession,
   vectors: readonly RagVectorInput[],
   replace: boolean,
   options: FlowStartOptions,
@@ -145,7 +150,7 @@ export function startRagUpload(
 
 /** Start one `searchVectors` (sans-IO; plaintext, see {@link startRagUpload}). */
 export function startRagSearch(
-  session: BaseSession,
+  session: AnySession,
   queryVector: readonly number[],
   search: SearchOptions,
   options: FlowStartOptions,

@@ -2,6 +2,7 @@ import type { BaseSession } from '../base-session.js'
 import type { EncryptedSession } from '../encrypted-session.js'
 import { FabstirError } from '../errors.js'
 import type { ProtocolEvent } from '../events.js'
+import type { PlaintextSession } from '../plaintext-session.js'
 import type { FlowKind } from './flow.js'
 
 /** Image deadline: the node's diffusion sidecar gives up after 120 s (PROTOCOL-SURFACE §5.2). */
@@ -12,6 +13,9 @@ export const TRANSCODE_DEADLINE_MS = 1_800_000
 export const LTX_DEADLINE_MS = 1_800_000
 /** RAG deadline: the node answers RAG inline and has no limit of its own; 60 s is the SDK's bound. */
 export const RAG_DEADLINE_MS = 60_000
+
+/** A session of either kind (RAG works on both; image, transcode and LTX need an encrypted one). */
+export type AnySession = EncryptedSession | PlaintextSession
 
 /** Options every flow start takes: time is an input. */
 export interface FlowStartOptions {
@@ -80,7 +84,7 @@ export function endFlowLocally(session: BaseSession, error: FabstirError): Proto
 }
 
 /** Cancel the flow in flight (user request): `ABORTED`, plus the node cancel frame where one exists. */
-export function cancelFlow(session: BaseSession, reason?: unknown): ProtocolEvent[] {
+export function cancelFlow(session: AnySession, reason?: unknown): ProtocolEvent[] {
   const flow = session.flowInFlight
   if (!flow) return []
   return endFlowLocally(
@@ -95,12 +99,12 @@ export function cancelFlow(session: BaseSession, reason?: unknown): ProtocolEven
 }
 
 /** The flow's deadline in the caller's clock, if a flow is in flight. The transport arms its timer from it. */
-export function flowDeadline(session: BaseSession): number | undefined {
+export function flowDeadline(session: AnySession): number | undefined {
   return session.flowInFlight?.deadlineAt
 }
 
 /** Check the deadline at `now`: past it, the flow ends with `TIMEOUT` (and the node cancel frame, if any). */
-export function expireFlow(session: BaseSession, now: number): ProtocolEvent[] {
+export function expireFlow(session: AnySession, now: number): ProtocolEvent[] {
   const flow = session.flowInFlight
   if (!flow || now < flow.deadlineAt) return []
   return endFlowLocally(

@@ -4,6 +4,8 @@ import {
   type EncryptedMessageFrame,
   type GopInfo,
   stringifyJson,
+  type TranscodeBilling,
+  type TranscodeCancelFrame,
   type TranscodeRequest as WireTranscodeRequest,
 } from '@fabstir/wire'
 import type { EncryptedSession } from '../encrypted-session.js'
@@ -20,15 +22,33 @@ import {
 /** The family AAD of every transcode reply (PROTOCOL-SURFACE §4.3). */
 export const TRANSCODE_RESPONSE_AAD = 'encrypted_transcode_response'
 /** The plaintext frame that ends the node's transcode loop (§7.7). */
-export const TRANSCODE_CANCEL_FRAME = { type: 'transcode_cancel' } as const
+export const TRANSCODE_CANCEL_FRAME: TranscodeCancelFrame = { type: 'transcode_cancel' }
 
 /** What to transcode (PROTOCOL-SURFACE §7.1): `sourceCid` and at least one entry of `mediaFormats`. */
 export type TranscodeRequest = Omit<WireTranscodeRequest, 'action'>
 
-/** Progress of a transcode: the node's ack, then percent updates (with a GOP estimate when the sidecar has one). */
-export type TranscodeProgress =
-  | { stage: 'accepted'; taskId: string }
-  | { stage: 'transcoding'; taskId: string; percent: number; gop?: GopInfo }
+/** The node accepted the transcode (`transcode_accepted`). */
+export interface TranscodeAcceptedProgress {
+  /** Discriminant. */
+  stage: 'accepted'
+  /** The sidecar's task id; every later message names it. */
+  taskId: string
+}
+
+/** A percent update (`transcode_progress`; sent only on change and above 0, 100 included). */
+export interface TranscodePercentProgress {
+  /** Discriminant. */
+  stage: 'transcoding'
+  /** The sidecar's task id. */
+  taskId: string
+  /** The sidecar's integer percent. */
+  percent: number
+  /** GOP estimate, when the sidecar reports a duration. */
+  gop?: GopInfo
+}
+
+/** Progress of a transcode: the node's ack, then percent updates. */
+export type TranscodeProgress = TranscodeAcceptedProgress | TranscodePercentProgress
 
 /** A finished transcode (§7.5). `qualityMetrics` is omitted: the node always sends null. */
 export interface TranscodeResult {
@@ -36,8 +56,8 @@ export interface TranscodeResult {
   taskId: string
   /** The sidecar's output objects, passed through verbatim (the node does not define them). */
   outputs: unknown[]
-  /** `units` (f64) and `tokens = ceil(units × 1000)` billed to the connection's job. */
-  billing: { units: number; tokens: number | bigint }
+  /** What the node billed to the connection's job. */
+  billing: TranscodeBilling
   /** Media duration in seconds as reported by the sidecar. */
   durationSeconds: number
   /** CID of the proof tree, or null when no proof was uploaded. */
