@@ -171,6 +171,31 @@ describe('transcode flow (sans-IO)', () => {
     expect(events[0]?.type === 'error' && events[0].error.code).toBe('SIDECAR_UNAVAILABLE')
   })
 
+  it('id-less progress still on the wire after a local cancel is dropped, not taken for the next answer', async () => {
+    const setup = await ready({ core: { transcoder: { pollIntervalMs: 5 } } })
+    const from = setup.link.events.length
+    setup.link.send(
+      startTranscode(setup.session, { sourceCid: 'u', mediaFormats: [{ id: 1, ext: 'mp4' }] }, { now: 0 }),
+    )
+    await setup.link.waitFor((e) => e.type === 'progress', from)
+    setup.link.holding = true
+    await new Promise((resolve) => setTimeout(resolve, 40)) // progress frames pile up on the wire
+    const stale = setup.link.held.length
+    const cancel = cancelFlow(setup.session)
+    expect(cancel[0]?.type === 'send' && cancel[0].frame).toEqual({ type: 'transcode_cancel' })
+    // The next prompt goes out before the stale frames are read (they were sent before the node saw the cancel).
+    const prompt = setup.session.prompt('What is 2+2?')
+    setup.link.send(cancel[0]!.type === 'send' ? cancel[0]!.frame : {})
+    setup.link.send(prompt)
+    await setup.link.idle()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    setup.link.holding = false
+    const events = setup.link.releaseHeld()
+    expect(stale).toBeGreaterThan(0)
+    expect(events.filter((e) => e.type === 'error')).toEqual([])
+    expect(events.some((e) => e.type === 'end' && e.reason === 'complete')).toBe(true)
+  })
+
   it('cancel settles locally and emits transcode_cancel once accepted', async () => {
     const setup = await ready({ core: { transcoder: { pollIntervalMs: 50 } } })
     const from = setup.link.events.length

@@ -40,6 +40,7 @@ export {
 export {
   type AnySession,
   cancelFlow,
+  endFlowLocally,
   expireFlow,
   type FlowStartOptions,
   flowDeadline,

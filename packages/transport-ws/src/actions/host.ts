@@ -1,6 +1,7 @@
 import {
   cancelFlow,
   type EncryptedSession,
+  endFlowLocally,
   expireFlow,
   FabstirError,
   flowDeadline,
@@ -102,7 +103,20 @@ export class FlowHost {
     try {
       this.port.send(frame)
     } catch (e) {
-      this.apply(cancelFlow(protocol, e))
+      const lost =
+        e instanceof FabstirError
+          ? e
+          : new FabstirError('CONNECTION_LOST', 'the connection is not open', { cause: e })
+      this.apply(
+        endFlowLocally(
+          protocol,
+          new FabstirError(lost.code, lost.message, {
+            cause: lost.cause,
+            requestId: job.id,
+            sessionId: protocol.sessionId,
+          }),
+        ),
+      )
       return
     }
     const deadline = flowDeadline(protocol)
