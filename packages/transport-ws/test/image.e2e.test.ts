@@ -109,6 +109,15 @@ describe('generateImage over a real socket (node-sim)', () => {
     expect((await session.send('What is 2+2?')).text).toBe('2 + 2 = 4.')
   })
 
+  it('a node restart (keys lost): SESSION_KEY_NOT_FOUND, then the session re-keys and works', async () => {
+    const sim = await h.startSim()
+    const { session } = await h.session(sim)
+    await sim.handle.restart()
+    await expectCode(generateImage(session, { prompt: 'a cat' }), 'SESSION_KEY_NOT_FOUND')
+    expect((await generateImage(session, { prompt: 'a cat' })).mimeType).toBe('image/png')
+    expect((await session.send('What is 2+2?')).text).toBe('2 + 2 = 4.')
+  })
+
   it('deadline: a reply that never comes (dropActionCompletion) ends in TIMEOUT', async () => {
     const sim = await h.startSim({ faults: { dropActionCompletion: true } })
     const { session } = await h.session(sim)

@@ -154,9 +154,14 @@ export class FlowHost {
         if (ev.error.requestId !== job.id) return false
         this.finish()
         job.reject(ev.error)
-        if (job.recycleOnAbandon && (ev.error.code === 'TIMEOUT' || ev.error.code === 'ABORTED'))
+        if (
+          ev.error.code === 'SESSION_KEY_NOT_FOUND' ||
+          (job.recycleOnAbandon && (ev.error.code === 'TIMEOUT' || ev.error.code === 'ABORTED'))
+        ) {
+          // The node lost the session key (restart): a new connection re-keys the same session id. RAG: a late,
+          // uncorrelated reply of the abandoned request must not reach the next one.
           this.port.recycle()
-        else if (!ev.error.fatal) this.port.pump()
+        } else if (!ev.error.fatal) this.port.pump()
         return !ev.error.fatal
       default:
         return false
