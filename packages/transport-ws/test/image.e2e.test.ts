@@ -109,6 +109,13 @@ describe('generateImage over a real socket (node-sim)', () => {
     expect((await session.send('What is 2+2?')).text).toBe('2 + 2 = 4.')
   })
 
+  it('a plaintext session cannot generate images (the node has no plaintext action): INVALID_STATE', async () => {
+    const sim = await h.startSim()
+    const { session } = await h.session(sim, { encryption: false })
+    await expectCode(generateImage(session, { prompt: 'a cat' }), 'INVALID_STATE')
+    expect((await session.send('What is 2+2?')).text).toBe('2 + 2 = 4.')
+  })
+
   it('a node restart (keys lost): SESSION_KEY_NOT_FOUND, then the session re-keys and works', async () => {
     const sim = await h.startSim()
     const { session } = await h.session(sim)

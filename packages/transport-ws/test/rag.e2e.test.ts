@@ -52,6 +52,13 @@ describe('RAG over a real socket (node-sim; plaintext by design)', () => {
     expect(sim.tap.frames.some((f) => f.direction === 'in' && f.text.includes('"topic":"ml"'))).toBe(true)
   })
 
+  it('works on a plaintext session too (the store is keyed by the connection session id)', async () => {
+    const sim = await h.startSim()
+    const { session } = await h.session(sim, { encryption: false, plaintextRag: true })
+    await vectors(session).upload([{ id: 'p', vector: vec(4) }], { replace: true })
+    expect((await vectors(session).search(vec(4), { k: 1 })).results[0]?.id).toBe('p')
+  })
+
   it('replace: true clears the store; replace: false adds', async () => {
     const sim = await h.startSim()
     const { session } = await h.session(sim, { plaintextRag: true })
