@@ -14,6 +14,10 @@ export interface ChatArgs {
   allowPlaintextFallback: boolean
   /** Per-token pace of the built-in simulator, in milliseconds. */
   tokenDelayMs: number
+  /** Allow the /rag commands (RAG is plaintext on the node). */
+  plaintextRag: boolean
+  /** Where /image writes its files. */
+  imageDir: string
   help: boolean
 }
 
@@ -40,6 +44,9 @@ Options:
   --token-delay-ms N        pace of the built-in simulator per token (default ${DEFAULT_TOKEN_DELAY_MS}; 0 = as fast as possible)
   --no-encryption           use the deprecated plaintext protocol
   --allow-plaintext-fallback  fall back to plaintext if the node has no encryption key
+  --plaintext-rag           allow the /rag commands: RAG vectors and text travel in PLAINTEXT (node limitation)
+  --image-dir DIR           where /image (and images the node returns for prompts like "draw a …") are written
+                            (default: the current directory)
   --help, -h                this text`
 
 const OPTIONS = {
@@ -54,6 +61,8 @@ const OPTIONS = {
   'token-delay-ms': { type: 'string' },
   'no-encryption': { type: 'boolean' },
   'allow-plaintext-fallback': { type: 'boolean' },
+  'plaintext-rag': { type: 'boolean' },
+  'image-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -93,6 +102,8 @@ export function parseArgs(argv: string[]): ChatArgs {
     prompts: values.prompt ?? [],
     encryption: values['no-encryption'] !== true,
     allowPlaintextFallback: values['allow-plaintext-fallback'] === true,
+    plaintextRag: values['plaintext-rag'] === true,
+    imageDir: values['image-dir'] ?? '.',
     tokenDelayMs: delay === undefined ? DEFAULT_TOKEN_DELAY_MS : Number(delay),
     help: values.help === true,
   }

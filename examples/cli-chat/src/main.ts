@@ -10,6 +10,7 @@ import {
 } from '@fabstir/transport-ws'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { type ChatArgs, parseArgs, USAGE } from './args.js'
+import { COMMANDS_HELP, runCommand, saveRoutedImage } from './commands.js'
 import { friendlyError } from './friendly-error.js'
 
 const DEMO_PROMPTS = ['What is 2+2?', 'Tell me something about end-to-end encryption.']
@@ -70,6 +71,7 @@ async function main(args: ChatArgs): Promise<number> {
       signer: fromViemAccount(account),
       encryption: args.encryption,
       allowPlaintextFallback: args.allowPlaintextFallback,
+      plaintextRag: args.plaintextRag,
     })
     client.on('status', (s, session) => {
       if (s === 'encrypted' || s === 'plaintext' || s === 'reconnecting' || s === 'failed') {
@@ -81,7 +83,22 @@ async function main(args: ChatArgs): Promise<number> {
       modelName: args.model,
       pricePerToken: args.price,
     })
+    const commandOptions = {
+      imageDir: args.imageDir,
+      print: (line: string) => process.stdout.write(`${line}\n`),
+    }
     const ask = async (prompt: string) => {
+      if (prompt.startsWith('/')) {
+        process.stdout.write(`\nyou  › ${prompt}\n`)
+        try {
+          if (await runCommand(prompt, session, commandOptions)) return
+        } catch (e) {
+          process.stdout.write(
+            `error: ${friendlyError(e, { url, keyPinned: expectedNodeAddress !== undefined }).join(' ')}\n`,
+          )
+          return
+        }
+      }
       process.stdout.write(`\nyou  › ${prompt}\nnode › `)
       const started = performance.now()
       let firstToken: string | undefined
@@ -99,6 +116,7 @@ async function main(args: ChatArgs): Promise<number> {
         reply.encrypted ? '🔒 encrypted' : '⚠️  plaintext',
       ]
       process.stdout.write(`\n      (${facts.join(' · ')})\n`)
+      await saveRoutedImage(reply, commandOptions)
     }
     if (args.prompts.length > 0 || !process.stdin.isTTY) {
       for (const p of args.prompts.length > 0 ? args.prompts : DEMO_PROMPTS) await ask(p)
@@ -133,7 +151,7 @@ try {
   process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`)
   process.exitCode = 2
 }
-if (parsed?.help) process.stdout.write(`${USAGE}\n`)
+if (parsed?.help) process.stdout.write(`${USAGE}\n\n${COMMANDS_HELP}\n`)
 else if (parsed) {
   main(parsed).then(
     (code) => {

@@ -10,6 +10,7 @@ import {
   type StreamEndFrame,
   WireJsonError,
 } from '@fabstir/wire'
+import type { Flow, FlowOutcome } from './actions/flow.js'
 import { FabstirError } from './errors.js'
 import type { EndEvent, ProtocolEvent, SessionState, Usage } from './events.js'
 import { newRequestId } from './ids.js'
@@ -28,6 +29,8 @@ export interface InFlight {
   /** Finish reason from a valid `encrypted_response` (encrypted mode only). */
   finishReason: string | undefined
   cancelRequested: boolean
+  /** An action flow (image, transcode, LTX, RAG: `src/actions/`) holding the request slot instead of a chat prompt. */
+  flow?: Flow
 }
 
 const nodeFrameTypes: ReadonlySet<string> = new Set(CHAT_NODE_FRAME_TYPES)
@@ -93,7 +96,7 @@ export abstract class BaseSession {
    * `end {reason: 'cancelled'}` once the node confirms; send the frame as is.
    */
   cancel(): StreamCancelFrame | undefined {
-    if (this._state !== 'streaming' || !this.inflight) return undefined
+    if (this._state !== 'streaming' || !this.inflight || this.inflight.flow) return undefined
     this.inflight.cancelRequested = true
     return { type: 'stream_cancel', session_id: this.sessionId }
   }
@@ -143,6 +146,40 @@ export abstract class BaseSession {
   protected abstract onDataFrame(frame: ChatNodeFrame): ProtocolEvent[]
   /** Whether a `stream_end` may complete the request in flight without being a truncation. */
   protected abstract endIsAuthentic(inflight: InFlight, frame: StreamEndFrame): boolean
+
+  // ── action flows (`src/actions/`): the hooks they need, nothing more ──
+
+  /** @internal The action flow holding the request slot, if any. */
+  get flowInFlight(): Flow | undefined {
+    return this.inflight?.flow
+  }
+
+  /** @internal A fresh request id for an action flow (same scheme as prompts). */
+  newFlowId(): string {
+    return this.nextRequestId()
+  }
+
+  /** @internal Hand the (free) request slot to an action flow; `actions/` checks the state first. */
+  beginFlow(id: string, flow: Flow): void {
+    this.inflight = {
+      id,
+      nextIndex: 0,
+      sawFinal: false,
+      finishReason: undefined,
+      cancelRequested: false,
+      flow,
+    }
+    this._state = 'streaming'
+  }
+
+  /** @internal Apply a flow's outcome: when it is done the slot is freed and the session is ready again. */
+  flowOutcome(outcome: FlowOutcome): ProtocolEvent[] {
+    if (outcome.done && this.inflight?.flow && this._state === 'streaming') {
+      this.inflight = undefined
+      this._state = 'ready'
+    }
+    return outcome.send ? [{ type: 'send', frame: outcome.send }, ...outcome.events] : outcome.events
+  }
 
   /** End the session because of `error`: keys zeroed, state `failed`. Returns the event to emit. */
   protected fail(error: FabstirError): ProtocolEvent {
@@ -202,6 +239,10 @@ export abstract class BaseSession {
       return this.malformed(undefined, 'frame is not a JSON object')
     }
     const type = (value as { type?: unknown }).type
+    const flow = this.inflight?.flow
+    if (flow && typeof type === 'string' && flow.plainTypes.includes(type)) {
+      return this.flowOutcome(flow.onPlain(value as Record<string, unknown>))
+    }
     if (typeof type !== 'string' || !nodeFrameTypes.has(type)) return this.ignore('unknown frame type')
     const checked = checkChatNodeFrame(value)
     if (!checked.ok) {
@@ -266,6 +307,8 @@ export abstract class BaseSession {
   }
 
   private onError(frame: ErrorFrame): ProtocolEvent[] {
+    const flowOutcome = this._state === 'streaming' ? this.inflight?.flow?.onError(frame) : undefined
+    if (flowOutcome) return this.flowOutcome(flowOutcome)
     const frameId = (frame as { id?: unknown }).id
     const id = typeof frameId === 'string' ? frameId : undefined
     if (this._state === 'initializing' && (id === undefined || id === this.initRequestId)) {
@@ -300,7 +343,7 @@ export abstract class BaseSession {
 
   private onStreamEnd(frame: StreamEndFrame): ProtocolEvent[] {
     const inflight = this.inflight
-    if (this._state !== 'streaming' || !inflight || !this.isCurrent(frame.id)) {
+    if (this._state !== 'streaming' || !inflight || inflight.flow || !this.isCurrent(frame.id)) {
       return this.ignore('stream_end for no request in flight', frame.type)
     }
     if (!inflight.cancelRequested && !this.endIsAuthentic(inflight, frame)) {
@@ -362,6 +405,7 @@ export abstract class BaseSession {
       }
     }
     if (finishReason !== undefined) end.finishReason = finishReason
+    if (frame?.vlm_tokens !== undefined) end.vlmTokens = frame.vlm_tokens
     const usage = frame ? toUsage(frame) : undefined
     if (usage) end.usage = usage
     events.push(end)

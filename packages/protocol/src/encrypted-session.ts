@@ -23,6 +23,7 @@ import {
   type SessionInitAckFrame,
   stringifyJson,
 } from '@fabstir/wire'
+import { routedImageEvents } from './actions/routed-image.js'
 import { BaseSession, type InFlight } from './base-session.js'
 import { FabstirError, isFabstirError } from './errors.js'
 import type { ProtocolEvent, SessionState } from './events.js'
@@ -78,6 +79,8 @@ export interface EncryptedSessionOptions {
 
 const SESSION_INIT_AAD = 'session_init'
 const RESPONSE_AAD = 'encrypted_response_final'
+/** The AAD of an image reply, also when the node diverts a chat prompt to image generation (PROTOCOL-SURFACE §6). */
+const IMAGE_AAD = 'encrypted_image_response'
 
 function nonEmpty(text: string): boolean {
   return text.length > 0
@@ -268,23 +271,8 @@ export class EncryptedSession extends BaseSession {
     this.assertCanPrompt()
     const request = normalizePrompt(prompt)
     const id = options.id ?? this.nextRequestId()
-    const key = this.sessionKey!
-    const plaintext = utf8ToBytes(stringifyJson(request))
-    const aad = `message_${this.messageIndex}`
-    const sealed = seal(key, plaintext, aad)
-    zeroize(plaintext)
-    const frame: EncryptedMessageFrame = {
-      type: 'encrypted_message',
-      id,
-      session_id: this.sessionId,
-      payload: {
-        ciphertextHex: bytesToHex(sealed.ciphertext),
-        nonceHex: bytesToHex(sealed.nonce),
-        aadHex: bytesToHex(utf8ToBytes(aad)),
-      },
-    }
+    const frame = this.sealAction(stringifyJson(request), id)
     assertValid(checkEncryptedMessageFrame(frame), 'encrypted_message')
-    this.messageIndex++
     this.inflight = { id, nextIndex: 0, sawFinal: false, finishReason: undefined, cancelRequested: false }
     this._state = 'streaming'
     return frame
@@ -348,6 +336,13 @@ export class EncryptedSession extends BaseSession {
   }
 
   protected onDataFrame(frame: ChatNodeFrame): ProtocolEvent[] {
+    if (frame.type === 'encrypted_chunk' || frame.type === 'encrypted_response') {
+      // Background transcode/LTX frames carry no id; after a local cancel they may still be on the wire.
+      if (frame.id !== undefined) this.drainingIdless = false
+      else if (this.drainingIdless) return this.ignore('late frame of a cancelled flow', frame.type)
+      const flow = this.inflight?.flow
+      if (flow) return this.onFlowFrame(frame, flow.aad)
+    }
     if (frame.type === 'encrypted_chunk') return this.onChunk(frame)
     if (frame.type === 'encrypted_response') return this.onResponse(frame)
     return this.ignore('plaintext frame on an encrypted session', frame.type)
@@ -410,6 +405,15 @@ export class EncryptedSession extends BaseSession {
     if (this._state !== 'streaming' || !inflight || !this.isCurrent(frame.id)) {
       return this.ignore('response for no request in flight', frame.type)
     }
+    if (inflight.nextIndex === 0) {
+      // No chunk yet: a chat answer always starts with one, so this is the node's image reply to a prompt it diverted
+      // to image generation (PROTOCOL-SURFACE §6: one reply, no stream_end), expected under the image family AAD.
+      const json = this.openText(frame, IMAGE_AAD, inflight.id)
+      if (typeof json !== 'string') return [json]
+      this.inflight = undefined
+      this._state = 'ready'
+      return routedImageEvents(json, inflight.id)
+    }
     if (!inflight.sawFinal || inflight.finishReason !== undefined) {
       return [
         this.fail(
@@ -440,6 +444,53 @@ export class EncryptedSession extends BaseSession {
     }
     inflight.finishReason = finishReason
     return [{ type: 'response', id: inflight.id, finishReason }]
+  }
+
+  // ── action flows (`src/actions/`) ──
+
+  /** Set after a transcode/LTX flow ended locally: id-less replies still on the wire are dropped until an id shows. */
+  private drainingIdless = false
+
+  /** @internal Drop id-less encrypted replies until the next frame with an id (after a local flow cancel). */
+  drainIdlessReplies(): void {
+    this.drainingIdless = true
+  }
+
+  /**
+   * @internal Seal a request's inner JSON text with the session key (AAD `message_<N>`) into an `encrypted_message`:
+   * prompts and actions alike. The caller has checked that the session is ready.
+   */
+  sealAction(json: string, id: string): EncryptedMessageFrame {
+    const plaintext = utf8ToBytes(json)
+    const aad = `message_${this.messageIndex}`
+    const sealed = seal(this.sessionKey!, plaintext, aad)
+    zeroize(plaintext)
+    const frame: EncryptedMessageFrame = {
+      type: 'encrypted_message',
+      id,
+      session_id: this.sessionId,
+      payload: {
+        ciphertextHex: bytesToHex(sealed.ciphertext),
+        nonceHex: bytesToHex(sealed.nonce),
+        aadHex: bytesToHex(utf8ToBytes(aad)),
+      },
+    }
+    this.messageIndex++
+    return frame
+  }
+
+  /** A reply of the flow in flight: authenticated under the family AAD the flow expects, never the frame's own. */
+  private onFlowFrame(
+    frame: EncryptedChunkFrame | EncryptedResponseFrame,
+    aad: string | undefined,
+  ): ProtocolEvent[] {
+    const inflight = this.inflight!
+    if (frame.type !== 'encrypted_response' || aad === undefined || !this.isCurrent(frame.id)) {
+      return this.ignore('frame for no request in flight', frame.type)
+    }
+    const text = this.openText(frame, aad, inflight.id)
+    if (typeof text !== 'string') return [text]
+    return this.flowOutcome(inflight.flow!.onInner(text, frame.id))
   }
 
   /** Authenticate and decrypt a payload with the AAD this client expects; failures end the session. */

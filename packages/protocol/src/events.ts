@@ -1,3 +1,4 @@
+import type { FlowProgressEvent, FlowResultEvent, SendFrameEvent } from './actions/flow.js'
 import type { FabstirError } from './errors.js'
 
 /** Token accounting reported by the node in `stream_end`. */
@@ -74,6 +75,13 @@ export interface EndEvent {
   finishReason?: string
   /** Token accounting from `stream_end.usage`, when the node sent it. Unauthenticated: informational only. */
   usage?: Usage
+  /** VLM tokens billed for vision `images` (`stream_end.vlm_tokens`, sent only when > 0). Unauthenticated. */
+  vlmTokens?: number
+  /**
+   * Set (with `reason: 'image'`) when the node diverted the prompt to image generation (PROTOCOL-SURFACE §6): the
+   * authenticated `image_generation_result` JSON; decode it with `decodeImageReply`. No chunks came before it.
+   */
+  image?: string
 }
 /** A typed error. `error.fatal` tells whether the session is unusable now (its keys are then zeroed). */
 export interface ErrorEvent {
@@ -106,6 +114,9 @@ export type ProtocolEvent =
   | EndEvent
   | ErrorEvent
   | WarningEvent
+  | FlowProgressEvent
+  | FlowResultEvent
+  | SendFrameEvent
 
 /** The states of a session. `new` also means "needs (re-)init", e.g. after the node lost its key. */
 export type SessionState = 'new' | 'initializing' | 'ready' | 'streaming' | 'closed' | 'failed'

@@ -11,6 +11,8 @@
  * @packageDocumentation
  */
 export { MAX_FRAME_BYTES } from '@fabstir/wire'
+
+export * from './actions/index.js'
 export { createSession, EncryptedSession, type EncryptedSessionOptions } from './encrypted-session.js'
 export {
   FabstirError,

@@ -9,6 +9,7 @@ import {
   type VectorDatabase,
 } from '@fabstir/protocol'
 import { defaultSocketFactory } from '#socket-factory'
+import type { FlowHost, FlowPort } from './actions/host.js'
 import type { ReleaseSlot } from './admission.js'
 import { type DeadlineTimer, startDeadline } from './deadline.js'
 import { Emitter } from './emitter.js'
@@ -107,6 +108,8 @@ export class ClientSession extends Emitter<SessionEvents> {
   private withdrawAdmission: ((error: FabstirError) => void) | undefined
   private phase: 'starting' | 'open' | 'reinit' | 'reconnecting' | 'closed' | 'failed' = 'starting'
   private _status: ClientStatus = 'connecting'
+  /** Action flows (image, transcode, LTX, RAG): created on first use by `src/actions/` so chat apps do not ship them. */
+  private flowHost: FlowHost | undefined
 
   /** @internal use `client.startSession()` */
   constructor(
@@ -253,6 +256,20 @@ export class ClientSession extends Emitter<SessionEvents> {
   /** Send a prompt and wait for the whole answer. */
   send(prompt: PromptInput, options: PromptOptions = {}): Promise<Reply> {
     return this.stream(prompt, options).result
+  }
+
+  /** @internal The action-flow host of this session (`src/actions/`), created on first use. */
+  flows(create: (port: FlowPort) => FlowHost): FlowHost {
+    this.flowHost ??= create({
+      protocol: () => this.protocol,
+      idle: () =>
+        this.phase === 'open' && !this.active && this.queue.length === 0 && this.protocol.state === 'ready',
+      send: (frame) => this.sendFrame(frame),
+      pump: () => this.pump(),
+      recycle: () => this.recycleConnection(),
+      opts: this.opts,
+    })
+    return this.flowHost
   }
 
   /** Close the connection (the node settles the job) and zero every key. Pending prompts fail `SESSION_CLOSED`. */
@@ -480,6 +497,7 @@ export class ClientSession extends Emitter<SessionEvents> {
   }
 
   private handle(ev: ProtocolEvent): void {
+    if (this.flowHost?.onEvent(ev)) return
     switch (ev.type) {
       case 'connected':
         this.settleWaiter('connected')
@@ -514,6 +532,9 @@ export class ClientSession extends Emitter<SessionEvents> {
           encrypted: this.encrypted,
         }
         if (ev.usage) reply.usage = ev.usage
+        if (ev.vlmTokens !== undefined) reply.vlmTokens = ev.vlmTokens
+        // The node answered the prompt with an image (auto-routing): one reply, no chunks, no stream_end.
+        if (ev.image !== undefined) reply.image = { json: ev.image }
         if (req.phase === 'active') req.stream.finish(reply)
         this.pump()
         return
@@ -614,7 +635,10 @@ export class ClientSession extends Emitter<SessionEvents> {
   private pump(): void {
     if (this.phase !== 'open' || this.active || this.protocol.state !== 'ready') return
     if (Date.now() < this.pausedUntil) return
-    if (this.queue.length === 0) return
+    if (this.queue.length === 0) {
+      this.flowHost?.kick()
+      return
+    }
     if (
       this.protocol.encrypted &&
       (this.protocol as EncryptedSession).replayCacheSize >= this.opts.rekeyAfterFrames
@@ -743,6 +767,7 @@ export class ClientSession extends Emitter<SessionEvents> {
     this.settleWaiter(undefined, error)
     this.failActive(error)
     for (const req of this.queue.splice(0)) this.settle(req, error)
+    this.flowHost?.close(error)
     this.protocol.close()
     this.dropSocket()
     this.setStatus(final)

@@ -41,5 +41,5 @@ export {
   type ReconnectPolicy,
   type Timeouts,
 } from './options.js'
-export { type Reply, ResponseStream, type StreamDelta } from './response-stream.js'
+export { type Reply, ResponseStream, type RoutedImage, type StreamDelta } from './response-stream.js'
 export type { SocketFactory, SocketLike } from './socket.js'

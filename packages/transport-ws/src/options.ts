@@ -92,6 +92,12 @@ export interface ClientOptions {
   handshakeGate?: HandshakeGate
   /** Injected randomness for backoff jitter, in [0, 1). Default `Math.random` (jitter needs no CSPRNG). */
   random?: () => number
+  /**
+   * Allow RAG (`@fabstir/transport-ws/rag`). The node has no encrypted RAG: vectors, metadata (often document text)
+   * and search queries travel in **plaintext**, readable on the path and by the host, even on an encrypted session.
+   * Default `false`: RAG calls then fail with `INVALID_CONFIG` (`details.field: 'plaintextRag'`).
+   */
+  plaintextRag?: boolean
 }
 
 /** {@link ClientOptions} after validation, with every default filled in (internal to the client). */
@@ -111,6 +117,8 @@ export interface ResolvedOptions {
   socketFactory: SocketFactory | undefined
   handshakeGate: HandshakeGate
   random: () => number
+  /** Plaintext RAG allowed (explicit opt-in). */
+  plaintextRag: boolean
 }
 
 function positive(value: number | undefined, fallback: number, field: string): number {
@@ -181,6 +189,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
       1,
       positive(o.rekeyAfterFrames, DEFAULT_REKEY_AFTER_FRAMES, 'rekeyAfterFrames'),
     ),
+    plaintextRag: o.plaintextRag === true,
   }
 }
 

@@ -24,6 +24,20 @@ export interface Reply {
   usage?: Usage
   /** Whether the answer travelled end-to-end encrypted. */
   encrypted: boolean
+  /** VLM tokens billed for vision `images` (`stream_end.vlm_tokens`, only when > 0; unauthenticated). */
+  vlmTokens?: number
+  /**
+   * Set when the node diverted the prompt to image generation (a node with a diffusion sidecar does this for
+   * prompts like "draw a …"): `text` is then empty and `finishReason` is `image`. Decode it with `imageOf(reply)`
+   * from `@fabstir/transport-ws/image`.
+   */
+  image?: RoutedImage
+}
+
+/** The authenticated image reply to a chat prompt (its inner JSON); see `imageOf` in `@fabstir/transport-ws/image`. */
+export interface RoutedImage {
+  /** The decrypted `image_generation_result` JSON text. */
+  readonly json: string
 }
 
 /**

@@ -17,9 +17,16 @@ const EVENT_KEYS: Record<ProtocolEvent['type'], { required: string[]; optional: 
   ready: { required: ['type', 'sessionId', 'clientAddress'], optional: [] },
   chunk: { required: ['type', 'id', 'index', 'text', 'tokens', 'final'], optional: [] },
   response: { required: ['type', 'id', 'finishReason'], optional: [] },
-  end: { required: ['type', 'id', 'reason', 'tokensUsed'], optional: ['finishReason', 'usage'] },
+  end: {
+    required: ['type', 'id', 'reason', 'tokensUsed'],
+    optional: ['finishReason', 'usage', 'vlmTokens', 'image'],
+  },
   error: { required: ['type', 'error'], optional: [] },
   warning: { required: ['type', 'id', 'warning'], optional: [] },
+  // Action flows (src/actions/).
+  progress: { required: ['type', 'id', 'kind', 'progress'], optional: [] },
+  result: { required: ['type', 'id', 'kind', 'result'], optional: [] },
+  send: { required: ['type', 'frame'], optional: [] },
 }
 
 /** Assert that `event` is one of the six event shapes, with the right field types and no unexpected keys. */

@@ -1,0 +1,8 @@
+/**
+ * `@fabstir/transport-ws/image` — image generation on an encrypted session, and the image of a chat prompt the node
+ * diverted to image generation. A separate entry point: chat-only apps do not ship it.
+ * @packageDocumentation
+ */
+export type { ImageRequest, ImageResult } from '@fabstir/protocol'
+export { generateImage, imageOf } from './actions/image.js'
+export type { FlowOptions } from './actions/job.js'
