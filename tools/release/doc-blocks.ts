@@ -111,10 +111,11 @@ export function findBlocks(doc: string, text: string): DocBlock[] {
   return blocks
 }
 
-/** The documents whose blocks are checked: `README.md` and `docs/*.md`, relative to `root`. */
+/** The documents whose blocks are checked: `README.md` and every Markdown file below `docs/`, relative to `root`. */
 export function documentPaths(root = REPO_ROOT): string[] {
-  const docs = readdirSync(join(root, 'docs'))
-    .filter((n) => n.endsWith('.md'))
+  const docs = (readdirSync(join(root, 'docs'), { recursive: true }) as string[])
+    .map((n) => n.split('\\').join('/'))
+    .filter((n) => n.endsWith('.md') && !n.startsWith('api/'))
     .sort()
     .map((n) => `docs/${n}`)
   return [...(existsSync(join(root, 'README.md')) ? ['README.md'] : []), ...docs]
