@@ -108,6 +108,7 @@ describe('node mode against @fabstir/node-sim (the meta-tests that keep the suit
     { faults: { replayActionReply: 0 }, cases: ['9.01'], names: /replayed reply/ },
     { faults: { replayActionReply: 2 }, cases: ['10.06'], names: /replayed or duplicated progress/ },
     { faults: { dropActionCompletion: true }, cases: ['10.06'], names: /no reply .* completion/ },
+    { faults: { closeAfterActionReply: 0 }, cases: ['10.06'], names: /closed by the node/ },
   ]
   for (const f of FAULTS) {
     it(`fault ${JSON.stringify(f.faults)} fails a case naming it`, async () => {
