@@ -74,7 +74,7 @@ export function flowRequestId(session: BaseSession, id: string | undefined): str
  * `send` event with the flow's plaintext cancel frame when the node is in a loop that only that frame ends
  * (`transcode_cancel`, `ltx_cancel`). The node sends no confirmation (§7.7, §8.8), so nothing more is awaited.
  */
-export function endFlowLocally(session: BaseSession, error: FabstirError): ProtocolEvent[] {
+export function endFlowLocally(session: AnySession, error: FabstirError): ProtocolEvent[] {
   const flow = session.flowInFlight
   if (!flow) return []
   const send = flow.inLoop ? flow.cancelFrame() : undefined
