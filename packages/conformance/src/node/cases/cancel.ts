@@ -17,6 +17,19 @@ async function startLongAnswer(probe: Probe, s: OpenSession, id: string): Promis
   if (first.final === true) throw new Inconclusive('the answer was a single chunk; nothing to interrupt')
 }
 
+/** Read frames up to the next `stream_end`; none of them may answer request `forbiddenId`. */
+async function drainUntilStreamEnd(probe: Probe, what: string, forbiddenId?: string): Promise<void> {
+  for (;;) {
+    const frame = await probe.next(what)
+    const f = frame.json
+    check(
+      forbiddenId === undefined || f?.id !== forbiddenId,
+      `the node answered a prompt sent while streaming: ${frame.text.slice(0, 200)}`,
+    )
+    if (f?.type === 'stream_end') return
+  }
+}
+
 export const cancelCases: NodeCase[] = [
   {
     id: '6.01',
@@ -64,10 +77,7 @@ export const cancelCases: NodeCase[] = [
       const s = await initEncrypted(ctx, probe)
       await startLongAnswer(probe, s, 'long')
       probe.send({ type: 'stream_cancel', session_id: s.sessionId })
-      for (;;) {
-        const f = (await probe.next('stream_end after stream_cancel')).json
-        if (f?.type === 'stream_end') break
-      }
+      await drainUntilStreamEnd(probe, 'stream_end after stream_cancel')
       await ask(probe, s, 'Short one: what is 1+1?', { id: 'after-cancel', aad: 'message_1' })
     },
   },
@@ -83,15 +93,7 @@ export const cancelCases: NodeCase[] = [
       await startLongAnswer(probe, s, 'first')
       probe.send(buildMessage(s.sessionKey, s.sessionId, 'Am I dropped?', { id: 'second', aad: 'message_1' }))
       // Drain the first answer; nothing for "second" may appear, during it or after it.
-      for (;;) {
-        const frame = await probe.next('the rest of the first answer')
-        const f = frame.json
-        check(
-          f?.id !== 'second',
-          `the node answered a prompt sent while streaming: ${frame.text.slice(0, 200)}`,
-        )
-        if (f?.type === 'stream_end') break
-      }
+      await drainUntilStreamEnd(probe, 'the rest of the first answer', 'second')
       await probe.expectSilence(ctx.target.silenceMs, 'a prompt sent while streaming')
     },
   },
