@@ -1,3 +1,4 @@
+import { NODE_MESSAGE_LIMIT } from '../limits.js'
 import type { ScriptContext } from './script.js'
 import {
   ANSWER_CHUNKS,
@@ -413,7 +414,7 @@ export const CLIENT_CASES: readonly ClientCase[] = [
       await handshake(s)
       const p = await s.receivePrompt()
       s.send(
-        `{"type":"encrypted_chunk","id":${JSON.stringify(p.id)},"pad":"${'['.repeat(64 * 1024 * 1024)}"}`,
+        `{"type":"encrypted_chunk","id":${JSON.stringify(p.id)},"pad":"${'['.repeat(NODE_MESSAGE_LIMIT)}"}`,
       )
     },
   },

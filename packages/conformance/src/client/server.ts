@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { bytesToHex, generateEphemeralKey, getPublicKey, publicKeyToAddress } from '@fabstir/crypto'
 import { WebSocketServer } from 'ws'
+import { NODE_MESSAGE_LIMIT } from '../limits.js'
 import type { RecordedFrame } from '../node/probe.js'
 import type { CaseResult, SuiteReport } from '../report/types.js'
 import { CLIENT_CASES, CLIENT_GROUPS, type ClientCase } from './cases.js'
@@ -55,7 +56,6 @@ export interface ClientServer {
 }
 
 const MAX_REPORT_BYTES = 1024 * 1024
-const MESSAGE_LIMIT = 64 * 1024 * 1024
 
 /** Grade one report against the case's expectation. */
 export function grade(c: ClientCase, report: ClientReport): Pick<CaseResult, 'status' | 'message'> {
@@ -138,7 +138,11 @@ export async function startClientServer(options: ServeOptions = {}): Promise<Cli
   })
 
   const http = createServer((req, res) => handleHttp(req, res))
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MESSAGE_LIMIT, perMessageDeflate: false })
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: NODE_MESSAGE_LIMIT,
+    perMessageDeflate: false,
+  })
   const caseStarted = new Map<string, number>()
 
   function handleHttp(req: IncomingMessage, res: ServerResponse): void {

@@ -21,7 +21,7 @@ export type VideoJob = JobHandle<VideoProgress, VideoResult>
  * ```ts
  * import { generateVideo } from '@fabstir/transport-ws/ltx'
  * const job = generateVideo(session, { templateId, templateHash, prompt, seed: '42', frames: 121, fps: 24, resolution: { w: 1280, h: 720 } })
- * for await (const p of job) console.log(p.stage)
+ * for await (const p of job) statusLine.show(p.stage)
  * const { outputCID, frames } = await job.result
  * ```
  */

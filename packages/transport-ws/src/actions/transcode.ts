@@ -22,7 +22,7 @@ export type TranscodeJob = JobHandle<TranscodeProgress, TranscodeResult>
  * ```ts
  * import { transcode } from '@fabstir/transport-ws/transcode'
  * const job = transcode(session, { sourceCid, mediaFormats: [{ id: 1, ext: 'mp4', vf: 'scale=1280x720' }] })
- * for await (const p of job) if (p.stage === 'transcoding') console.log(`${p.percent} %`)
+ * for await (const p of job) if (p.stage === 'transcoding') progressBar.update(p.percent)
  * const { outputs, billing } = await job.result
  * ```
  */

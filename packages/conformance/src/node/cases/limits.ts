@@ -1,10 +1,9 @@
+import { NODE_MESSAGE_LIMIT } from '../../limits.js'
 import type { NodeCase } from '../case.js'
 import { check } from '../probe.js'
 import { buildMessage } from '../session-crypto.js'
 import { initEncrypted, stillUsable } from '../steps.js'
 
-/** The node's message limit (PROTOCOL §1; the WebSocket library default it inherits). */
-export const NODE_MESSAGE_LIMIT = 64 * 1024 * 1024
 const RATE_LIMIT_TEXT = 'Rate limit exceeded, retry after 60 seconds'
 
 export const limitCases: NodeCase[] = [
