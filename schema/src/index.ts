@@ -7,6 +7,7 @@
 export { AadHex, CiphertextHex, EncryptedPayload, NonceHex, RequestId, SessionId } from './common.js'
 export * as docs from './docs.js'
 export { type ActionFamily, ERROR_CODE_TABLE, ErrorCode, type ErrorCodeRow } from './errors.js'
+export { type ErrorClassName, PACKAGE_ERROR_ROWS, type PackageErrorRow } from './errors-packages.js'
 export {
   ACTION_ERROR_ROWS,
   NEVER_SENT_SURFACE_ROWS,

@@ -3,7 +3,7 @@ const MAX_LENGTH = 300
 interface Coded {
   code?: unknown
   message?: unknown
-  action?: unknown
+  docsUrl?: unknown
   nodeMessage?: unknown
 }
 
@@ -13,20 +13,20 @@ function oneLine(text: string): string {
 }
 
 /**
- * A readable one-line description of a failure: `CODE: message — action` for the SDK's typed errors
- * (`FabstirError`, `CryptoError`; the node's own message when it sent one), the message for anything else.
- * Never a stack trace.
+ * A readable one-line description of a failure: `CODE: message — docs link` for the SDK's typed errors
+ * (`FabstirError` and its subclasses such as `CryptoError`; the node's own message when it sent one; the link says
+ * what to do), the message for anything else. Never a stack trace.
  */
 export function formatError(error: unknown): string {
   if (typeof error === 'object' && error !== null) {
-    const { code, message, action, nodeMessage } = error as Coded
+    const { code, message, docsUrl, nodeMessage } = error as Coded
     const parts: string[] = []
     if (typeof code === 'string' && code) parts.push(`${code}:`)
     // A node error's own text reads better than the SDK's wrapper around it.
     if (typeof nodeMessage === 'string' && nodeMessage) parts.push(nodeMessage)
     else parts.push(typeof message === 'string' && message ? message : 'unexpected failure')
-    if (typeof action === 'string' && action) parts.push(`— ${action}`)
-    return oneLine(parts.join(' '))
+    const text = oneLine(parts.join(' '))
+    return typeof docsUrl === 'string' && docsUrl ? `${text} — ${docsUrl}` : text
   }
   return oneLine(`UNEXPECTED: ${String(error)}`)
 }

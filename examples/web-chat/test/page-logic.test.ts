@@ -70,12 +70,15 @@ describe('badgeStateFor', () => {
 })
 
 describe('formatError', () => {
-  it('shows code, message and action on one line', () => {
+  it('shows code, message and the link to what to do on one line', () => {
     const e = new FabstirError('TIMEOUT', 'timed out after 10 ms\nwaiting for the node (connect)')
     const text = formatError(e)
     expect(text.startsWith('TIMEOUT: timed out after 10 ms waiting for the node (connect)')).toBe(true)
-    expect(e.action).not.toBe('')
-    expect(text.endsWith(`— ${e.action}`)).toBe(true)
+    expect(
+      text.endsWith(
+        ' — https://github.com/fabstir/fabstir-e2e-sdk/blob/main/docs/troubleshooting.md#timeout',
+      ),
+    ).toBe(true)
     expect(text).not.toMatch(/\n|\bat /)
   })
 
@@ -87,7 +90,9 @@ describe('formatError', () => {
   })
 
   it('handles crypto errors, plain errors, non-errors and very long text', () => {
-    expect(formatError(new CryptoError('INVALID_HEX', 'bad hex'))).toBe('INVALID_HEX: bad hex')
+    expect(formatError(new CryptoError('INVALID_HEX', 'bad hex'))).toBe(
+      `INVALID_HEX: bad hex — ${new CryptoError('INVALID_HEX', 'x').docsUrl}`,
+    )
     expect(formatError(new RangeError('out of range'))).toBe('out of range')
     expect(formatError('boom')).toBe('UNEXPECTED: boom')
     const long = formatError(new RangeError('x'.repeat(1000)))

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { hexToBytes, parsePublicKey } from '@fabstir/crypto'
+import { FabstirError } from '@fabstir/wire'
 import type { NodeTarget } from './node/case.js'
 
 /** Usage text of the `fabstir-conformance` command. */
@@ -32,9 +33,13 @@ export const USAGE = `usage:
 Exit code: 0 when no case failed, 1 when any failed, 2 on a usage or configuration error.`
 
 /** A command-line mistake (exit code 2). */
-export class UsageError extends Error {
+export class UsageError extends FabstirError {
   /** Always `'UsageError'`. */
-  override readonly name = 'UsageError'
+  override readonly name: string = 'UsageError'
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_ARGUMENTS', message, options)
+  }
 }
 
 /** `--help`, or no command at all: print the usage. */

@@ -1,4 +1,6 @@
-/** Stable codes of every error `@fabstir/crypto` throws. */
+import { FabstirError } from '@fabstir/wire'
+
+/** Stable codes of every error `@fabstir/crypto` throws (documented in docs/troubleshooting.md). */
 export type CryptoErrorCode =
   | 'INVALID_INPUT'
   | 'INVALID_HEX'
@@ -12,18 +14,18 @@ export type CryptoErrorCode =
   | 'BACKEND_UNAVAILABLE'
 
 /**
- * The only error class thrown by `@fabstir/crypto`. `code` is stable and meant for programs; `message` is for
- * people. Messages describe sizes and formats only: they never contain key material or plaintext.
+ * The only error class thrown by `@fabstir/crypto`: a `FabstirError` (from `@fabstir/wire`) named `'CryptoError'`.
+ * `code` is stable and meant for programs; `message` is for people. Messages describe sizes and formats only: they
+ * never contain key material or plaintext.
  */
-export class CryptoError extends Error {
+export class CryptoError extends FabstirError {
   /** Always `'CryptoError'`. */
-  override readonly name = 'CryptoError'
+  override readonly name: string = 'CryptoError'
   /** Stable machine-readable reason, see {@link CryptoErrorCode}. */
-  readonly code: CryptoErrorCode
+  declare readonly code: CryptoErrorCode
 
   constructor(code: CryptoErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.code = code
+    super(code, message, { cause: options?.cause })
   }
 }
 

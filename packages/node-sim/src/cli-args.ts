@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { FabstirError } from '@fabstir/wire'
 import type { NodeSimOptions } from './server.js'
 
 /** Usage text of the `fabstir-node-sim` command. */
@@ -33,10 +34,14 @@ Environment:
   FABSTIR_UPSTREAM_API_KEY  sent upstream as "Authorization: Bearer <key>" (never logged)`
 
 /** Raised for a bad command line; the CLI prints the message on one line and exits with status 2. */
-export class CliUsageError extends Error {
-  override readonly name = 'CliUsageError'
+export class CliUsageError extends FabstirError {
+  override readonly name: string = 'CliUsageError'
   /** Stable code. */
-  readonly code = 'INVALID_ARGUMENTS' as const
+  declare readonly code: 'INVALID_ARGUMENTS'
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_ARGUMENTS', message, options)
+  }
 }
 
 /** Where `--upstream` sends prompts. */

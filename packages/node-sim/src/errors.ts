@@ -1,15 +1,17 @@
+import { FabstirError } from '@fabstir/wire'
+
 /** Stable codes of the errors the simulator itself throws (configuration problems, never protocol errors). */
 export type NodeSimErrorCode = 'INVALID_OPTION' | 'INVALID_FAULTS' | 'SERVER_START_FAILED'
 
 /**
- * The error class of `@fabstir/node-sim`'s own API (bad options, bad faults, a port that cannot be bound).
+ * The error class (a `FabstirError`) of `@fabstir/node-sim`'s own API (bad options, bad faults, a port that cannot be bound).
  * Protocol errors are never thrown: they are sent to the client as the node would send them.
  */
-export class NodeSimError extends Error {
+export class NodeSimError extends FabstirError {
   /** Always `'NodeSimError'`. */
-  override readonly name = 'NodeSimError'
+  override readonly name: string = 'NodeSimError'
   /** Stable machine-readable code. */
-  readonly code: NodeSimErrorCode
+  declare readonly code: NodeSimErrorCode
   /** Extra context (option names, values that are not secret). */
   readonly context: Record<string, unknown>
 
@@ -19,8 +21,7 @@ export class NodeSimError extends Error {
     context: Record<string, unknown> = {},
     options?: { cause?: unknown },
   ) {
-    super(message, options)
-    this.code = code
+    super(code, message, { cause: options?.cause, details: context })
     this.context = context
   }
 }

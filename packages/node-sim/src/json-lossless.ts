@@ -9,6 +9,7 @@
  * errors).
  * @module
  */
+import { FabstirError } from '@fabstir/wire'
 
 /** Largest value of a Rust `u64`. */
 export const U64_MAX = 18446744073709551615n
@@ -80,16 +81,16 @@ export class JsonObject {
 export type JsonValue = null | boolean | string | JsonNumber | JsonObject | JsonValue[]
 
 /** Raised by {@link parseJsonLossless} for any input serde_json would reject. The message never quotes the input. */
-export class JsonSyntaxError extends Error {
+export class JsonSyntaxError extends FabstirError {
   /** Always `'JsonSyntaxError'`. */
-  override readonly name = 'JsonSyntaxError'
+  override readonly name: string = 'JsonSyntaxError'
   /** Stable error code. */
-  readonly code = 'INVALID_JSON' as const
+  declare readonly code: 'INVALID_JSON'
   /** Character offset where parsing failed. */
   readonly position: number
 
   constructor(message: string, position: number) {
-    super(`${message} at position ${position}`)
+    super('INVALID_JSON', `${message} at position ${position}`)
     this.position = position
   }
 }

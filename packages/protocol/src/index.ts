@@ -21,6 +21,7 @@ export {
   isFabstirError,
   TROUBLESHOOTING_URL,
   troubleshootingUrl,
+  walkCauses,
 } from './errors.js'
 export type {
   ChunkEvent,
@@ -47,14 +48,11 @@ export {
 } from './plaintext-session.js'
 export { encodeSessionData, type SessionDataInput, type VectorDatabase } from './session-data.js'
 export type { DigestSigner } from './signer.js'
+export { isSignerError, SignerError, type SignerErrorCode, type SignerErrorContext } from './signer-error.js'
 export {
   assertRecoversTo,
   copyDigest,
-  isSignerError,
   normaliseSignature,
   RAW_DIGEST_REQUIREMENT,
-  SignerError,
-  type SignerErrorCode,
-  type SignerErrorContext,
 } from './signer-kit.js'
 export { checkWalletSignature, walletFailure } from './wallet-signature.js'

@@ -1,4 +1,4 @@
-import { ERROR_POLICY, type ErrorFrame, isErrorCode } from '@fabstir/wire'
+import { type ErrorFrame, isNodeErrorCode } from '@fabstir/wire'
 import { FabstirError } from './errors.js'
 import { capNodeText } from './node-text.js'
 
@@ -26,7 +26,7 @@ export function errorFromNodeFrame(frame: ErrorFrame, fallbackRequestId?: string
     }
     // Only node-origin codes pass through: a node cannot make the SDK report one of its own client-side codes.
     const shown = capNodeText(frame.message)
-    if (isErrorCode(frame.code) && ERROR_POLICY[frame.code].origin === 'node') {
+    if (isNodeErrorCode(frame.code)) {
       return new FabstirError(frame.code, `node error ${frame.code}: ${shown}`, {
         requestId,
         sessionId,

@@ -1,55 +1,8 @@
-// Building blocks for wallet adapters that implement `DigestSigner`: the adapters' error class, digest and signature
-// checks, and recovery of the signing address. `@fabstir/signer-viem` and `@fabstir/signer-ethers` are built from
+// Building blocks for wallet adapters that implement `DigestSigner` (their error class is in signer-error.ts): digest
+// and signature checks, and recovery of the signing address. `@fabstir/signer-viem` and `@fabstir/signer-ethers` are built from
 // them; so can an adapter for any other wallet library.
 import { CryptoError, hexToBytes, recoverAddress } from '@fabstir/crypto'
-
-/** Stable codes of the errors wallet adapters (`@fabstir/signer-viem`, `@fabstir/signer-ethers`, your own) throw. */
-export type SignerErrorCode =
-  /** The wallet cannot produce raw digest signatures (json-rpc / browser wallets, smart accounts, void signers). */
-  | 'UNSUPPORTED_SIGNER'
-  /** The value passed is not a supported account, wallet or signing key (or has no usable address/public key). */
-  | 'INVALID_SIGNER'
-  /** A private key given to an adapter is not a valid secp256k1 secret key. */
-  | 'INVALID_PRIVATE_KEY'
-  /** The digest to sign is not a 32-byte `Uint8Array`. */
-  | 'INVALID_DIGEST'
-  /** The wallet's signing call threw or rejected. */
-  | 'SIGNING_FAILED'
-  /** The wallet returned something that is not a 65-byte, low-S, recoverable r‖s‖v signature. */
-  | 'INVALID_SIGNATURE'
-  /** The signature (or the wallet's key) does not match the wallet's address. */
-  | 'SIGNER_MISMATCH'
-
-/** Non-secret facts about a failure (sizes, addresses, account types), for programs and logs. */
-export type SignerErrorContext = Readonly<Record<string, string | number | boolean>>
-
-/**
- * The error class of wallet adapters (`@fabstir/signer-viem`, `@fabstir/signer-ethers`). `code` is stable and meant
- * for programs; `message` is for people; `context` carries non-secret details. Neither ever contains key material.
- */
-export class SignerError extends Error {
-  /** Always `'SignerError'`. */
-  override readonly name = 'SignerError'
-  /** Stable machine-readable code; branch on this, never on `message`. */
-  readonly code: SignerErrorCode
-  /** Non-secret details of the failure (empty object when there are none). */
-  readonly context: SignerErrorContext
-
-  constructor(
-    code: SignerErrorCode,
-    message: string,
-    options: { cause?: unknown; context?: SignerErrorContext } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
-    this.code = code
-    this.context = options.context ?? {}
-  }
-}
-
-/** True when `e` is a {@link SignerError}, optionally with the given code. */
-export function isSignerError(e: unknown, code?: SignerErrorCode): e is SignerError {
-  return e instanceof SignerError && (code === undefined || e.code === code)
-}
+import { SignerError } from './signer-error.js'
 
 /** secp256k1 group order. */
 const CURVE_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n

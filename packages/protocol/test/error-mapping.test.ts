@@ -1,6 +1,6 @@
 import { ERROR_CODES, type ErrorCode, type ErrorFrame } from '@fabstir/wire'
 import { describe, expect, it } from 'vitest'
-import { errorFromNodeFrame, FabstirError, isFabstirError } from '../src/index.js'
+import { errorFromNodeFrame, FabstirError, isFabstirError, troubleshootingUrl } from '../src/index.js'
 
 /** PROTOCOL.md §8: the codes the node sends … */
 const SENT_BY_NODE = [
@@ -58,14 +58,13 @@ describe('errorFromNodeFrame — shape A', () => {
     expect(error.requestId).toBe('req-1')
     expect(error.sessionId).toBe('sess-1')
     expect(error.retryable).toBe(ERROR_CODES[code].retryable)
-    expect(error.action).toBe(ERROR_CODES[code].action)
-    expect(error.action.length).toBeGreaterThan(0)
+    expect(error.docsUrl).toBe(troubleshootingUrl(code))
     expect(error.fatal).toBe(false)
     expect(error.retryAfterMs).toBeUndefined()
   })
 
   it('retries what the table says is retryable: SESSION_KEY_NOT_FOUND is, DECRYPTION_FAILED is not', () => {
-    expect(errorFromNodeFrame(frameA('SESSION_KEY_NOT_FOUND')).action).toMatch(/init/i)
+    expect(errorFromNodeFrame(frameA('SESSION_KEY_NOT_FOUND')).retryable).toBe(true)
     expect(errorFromNodeFrame(frameA('DECRYPTION_FAILED')).retryable).toBe(
       ERROR_CODES.DECRYPTION_FAILED.retryable,
     )
@@ -109,7 +108,7 @@ describe('errorFromNodeFrame — shape B', () => {
     expect(error.retryable).toBe(true)
     expect(error.nodeMessage).toBe(message)
     expect(error.requestId).toBe('req-2')
-    expect(error.action).toBe(ERROR_CODES.RATE_LIMITED.action)
+    expect(error.docsUrl).toMatch(/#rate_limited$/)
   })
 
   it('maps any other message to NODE_ERROR with the node text', () => {

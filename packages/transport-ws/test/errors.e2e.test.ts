@@ -204,12 +204,12 @@ describe('node errors surface as typed FabstirErrors', () => {
     expect((await session.send('next one')).text).toBe(expectedAnswer('next one'))
   })
 
-  it('every error is a FabstirError with a stable code, an action and no key material in its message', async () => {
+  it('every error is a FabstirError with a stable code, a docs link and no key material in its message', async () => {
     const sim = await h.startSim({ contextWindowSize: 4 })
     const { session } = await h.session(sim)
     const e = await rejectionOf(session.send('a prompt that is too long for four tokens'))
     expect(isFabstirError(e, 'TOKEN_LIMIT_EXCEEDED')).toBe(true)
-    expect((e as FabstirError).action).not.toBe('')
+    expect((e as FabstirError).docsUrl).toMatch(/#token_limit_exceeded$/)
     expect((e as FabstirError).sessionId).toBe(session.sessionId)
     expect(String((e as Error).message)).not.toMatch(/too long for four/)
   })

@@ -6,8 +6,25 @@
  * `src/generated/` is generated from `schema/` by `pnpm codegen` — do not edit it by hand.
  * @packageDocumentation
  */
-export { ERROR_CODES, type ErrorCodeInfo } from './generated/error-codes.js'
-export { ERROR_POLICY, type ErrorPolicy, isErrorCode } from './generated/error-policy.js'
+export {
+  FabstirError,
+  type FabstirErrorOptions,
+  isFabstirError,
+  MAX_ERROR_MESSAGE_CHARS,
+  TROUBLESHOOTING_URL,
+  troubleshootingUrl,
+  walkCauses,
+} from './errors.js'
+export { ERROR_CODES, type ErrorCodeInfo, PACKAGE_ERROR_CODES } from './generated/error-codes.js'
+export {
+  ERROR_POLICY,
+  type ErrorPolicy,
+  type FabstirErrorCode,
+  isErrorCode,
+  isNodeErrorCode,
+  isRetryableCode,
+  type PackageErrorCode,
+} from './generated/error-policy.js'
 export * from './generated/frame-types.js'
 export { SHAPE_B_ERRORS, type ShapeBErrorRule, shapeBErrorCode } from './generated/shape-b-errors.js'
 export type * from './generated/types.js'
@@ -21,3 +38,4 @@ export {
   MAX_JSON_DEPTH,
   MAX_JSON_VALUES,
 } from './json-scan.js'
+export { capNodeText, MAX_NODE_TEXT_CHARS } from './node-text.js'

@@ -2,6 +2,7 @@
  * Lossless JSON for the wire: integer literals outside the safe-integer range become `bigint` on parse, and `bigint`
  * values are written back as exact integer literals. Everything else behaves like `JSON.parse`/`JSON.stringify`.
  */
+import { FabstirError } from './errors.js'
 import {
   checkJsonShape,
   FRAME_JSON_LIMITS,
@@ -13,19 +14,21 @@ import {
 /** Codes of {@link WireJsonError}: malformed text, or well-formed so far but over a {@link JsonLimits} bound. */
 export type WireJsonErrorCode = 'INVALID_JSON' | 'JSON_LIMIT_EXCEEDED'
 
-/** Thrown by {@link parseJson} on malformed JSON and by {@link stringifyJson} on values JSON cannot represent. */
-export class WireJsonError extends Error {
+/**
+ * Thrown by {@link parseJson} on malformed JSON and by {@link stringifyJson} on values JSON cannot represent. A
+ * {@link FabstirError}.
+ */
+export class WireJsonError extends FabstirError {
   /** Always `'WireJsonError'`. */
-  override readonly name = 'WireJsonError'
+  override readonly name: string = 'WireJsonError'
   /** Stable code: `INVALID_JSON`, or `JSON_LIMIT_EXCEEDED` when the text nests too deep or holds too many values. */
-  readonly code: WireJsonErrorCode
+  declare readonly code: WireJsonErrorCode
   /** UTF-16 offset in the parsed text where the problem was found, when parsing. */
   readonly position: number | undefined
 
   constructor(message: string, options?: { position?: number; cause?: unknown; code?: WireJsonErrorCode }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    super(options?.code ?? 'INVALID_JSON', message, { cause: options?.cause })
     this.position = options?.position
-    this.code = options?.code ?? 'INVALID_JSON'
   }
 }
 

@@ -1,5 +1,5 @@
 /** Generates every output file in memory, from the schema registry. Pure and deterministic. */
-import { ERROR_CODE_TABLE, SCHEMAS, SHAPE_B_ERRORS } from '@fabstir/schema'
+import { ERROR_CODE_TABLE, PACKAGE_ERROR_ROWS, SCHEMAS, SHAPE_B_ERRORS } from '@fabstir/schema'
 import { emitDocs } from './emit-docs.js'
 import {
   assertErrorCodesMatch,
@@ -24,8 +24,8 @@ export function generateAll(): Map<string, string> {
   files.set(`${gen}/types.ts`, emitTypes(model))
   for (const [path, content] of emitValidators(model)) files.set(`${gen}/${path}`, content)
   files.set(`${gen}/frame-types.ts`, emitFrameTypes(model))
-  files.set(`${gen}/error-codes.ts`, emitErrorCodes(ERROR_CODE_TABLE))
-  files.set(`${gen}/error-policy.ts`, emitErrorPolicy(ERROR_CODE_TABLE))
+  files.set(`${gen}/error-codes.ts`, emitErrorCodes(ERROR_CODE_TABLE, PACKAGE_ERROR_ROWS))
+  files.set(`${gen}/error-policy.ts`, emitErrorPolicy(ERROR_CODE_TABLE, PACKAGE_ERROR_ROWS))
   files.set(`${gen}/shape-b-errors.ts`, emitShapeBErrors(SHAPE_B_ERRORS, ERROR_CODE_TABLE))
   for (const [name, content] of emitJsonSchemas(model, ERROR_CODE_TABLE)) {
     files.set(`packages/wire/json-schema/${name}`, content)

@@ -9,6 +9,7 @@ import {
   utf8ToBytes,
   zeroize,
 } from '@fabstir/crypto'
+import { FabstirError } from '@fabstir/wire'
 import type { RecordedFrame } from '../node/probe.js'
 
 /** A decrypted session init, as the scripted node sees it. */
@@ -36,8 +37,12 @@ export interface ReceivedPrompt {
 }
 
 /** Raised inside a script when the client did something the script cannot continue from. */
-export class ScriptAbort extends Error {
-  override readonly name = 'ScriptAbort'
+export class ScriptAbort extends FabstirError {
+  override readonly name: string = 'ScriptAbort'
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SCRIPT_ABORTED', message, options)
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { FabstirError } from '@fabstir/wire'
 import WebSocket from 'ws'
 
 /** One frame exchanged during a case, as recorded in the report. */
@@ -36,15 +37,23 @@ function clip(text: string): string {
 }
 
 /** Raised when the node does not do what a case expects. The message names what was expected and what came. */
-export class CaseFailure extends Error {
+export class CaseFailure extends FabstirError {
   /** Always `'CaseFailure'`. */
-  override readonly name = 'CaseFailure'
+  override readonly name: string = 'CaseFailure'
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CASE_FAILED', message, options)
+  }
 }
 
 /** Raised when the node does not serve the flow a case needs (reported as "not served", not as a failure). */
-export class NotServed extends Error {
+export class NotServed extends FabstirError {
   /** Always `'NotServed'`. */
-  override readonly name = 'NotServed'
+  override readonly name: string = 'NotServed'
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('NOT_SERVED', message, options)
+  }
 }
 
 /**
@@ -220,9 +229,13 @@ export class Probe {
 }
 
 /** Raised when a case could not reach the state it tests (e.g. the answer ended before a cancel landed). */
-export class Inconclusive extends Error {
+export class Inconclusive extends FabstirError {
   /** Always `'Inconclusive'`. */
-  override readonly name = 'Inconclusive'
+  override readonly name: string = 'Inconclusive'
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INCONCLUSIVE', message, options)
+  }
 }
 
 /** Fail the case with `message` unless `condition` holds. */

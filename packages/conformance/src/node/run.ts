@@ -1,4 +1,5 @@
 import { generateEphemeralKey, getPublicKey, publicKeyToAddress } from '@fabstir/crypto'
+import { FabstirError } from '@fabstir/wire'
 import type { CaseResult, SuiteReport } from '../report/types.js'
 import { type Capabilities, type CaseContext, GROUPS, type NodeCase, type NodeTarget } from './case.js'
 import { NODE_CASES } from './cases/index.js'
@@ -20,9 +21,13 @@ export interface RunNodeOptions {
 }
 
 /** A configuration problem found before any case ran (wrong key, unreachable node). */
-export class TargetError extends Error {
+export class TargetError extends FabstirError {
   /** Always `'TargetError'`. */
-  override readonly name = 'TargetError'
+  override readonly name: string = 'TargetError'
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TARGET_UNAVAILABLE', message, options)
+  }
 }
 
 const PROMPT_FRAME = /^\{"type":"(encrypted_message|prompt|inference)"/

@@ -6,6 +6,7 @@
  * declaration order. Unknown keys are ignored and `null` counts as absent for optional fields.
  * @module
  */
+import { FabstirError } from '@fabstir/wire'
 import { JsonNumber, JsonObject, type JsonValue, U32_MAX } from '../json-lossless.js'
 
 /** The field types the node's request structs use. */
@@ -53,7 +54,14 @@ export function unexpected(v: JsonValue): string {
   return 'map'
 }
 
-class SerdeError extends Error {}
+/** A serde-style deserialization failure (the simulator's own control flow; reported as a session-data error). */
+class SerdeError extends FabstirError {
+  override readonly name: string = 'SerdeError'
+
+  constructor(message: string) {
+    super('INVALID_SESSION_DATA', message)
+  }
+}
 
 function fail(message: string): never {
   throw new SerdeError(message)

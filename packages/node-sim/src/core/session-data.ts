@@ -1,3 +1,4 @@
+import { FabstirError } from '@fabstir/wire'
 import { JsonNumber, JsonObject, type JsonValue, parseJsonLossless } from '../json-lossless.js'
 
 /** The decrypted session data after the node's serde deserialization (camelCase struct, unknown keys ignored). */
@@ -17,10 +18,14 @@ export interface SessionData {
 }
 
 /** Why deserialization failed, phrased like serde but without quoting any value from the plaintext. */
-export class SessionDataError extends Error {
-  override readonly name = 'SessionDataError'
+export class SessionDataError extends FabstirError {
+  override readonly name: string = 'SessionDataError'
   /** Stable code. */
-  readonly code = 'INVALID_SESSION_DATA' as const
+  declare readonly code: 'INVALID_SESSION_DATA'
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_SESSION_DATA', message, options)
+  }
 }
 
 function typeName(v: JsonValue): string {

@@ -7,6 +7,7 @@ import {
   sha256,
   zeroize,
 } from '@fabstir/crypto'
+import { FabstirError } from '@fabstir/wire'
 import { parseSessionData, type SessionData } from './session-data.js'
 
 /** The five decoded fields of an `encrypted_session_init` payload. */
@@ -29,10 +30,14 @@ export interface DecryptedInit {
 }
 
 /** Any init failure; the node reports all of them as `DECRYPTION_FAILED`. Messages never contain secrets. */
-export class InitDecryptionError extends Error {
-  override readonly name = 'InitDecryptionError'
+export class InitDecryptionError extends FabstirError {
+  override readonly name: string = 'InitDecryptionError'
   /** Stable code (the wire code the node sends). */
-  readonly code = 'DECRYPTION_FAILED' as const
+  declare readonly code: 'DECRYPTION_FAILED'
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('DECRYPTION_FAILED', message, options)
+  }
 }
 
 function step<T>(what: string, fn: () => T): T {

@@ -1,4 +1,4 @@
-import { ERROR_POLICY, isErrorCode, parseJson } from '@fabstir/wire'
+import { isNodeErrorCode, parseJson } from '@fabstir/wire'
 import { FabstirError } from '../errors.js'
 import { capNodeText } from '../node-text.js'
 import type { FlowKind } from './flow.js'
@@ -18,7 +18,7 @@ export function actionError(
   const code = error.code
   const shownCode = capNodeText(code, 64)
   const message = capNodeText(error.message)
-  const known = isErrorCode(code) && (ERROR_POLICY[code].origin === 'node' || code === 'TIMEOUT')
+  const known = isNodeErrorCode(code) || code === 'TIMEOUT'
   return new FabstirError(known ? code : 'NODE_ERROR', `${kind} failed: ${shownCode}: ${message}`, {
     requestId,
     sessionId,
