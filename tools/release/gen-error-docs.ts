@@ -12,6 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ERROR_CODES, type ErrorCodeInfo } from '../../packages/wire/src/generated/error-codes.js'
+import { PACKAGE_ERROR_ROWS, type PackageErrorRow } from '../../schema/src/errors-packages.js'
 
 /** Repository root (this file lives in `tools/release/`). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -61,9 +62,15 @@ function table(rows: readonly ErrorCodeInfo[]): string {
 }
 
 const FIELDS: readonly (readonly [string, string])[] = [
-  ['`retryable`', 'repeating the operation (after `action`) can succeed — the "Retryable" column below'],
-  ['`action`', 'the "What to do" column below'],
-  ['`docsUrl`', "the code's entry in [troubleshooting.md](troubleshooting.md): likely causes and what to do"],
+  [
+    '`retryable`',
+    'repeating the operation can succeed — the "Retryable" column below (an option can only lower it)',
+  ],
+  [
+    '`docsUrl`',
+    "the code's entry in [troubleshooting.md](troubleshooting.md), the per-code page: likely causes and what to do",
+  ],
+  ['`shortMessage`', 'the one-line description (the same text as `message`, at most 4 KB)'],
   ['`fatal`', 'the session is over: its keys are zeroed and it cannot be used again (open a new one)'],
   ['`requestId`, `sessionId`', 'the request and session the error belongs to, when known'],
   ['`nodeMessage`', "the node's own error text, verbatim (the node never echoes plaintext)"],
@@ -73,13 +80,19 @@ const FIELDS: readonly (readonly [string, string])[] = [
     'structured context — `details.field` names the bad option for `INVALID_CONFIG`; never key material or plaintext',
   ],
   ['`cause`', 'the underlying error (a `CryptoError`, a `SignerError`, a socket error, …) when there is one'],
+  [
+    '`walk(predicate?)`',
+    'the `cause` chain, viem style: the deepest cause, or the first error of the chain `predicate` accepts (else `null`)',
+  ],
 ]
 
 const INTRO = `# Error codes
 
-Every failure of \`@fabstir/protocol\` and \`@fabstir/transport-ws\` is a \`FabstirError\` (re-exported by both
-packages) with a stable string \`code\`. The tables below list every code. Besides \`code\` and \`message\`, an error
-carries:
+Every error any \`@fabstir/*\` package throws is a \`FabstirError\` (defined in \`@fabstir/wire\`, re-exported by
+\`@fabstir/protocol\` and \`@fabstir/transport-ws\`) or a subclass that keeps its own name (\`CryptoError\`,
+\`SignerError\`, …), with a stable string \`code\`. The tables below list every code; "What to do" is the short form,
+[troubleshooting.md](troubleshooting.md) has one entry per code with the likely causes. Besides \`code\` and
+\`message\`, an error carries:
 
 ${markdownTable(['field', 'meaning'], FIELDS)}
 
@@ -103,23 +116,36 @@ with the AAD it expects, and \`INVALID_UTF8\` when such a payload decrypts to by
 **Origin** \`client\`: raised by the SDK itself — shape B error frames (only an \`error\` text) become \`RATE_LIMITED\` or
 \`NODE_ERROR\`, everything else is a local check.`
 
-const OUTRO = `## Errors of the other packages
+const PACKAGES_INTRO = `## Errors of the other packages
 
-These have their own classes and codes, documented in each package's README:
+Subclasses of \`FabstirError\` that keep their names and guards (\`isCryptoError\`, \`isSignerError\`,
+\`isNodeSimError\`). Inside a session the protocol layer wraps them in one of the codes above (for example
+\`SIGNER_FAILED\`) with the original as \`cause\`; \`error.walk((e) => isSignerError(e))\` finds it. A code that is also a
+protocol code keeps the protocol code's retryability and entry.`
 
-- \`@fabstir/crypto\` — \`CryptoError\` (\`isCryptoError\`): invalid hex, keys, nonces, digests or signatures, and
-  \`DECRYPTION_FAILED\` from \`open\`. Inside a session the protocol layer wraps them in a \`FabstirError\` (\`cause\`).
-- \`@fabstir/signer-viem\`, \`@fabstir/signer-ethers\` — \`SignerError\` (\`isSignerError\`): \`UNSUPPORTED_SIGNER\` for
-  wallets that can only \`personal_sign\`, \`SIGNER_MISMATCH\`, \`INVALID_SIGNATURE\`, …; during \`init()\` they surface as
-  \`UNSUPPORTED_SIGNER\` or \`SIGNER_FAILED\` with the \`SignerError\` as \`cause\`.
-- \`@fabstir/node-sim\` — \`NodeSimError\` (\`isNodeSimError\`): invalid simulator options, a port that cannot be bound.
+function packageTable(rows: readonly PackageErrorRow[]): string {
+  return markdownTable(
+    ['Code', 'Class', 'Package', 'What it means', 'What to do', 'Retryable'],
+    rows.map((r) => [
+      `\`${r.code}\``,
+      `\`${r.errorClass}\``,
+      cell(r.package),
+      cell(r.description),
+      cell(r.action),
+      yesNo(r.retryable),
+    ]),
+  )
+}
 
-See also: [security.md](security.md) for what these errors do and do not protect against, and the
+const OUTRO = `See also: [security.md](security.md) for what these errors do and do not protect against, and the
 [protocol reference](protocol.md#error-codes) for the error frames on the wire.
 `
 
 /** The whole guide, deterministic (no timestamps), ending with a newline. */
-export function renderErrorDocs(codes: Readonly<Record<string, ErrorCodeInfo>> = ERROR_CODES): string {
+export function renderErrorDocs(
+  codes: Readonly<Record<string, ErrorCodeInfo>> = ERROR_CODES,
+  rows: readonly PackageErrorRow[] = PACKAGE_ERROR_ROWS,
+): string {
   const all = Object.values(codes)
   const sent = all.filter((c) => c.origin === 'node' && c.sentByNode)
   const documented = all.filter((c) => c.origin === 'node' && !c.sentByNode)
@@ -133,6 +159,8 @@ export function renderErrorDocs(codes: Readonly<Record<string, ErrorCodeInfo>> =
     table(documented),
     `## Codes the SDK raises itself (${client.length})`,
     table(client),
+    PACKAGES_INTRO,
+    packageTable(rows),
     OUTRO,
   ]
   return `${sections.join('\n\n').trimEnd()}\n`

@@ -11,6 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ERROR_CODES, type ErrorCodeInfo } from '../../packages/wire/src/generated/error-codes.js'
+import { PACKAGE_ERROR_ROWS, type PackageErrorRow } from '../../schema/src/errors-packages.js'
 import { TROUBLESHOOTING, type TroubleshootingEntry } from '../../schema/src/troubleshooting.js'
 import { REPO_ROOT } from './gen-error-docs.js'
 
@@ -41,25 +42,48 @@ export function coverage(
 
 const INTRO = `# Troubleshooting
 
-One entry per error code you can meet: what it means, its three most likely causes, and what to do. Every
-\`FabstirError\` links here: \`error.docsUrl\` is the address of its entry. The code table with retryability is in
+One entry per error code you can meet: what it means, its three most likely causes, and what to do. This is the
+per-code page: every error the SDK throws is a \`FabstirError\` (or a subclass) and \`error.docsUrl\` is the address of
+its entry here. The code table with retryability is in
 [errors.md](errors.md); the threat model behind several of these checks in [security.md](security.md).`
 
-function entry(info: ErrorCodeInfo, e: TroubleshootingEntry): string {
+/** How a package's error class uses `code`, as one paragraph. */
+function thrownAs(row: PackageErrorRow): string {
+  return `**As \`${row.errorClass}\`** (${row.package}): ${row.description} **What to do:** ${row.action}`
+}
+
+/** The package rows that carry `code`. */
+function packageRows(code: string, rows: readonly PackageErrorRow[]): PackageErrorRow[] {
+  return rows.filter((r) => r.code === code)
+}
+
+function entry(info: ErrorCodeInfo, e: TroubleshootingEntry, rows: readonly PackageErrorRow[]): string {
   return [
     `### \`${info.code}\``,
     `**What it means.** ${info.description}`,
     ['**Most likely causes:**', '', ...e.causes.map((c, i) => `${i + 1}. ${c}`)].join('\n'),
     `**What to do.** ${e.fix}`,
+    ...packageRows(info.code, rows).map(thrownAs),
     `Retryable: ${info.retryable ? 'yes' : 'no'}.`,
   ].join('\n\n')
 }
 
-function neverSent(info: ErrorCodeInfo): string {
+function neverSent(info: ErrorCodeInfo, rows: readonly PackageErrorRow[]): string {
   return [
     `### \`${info.code}\``,
     `**What it means.** ${info.description} If you see it anyway, the node is not the one this SDK was written ` +
       'against: report it with the node version.',
+    ...packageRows(info.code, rows).map(thrownAs),
+  ].join('\n\n')
+}
+
+/** The entry of a code that only packages throw (no protocol meaning). */
+function packageEntry(code: string, rows: readonly PackageErrorRow[]): string {
+  const mine = packageRows(code, rows)
+  return [
+    `### \`${code}\``,
+    ...mine.map(thrownAs),
+    `Retryable: ${mine[0]!.retryable ? 'yes' : 'no'}.${mine.every((r) => r.internal) ? ' Internal to the tool: an SDK user never sees it.' : ''}`,
   ].join('\n\n')
 }
 
@@ -67,6 +91,7 @@ function neverSent(info: ErrorCodeInfo): string {
 export function renderTroubleshooting(
   codes: Readonly<Record<string, ErrorCodeInfo>> = ERROR_CODES,
   entries: Readonly<Record<string, TroubleshootingEntry>> = TROUBLESHOOTING,
+  rows: readonly PackageErrorRow[] = PACKAGE_ERROR_ROWS,
 ): string {
   const { missing, extra } = coverage(codes, entries)
   if (missing.length > 0 || extra.length > 0) {
@@ -79,16 +104,23 @@ export function renderTroubleshooting(
   const node = all.filter((c) => c.origin === 'node' && c.sentByNode)
   const client = all.filter((c) => c.origin === 'client')
   const never = all.filter((c) => !isUserVisible(c))
+  const pkgOnly = [...new Set(rows.map((r) => r.code))].filter((c) => codes[c] === undefined)
   const sections = [
     TROUBLESHOOTING_HEADER,
     INTRO,
     `## Errors the node sends (${node.length})`,
-    ...node.map((c) => entry(c, entries[c.code]!)),
+    ...node.map((c) => entry(c, entries[c.code]!, rows)),
     `## Errors the SDK raises (${client.length})`,
-    ...client.map((c) => entry(c, entries[c.code]!)),
+    ...client.map((c) => entry(c, entries[c.code]!, rows)),
     `## Codes you should never see (${never.length})`,
     'The node team documents these, but the node never sends them. The SDK still maps them if they ever appear.',
-    ...never.map(neverSent),
+    ...never.map((c) => neverSent(c, rows)),
+    `## Errors of the other packages (${pkgOnly.length})`,
+    'Thrown outside a session by `@fabstir/crypto`, the wallet adapters, `@fabstir/wire`, the simulator and the ' +
+      'conformance suite. Each is a `FabstirError` subclass that keeps its own name (`isCryptoError`, ' +
+      '`isSignerError`, `isNodeSimError` still work). Inside a session the protocol wraps them in one of the codes ' +
+      'above, with the original as `cause` (`error.walk()` reaches it).',
+    ...pkgOnly.map((c) => packageEntry(c, rows)),
   ]
   return `${sections.join('\n\n').trimEnd()}\n`
 }
