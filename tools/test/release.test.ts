@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ERROR_CODES, type ErrorCodeInfo } from '../../packages/wire/src/generated/error-codes.js'
+import { PACKAGE_ERROR_ROWS } from '../../schema/src/errors-packages.js'
 import { type JsonReflection, locateWarnings, sourceIndex } from '../release/api-docs.js'
 import { syncDocExamples, syncDocument } from '../release/doc-blocks.js'
 import {
@@ -53,8 +54,10 @@ describe('docs/errors.md generator', () => {
     expect(renderErrorDocs()).toBe(doc)
   })
 
+  const packagesAt = doc.indexOf('## Errors of the other packages')
+
   it('has exactly one row per error code, with origin, sent-by-node, meaning, action and retryability', () => {
-    const rows = rowsByCode(doc)
+    const rows = rowsByCode(doc.slice(0, packagesAt))
     const codes = Object.values(ERROR_CODES)
     expect([...rows.keys()].sort()).toEqual(codes.map((c) => c.code).sort())
     for (const info of codes) {
@@ -67,6 +70,28 @@ describe('docs/errors.md generator', () => {
         info.retryable ? 'yes' : 'no',
       ])
     }
+  })
+
+  it('lists every package error (class, package, meaning, what to do, retryability) after the protocol codes', () => {
+    expect(packagesAt).toBeGreaterThan(0)
+    const lines = doc
+      .slice(packagesAt)
+      .split('\n')
+      .filter((l) => /^\| `[A-Z0-9_]+` /.test(l))
+    expect(lines).toHaveLength(PACKAGE_ERROR_ROWS.length)
+    PACKAGE_ERROR_ROWS.forEach((row, i) => {
+      const cells = lines[i]!.slice(2, -2)
+        .split(' | ')
+        .map((c) => c.trim())
+      expect(cells).toEqual([
+        `\`${row.code}\``,
+        `\`${row.errorClass}\``,
+        row.package,
+        row.description.replaceAll('|', '\\|'),
+        row.action.replaceAll('|', '\\|'),
+        row.retryable ? 'yes' : 'no',
+      ])
+    })
   })
 
   it('groups node codes that are sent, node codes that are never sent, and SDK codes', () => {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { FabstirError, TROUBLESHOOTING_URL, troubleshootingUrl } from '../../packages/protocol/dist/index.js'
-import { ERROR_CODES } from '../../packages/wire/src/generated/error-codes.js'
+import { ERROR_CODES, PACKAGE_ERROR_CODES } from '../../packages/wire/src/generated/error-codes.js'
 import { TROUBLESHOOTING } from '../../schema/src/troubleshooting.js'
 import {
   coverage,
@@ -65,12 +65,14 @@ describe('docs/troubleshooting.md', () => {
         .filter((l) => l.startsWith('### '))
         .map((l) => githubAnchor(l.slice(4))),
     )
-    for (const code of Object.keys(ERROR_CODES)) {
-      const url = troubleshootingUrl(code)
+    const every = [...Object.keys(ERROR_CODES), ...PACKAGE_ERROR_CODES] as (keyof typeof ERROR_CODES)[]
+    for (const code of every) {
+      const url = new FabstirError(code, 'x').docsUrl
+      expect(url).toBe(troubleshootingUrl(code))
       expect(url.startsWith(`${TROUBLESHOOTING_URL}#`)).toBe(true)
       expect(anchors.has(url.split('#')[1]!), code).toBe(true)
     }
-    expect(anchors.size).toBe(Object.keys(ERROR_CODES).length)
+    expect(anchors.size).toBe(every.length)
     expect(TROUBLESHOOTING_URL.endsWith(`/${TROUBLESHOOTING_PATH}`)).toBe(true)
   })
 
