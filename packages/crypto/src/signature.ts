@@ -1,9 +1,9 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js'
-import { keccak_256 } from '@noble/hashes/sha3.js'
 import { getCryptoBackend } from './backend/active.js'
 import { bytesToHex, expectBytes, toBytes } from './bytes.js'
 import { assertPrivateKey, parsePublicKey, parseUncompressedPublicKey } from './ecdh.js'
 import { CryptoError } from './errors.js'
+import { keccak256Bytes } from './keccak.js'
 
 /** A `0x`-prefixed Ethereum address (lowercase when produced by this package). */
 export type Address = `0x${string}`
@@ -15,7 +15,7 @@ export function sha256(data: Uint8Array | string): Uint8Array {
 
 /** Keccak-256 (Ethereum's hash). */
 export function keccak256(data: Uint8Array | string): Uint8Array {
-  return keccak_256(toBytes(data, 'data'))
+  return keccak256Bytes(toBytes(data, 'data'))
 }
 
 /**
@@ -71,7 +71,7 @@ export function recoverAddress(digest: Uint8Array, signature: Uint8Array): Addre
 /** `0x` + last 20 bytes of keccak256(uncompressed key without its 04 byte), lowercase. */
 export function publicKeyToAddress(publicKey: Uint8Array | string): Address {
   const uncompressed = parseUncompressedPublicKey(publicKey)
-  return `0x${bytesToHex(keccak_256(uncompressed.subarray(1)).subarray(12))}`
+  return `0x${bytesToHex(keccak256Bytes(uncompressed.subarray(1)).subarray(12))}`
 }
 
 /**
