@@ -88,8 +88,9 @@ const FIELDS: readonly (readonly [string, string])[] = [
 
 const INTRO = `# Error codes
 
-Every error any \`@fabstir/*\` package throws is a \`FabstirError\` (defined in \`@fabstir/wire\`, re-exported by
-\`@fabstir/protocol\` and \`@fabstir/transport-ws\`) or a subclass that keeps its own name (\`CryptoError\`,
+Every error any \`@fabstir/*\` package throws is a \`FabstirBaseError\` (defined in \`@fabstir/wire\`; catch it to
+catch everything, \`isFabstirBaseError(e, ...codes)\`): a \`FabstirError\` — every failure of \`@fabstir/protocol\` and
+\`@fabstir/transport-ws\`, which re-export it — or a package's own subclass that keeps its name (\`CryptoError\`,
 \`SignerError\`, …), with a stable string \`code\`. The tables below list every code; "What to do" is the short form,
 [troubleshooting.md](troubleshooting.md) has one entry per code with the likely causes. Besides \`code\` and
 \`message\`, an error carries:
@@ -118,7 +119,7 @@ with the AAD it expects, and \`INVALID_UTF8\` when such a payload decrypts to by
 
 const PACKAGES_INTRO = `## Errors of the other packages
 
-Subclasses of \`FabstirError\` that keep their names and guards (\`isCryptoError\`, \`isSignerError\`,
+Subclasses of \`FabstirBaseError\` (not of \`FabstirError\`) that keep their names and guards (\`isCryptoError\`, \`isSignerError\`,
 \`isNodeSimError\`). Inside a session the protocol layer wraps them in one of the codes above (for example
 \`SIGNER_FAILED\`) with the original as \`cause\`; \`error.walk((e) => isSignerError(e))\` finds it. A code that is also a
 protocol code keeps the protocol code's retryability and entry.`

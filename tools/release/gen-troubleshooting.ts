@@ -43,8 +43,8 @@ export function coverage(
 const INTRO = `# Troubleshooting
 
 One entry per error code you can meet: what it means, its three most likely causes, and what to do. This is the
-per-code page: every error the SDK throws is a \`FabstirError\` (or a subclass) and \`error.docsUrl\` is the address of
-its entry here. The code table with retryability is in
+per-code page: every error the SDK throws is a \`FabstirBaseError\` (a \`FabstirError\`, \`CryptoError\`, \`SignerError\`,
+…) and \`error.docsUrl\` is the address of its entry here. The code table with retryability is in
 [errors.md](errors.md); the threat model behind several of these checks in [security.md](security.md).`
 
 /** How a package's error class uses `code`, as one paragraph. */
@@ -117,7 +117,7 @@ export function renderTroubleshooting(
     ...never.map((c) => neverSent(c, rows)),
     `## Errors of the other packages (${pkgOnly.length})`,
     'Thrown outside a session by `@fabstir/crypto`, the wallet adapters, `@fabstir/wire`, the simulator and the ' +
-      'conformance suite. Each is a `FabstirError` subclass that keeps its own name (`isCryptoError`, ' +
+      'conformance suite. Each is a `FabstirBaseError` subclass that keeps its own name (`isCryptoError`, ' +
       '`isSignerError`, `isNodeSimError` still work). Inside a session the protocol wraps them in one of the codes ' +
       'above, with the original as `cause` (`error.walk()` reaches it).',
     ...pkgOnly.map((c) => packageEntry(c, rows)),

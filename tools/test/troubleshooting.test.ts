@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { FabstirError, TROUBLESHOOTING_URL, troubleshootingUrl } from '../../packages/protocol/dist/index.js'
+import {
+  FabstirBaseError,
+  FabstirError,
+  TROUBLESHOOTING_URL,
+  troubleshootingUrl,
+} from '../../packages/protocol/dist/index.js'
 import { ERROR_CODES, PACKAGE_ERROR_CODES } from '../../packages/wire/src/generated/error-codes.js'
 import { TROUBLESHOOTING } from '../../schema/src/troubleshooting.js'
 import {
@@ -67,7 +72,7 @@ describe('docs/troubleshooting.md', () => {
     )
     const every = [...Object.keys(ERROR_CODES), ...PACKAGE_ERROR_CODES] as (keyof typeof ERROR_CODES)[]
     for (const code of every) {
-      const url = new FabstirError(code, 'x').docsUrl
+      const url = new FabstirBaseError(code, 'x').docsUrl
       expect(url).toBe(troubleshootingUrl(code))
       expect(url.startsWith(`${TROUBLESHOOTING_URL}#`)).toBe(true)
       expect(anchors.has(url.split('#')[1]!), code).toBe(true)

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { hexToBytes, parsePublicKey } from '@fabstir/crypto'
-import { FabstirError } from '@fabstir/wire'
+import { FabstirBaseError } from '@fabstir/wire'
 import type { NodeTarget } from './node/case.js'
 
 /** Usage text of the `fabstir-conformance` command. */
@@ -33,7 +33,7 @@ export const USAGE = `usage:
 Exit code: 0 when no case failed, 1 when any failed, 2 on a usage or configuration error.`
 
 /** A command-line mistake (exit code 2). */
-export class UsageError extends FabstirError {
+export class UsageError extends FabstirBaseError {
   /** Always `'UsageError'`. */
   override readonly name: string = 'UsageError'
 

@@ -1,4 +1,4 @@
-import { FabstirError } from '@fabstir/wire'
+import { FabstirBaseError } from '@fabstir/wire'
 
 /** Stable codes of every error `@fabstir/crypto` throws (documented in docs/troubleshooting.md). */
 export type CryptoErrorCode =
@@ -14,11 +14,11 @@ export type CryptoErrorCode =
   | 'BACKEND_UNAVAILABLE'
 
 /**
- * The only error class thrown by `@fabstir/crypto`: a `FabstirError` (from `@fabstir/wire`) named `'CryptoError'`.
+ * The only error class thrown by `@fabstir/crypto`: a `FabstirBaseError` (from `@fabstir/wire`) named `'CryptoError'`.
  * `code` is stable and meant for programs; `message` is for people. Messages describe sizes and formats only: they
  * never contain key material or plaintext.
  */
-export class CryptoError extends FabstirError {
+export class CryptoError extends FabstirBaseError {
   /** Always `'CryptoError'`. */
   override readonly name: string = 'CryptoError'
   /** Stable machine-readable reason, see {@link CryptoErrorCode}. */

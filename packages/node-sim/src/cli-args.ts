@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { FabstirError } from '@fabstir/wire'
+import { FabstirBaseError } from '@fabstir/wire'
 import type { NodeSimOptions } from './server.js'
 
 /** Usage text of the `fabstir-node-sim` command. */
@@ -34,7 +34,7 @@ Environment:
   FABSTIR_UPSTREAM_API_KEY  sent upstream as "Authorization: Bearer <key>" (never logged)`
 
 /** Raised for a bad command line; the CLI prints the message on one line and exits with status 2. */
-export class CliUsageError extends FabstirError {
+export class CliUsageError extends FabstirBaseError {
   override readonly name: string = 'CliUsageError'
   /** Stable code. */
   declare readonly code: 'INVALID_ARGUMENTS'

@@ -1,13 +1,13 @@
-import { FabstirError } from '@fabstir/wire'
+import { FabstirBaseError } from '@fabstir/wire'
 
 /** Stable codes of the errors the simulator itself throws (configuration problems, never protocol errors). */
 export type NodeSimErrorCode = 'INVALID_OPTION' | 'INVALID_FAULTS' | 'SERVER_START_FAILED'
 
 /**
- * The error class (a `FabstirError`) of `@fabstir/node-sim`'s own API (bad options, bad faults, a port that cannot be bound).
+ * The error class (a `FabstirBaseError`) of `@fabstir/node-sim`'s own API (bad options, bad faults, a port that cannot be bound).
  * Protocol errors are never thrown: they are sent to the client as the node would send them.
  */
-export class NodeSimError extends FabstirError {
+export class NodeSimError extends FabstirBaseError {
   /** Always `'NodeSimError'`. */
   override readonly name: string = 'NodeSimError'
   /** Stable machine-readable code. */

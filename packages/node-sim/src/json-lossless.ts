@@ -9,7 +9,7 @@
  * errors).
  * @module
  */
-import { FabstirError } from '@fabstir/wire'
+import { FabstirBaseError } from '@fabstir/wire'
 
 /** Largest value of a Rust `u64`. */
 export const U64_MAX = 18446744073709551615n
@@ -81,7 +81,7 @@ export class JsonObject {
 export type JsonValue = null | boolean | string | JsonNumber | JsonObject | JsonValue[]
 
 /** Raised by {@link parseJsonLossless} for any input serde_json would reject. The message never quotes the input. */
-export class JsonSyntaxError extends FabstirError {
+export class JsonSyntaxError extends FabstirBaseError {
   /** Always `'JsonSyntaxError'`. */
   override readonly name: string = 'JsonSyntaxError'
   /** Stable error code. */

@@ -15,9 +15,11 @@ export { MAX_FRAME_BYTES } from '@fabstir/wire'
 export * from './actions/index.js'
 export { createSession, EncryptedSession, type EncryptedSessionOptions } from './encrypted-session.js'
 export {
+  FabstirBaseError,
   FabstirError,
   type FabstirErrorCode,
   type FabstirErrorOptions,
+  isFabstirBaseError,
   isFabstirError,
   TROUBLESHOOTING_URL,
   troubleshootingUrl,

@@ -1,4 +1,4 @@
-import { FabstirError } from '@fabstir/wire'
+import { FabstirBaseError } from '@fabstir/wire'
 
 /** Stable codes of the errors wallet adapters (`@fabstir/signer-viem`, `@fabstir/signer-ethers`, your own) throw. */
 export type SignerErrorCode =
@@ -21,11 +21,11 @@ export type SignerErrorCode =
 export type SignerErrorContext = Readonly<Record<string, string | number | boolean>>
 
 /**
- * The error class of wallet adapters (`@fabstir/signer-viem`, `@fabstir/signer-ethers`): a `FabstirError` named
+ * The error class of wallet adapters (`@fabstir/signer-viem`, `@fabstir/signer-ethers`): a `FabstirBaseError` named
  * `'SignerError'`. `code` is stable and meant for programs; `message` is for people; `context` (also `details`)
  * carries non-secret details. Neither ever contains key material.
  */
-export class SignerError extends FabstirError {
+export class SignerError extends FabstirBaseError {
   /** Always `'SignerError'`. */
   override readonly name: string = 'SignerError'
   /** Stable machine-readable code; branch on this, never on `message`. */

@@ -1,9 +1,12 @@
 /**
- * The one error model of the SDK: every error any `@fabstir/*` package throws is a {@link FabstirError} (or a
- * subclass that keeps its own name, such as `CryptoError` or `SignerError`), with a stable `code`, a documented
- * entry (`docsUrl`), a retryability that comes from the error table, and a `cause` chain to {@link FabstirError.walk}.
+ * The one error model of the SDK: every error any `@fabstir/*` package throws is a {@link FabstirBaseError} — a
+ * {@link FabstirError} (sessions and transports) or a package's own subclass that keeps its name (`CryptoError`,
+ * `SignerError`, `WireJsonError`, …) — with a stable `code`, a documented entry (`docsUrl`), a retryability that comes
+ * from the error table, and a `cause` chain to {@link FabstirBaseError.walk}.
  */
-import { type FabstirErrorCode, isRetryableCode } from './generated/error-policy.js'
+import type { FabstirBaseErrorCode } from './generated/error-policy.js'
+import { isRetryableCode } from './generated/error-policy.js'
+import type { ErrorCode } from './generated/types.js'
 import { capNodeText } from './node-text.js'
 
 /** Longest `message` a {@link FabstirError} keeps (node text inside it is capped at 1 KB already). */
@@ -24,7 +27,10 @@ export function troubleshootingUrl(code: string): string {
   return `${TROUBLESHOOTING_URL}#${code.toLowerCase()}`
 }
 
-/** Optional context for a {@link FabstirError}; every field is copied onto the error as-is. */
+/** Every code a {@link FabstirError} (a session or transport error) can carry: the protocol's error codes. */
+export type FabstirErrorCode = ErrorCode
+
+/** Optional context for a {@link FabstirBaseError}; every field is copied onto the error as-is. */
 export interface FabstirErrorOptions {
   /** The underlying error, kept as the standard `Error.cause`. */
   cause?: unknown
@@ -51,15 +57,16 @@ export interface FabstirErrorOptions {
 }
 
 /**
- * The base class of every error the SDK throws. `code` is stable and documented (`docsUrl`); `retryable` comes from
- * the same table. `message` (= `shortMessage`) is for people, bounded to 4 KB; text the node chose is kept apart in
- * `nodeMessage`, capped at 1 KB.
+ * The base class of every error the SDK throws (viem's `BaseError` idea). `code` is stable and documented
+ * (`docsUrl`); `retryable` comes from the same table. `message` (= `shortMessage`) is for people, bounded to 4 KB;
+ * text the node chose is kept apart in `nodeMessage`, capped at 1 KB. Catch this class to catch everything; catch
+ * {@link FabstirError} for the errors of sessions and transports.
  */
-export class FabstirError extends Error {
-  /** `'FabstirError'`, or the subclass's name (`'CryptoError'`, `'SignerError'`, …). */
-  override readonly name: string = 'FabstirError'
+export class FabstirBaseError extends Error {
+  /** The class's name: `'FabstirError'`, `'CryptoError'`, `'SignerError'`, … */
+  override readonly name: string = 'FabstirBaseError'
   /** Stable machine-readable code; branch on this, never on `message`. */
-  readonly code: FabstirErrorCode
+  readonly code: FabstirBaseErrorCode
   /** The one-line human description, without the documentation link (the same text as `message`). */
   readonly shortMessage: string
   /**
@@ -100,7 +107,7 @@ export class FabstirError extends Error {
    * @param message - Human-readable description. Must not contain key material or plaintext.
    * @param options - Optional context (cause, ids, node message, details).
    */
-  constructor(code: FabstirErrorCode, message: string, options: FabstirErrorOptions = {}) {
+  constructor(code: FabstirBaseErrorCode, message: string, options: FabstirErrorOptions = {}) {
     const short = capNodeText(String(message), MAX_ERROR_MESSAGE_CHARS)
     super(short, options.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
@@ -144,7 +151,32 @@ export function walkCauses(error: unknown, predicate?: (error: unknown) => boole
   }
 }
 
-/** True when `e` is a {@link FabstirError} (any subclass), optionally with one of the given codes. */
+/**
+ * The error of `@fabstir/protocol` and `@fabstir/transport-ws` (re-exported by both): a {@link FabstirBaseError}
+ * whose code is one of the protocol's error codes.
+ */
+export class FabstirError extends FabstirBaseError {
+  /** Always `'FabstirError'`. */
+  override readonly name: string = 'FabstirError'
+  /** Stable machine-readable code; branch on this, never on `message`. */
+  declare readonly code: FabstirErrorCode
+
+  /**
+   * @param code - Stable error code; also selects `retryable` from the error table.
+   * @param message - Human-readable description. Must not contain key material or plaintext.
+   * @param options - Optional context (cause, ids, node message, details).
+   */
+  constructor(code: FabstirErrorCode, message: string, options: FabstirErrorOptions = {}) {
+    super(code, message, options)
+  }
+}
+
+/** True when `e` is a {@link FabstirError}, optionally with one of the given codes. */
 export function isFabstirError(e: unknown, ...codes: FabstirErrorCode[]): e is FabstirError {
   return e instanceof FabstirError && (codes.length === 0 || codes.includes(e.code))
+}
+
+/** True when `e` is any error of the SDK ({@link FabstirBaseError} or a subclass), optionally with one of the codes. */
+export function isFabstirBaseError(e: unknown, ...codes: FabstirBaseErrorCode[]): e is FabstirBaseError {
+  return e instanceof FabstirBaseError && (codes.length === 0 || codes.includes(e.code))
 }

@@ -7,8 +7,11 @@
  * @packageDocumentation
  */
 export {
+  FabstirBaseError,
   FabstirError,
+  type FabstirErrorCode,
   type FabstirErrorOptions,
+  isFabstirBaseError,
   isFabstirError,
   MAX_ERROR_MESSAGE_CHARS,
   TROUBLESHOOTING_URL,
@@ -19,7 +22,7 @@ export { ERROR_CODES, type ErrorCodeInfo, PACKAGE_ERROR_CODES } from './generate
 export {
   ERROR_POLICY,
   type ErrorPolicy,
-  type FabstirErrorCode,
+  type FabstirBaseErrorCode,
   isErrorCode,
   isNodeErrorCode,
   isRetryableCode,

@@ -2,7 +2,7 @@
  * Lossless JSON for the wire: integer literals outside the safe-integer range become `bigint` on parse, and `bigint`
  * values are written back as exact integer literals. Everything else behaves like `JSON.parse`/`JSON.stringify`.
  */
-import { FabstirError } from './errors.js'
+import { FabstirBaseError } from './errors.js'
 import {
   checkJsonShape,
   FRAME_JSON_LIMITS,
@@ -16,9 +16,9 @@ export type WireJsonErrorCode = 'INVALID_JSON' | 'JSON_LIMIT_EXCEEDED'
 
 /**
  * Thrown by {@link parseJson} on malformed JSON and by {@link stringifyJson} on values JSON cannot represent. A
- * {@link FabstirError}.
+ * {@link FabstirBaseError}.
  */
-export class WireJsonError extends FabstirError {
+export class WireJsonError extends FabstirBaseError {
   /** Always `'WireJsonError'`. */
   override readonly name: string = 'WireJsonError'
   /** Stable code: `INVALID_JSON`, or `JSON_LIMIT_EXCEEDED` when the text nests too deep or holds too many values. */

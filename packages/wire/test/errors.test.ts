@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest'
 import {
   ERROR_CODES,
   ERROR_POLICY,
-  type FabstirErrorCode,
+  FabstirBaseError,
+  type FabstirBaseErrorCode,
   FabstirError,
+  isFabstirBaseError,
   isFabstirError,
   isNodeErrorCode,
   isRetryableCode,
@@ -16,9 +18,12 @@ import {
   walkCauses,
 } from '../src/index.js'
 
-const ALL_CODES: FabstirErrorCode[] = [...(Object.keys(ERROR_CODES) as FabstirErrorCode[]), ...PACKAGE_ERROR_CODES]
+const ALL_CODES: FabstirBaseErrorCode[] = [
+  ...(Object.keys(ERROR_CODES) as FabstirBaseErrorCode[]),
+  ...PACKAGE_ERROR_CODES,
+]
 
-describe('FabstirError (the one base class)', () => {
+describe('FabstirBaseError (the one base class) and FabstirError', () => {
   it('keeps the constructor signature (code, message, options) and carries the viem-style fields', () => {
     const cause = new Error('socket reset')
     const e = new FabstirError('TIMEOUT', 'timed out after 10 ms', {
@@ -28,6 +33,8 @@ describe('FabstirError (the one base class)', () => {
       details: { phase: 'ack' },
     })
     expect(e).toBeInstanceOf(Error)
+    expect(e).toBeInstanceOf(FabstirBaseError)
+    expect(isFabstirBaseError(e, 'TIMEOUT')).toBe(true)
     expect(e.name).toBe('FabstirError')
     expect(e.code).toBe('TIMEOUT')
     expect(e.message).toBe('timed out after 10 ms')
@@ -70,15 +77,16 @@ describe('retryable', () => {
       expect(isRetryableCode(code), code).toBe(ERROR_CODES[code].retryable)
     }
     for (const code of ['CLIENT_ADDRESS_MISMATCH', 'SIGNER_MISMATCH', 'NODE_KEY_MISMATCH'] as const) {
-      expect(new FabstirError(code, 'x').retryable, code).toBe(false)
+      expect(new FabstirBaseError(code, 'x').retryable, code).toBe(false)
     }
-    expect(new FabstirError('SIGNING_FAILED', 'x').retryable).toBe(true)
+    expect(new FabstirBaseError('SIGNING_FAILED', 'x').retryable).toBe(true)
+    expect(new FabstirBaseError('SIGNER_MISMATCH', 'x').retryable).toBe(false)
     expect(new FabstirError('SESSION_KEY_NOT_FOUND', 'x').retryable).toBe(true)
   })
 
   it('an option can lower it but never raise it (a mismatch stays non-retryable)', () => {
     expect(new FabstirError('CLIENT_ADDRESS_MISMATCH', 'x', { retryable: true }).retryable).toBe(false)
-    expect(new FabstirError('SIGNER_MISMATCH', 'x', { retryable: true }).retryable).toBe(false)
+    expect(new FabstirBaseError('SIGNER_MISMATCH', 'x', { retryable: true }).retryable).toBe(false)
     expect(new FabstirError('CONNECTION_FAILED', 'x', { retryable: false }).retryable).toBe(false)
     expect(new FabstirError('RATE_LIMITED', 'x', { retryable: true }).retryable).toBe(true)
   })
@@ -108,12 +116,13 @@ describe('walk()', () => {
 
   it('without a predicate returns the deepest cause', () => {
     expect(top.walk()).toBe(root)
-    expect(new FabstirError('ABORTED', 'x').walk()).toBeInstanceOf(FabstirError)
+    const alone = new FabstirError('ABORTED', 'x')
+    expect(alone.walk()).toBe(alone)
   })
 
   it('with a predicate returns the first match, starting with the error itself, or null', () => {
     expect(top.walk((e) => e instanceof WireJsonError)).toBe(middle)
-    expect(top.walk((e) => e instanceof FabstirError)).toBe(top)
+    expect(top.walk((e) => e instanceof FabstirBaseError)).toBe(top)
     expect(top.walk((e) => e === root)).toBe(root)
     expect(top.walk(() => false)).toBeNull()
   })
@@ -132,9 +141,10 @@ describe('codes', () => {
   it('every code has a docs link and one retryability; package codes are not node codes', () => {
     expect(new Set(ALL_CODES).size).toBe(ALL_CODES.length)
     for (const code of ALL_CODES) {
-      const e = new FabstirError(code, 'x')
+      const e = new FabstirBaseError(code, 'x')
       expect(e.docsUrl).toBe(troubleshootingUrl(code))
-      expect(isFabstirError(e, code)).toBe(true)
+      expect(isFabstirBaseError(e, code)).toBe(true)
+      expect(isFabstirError(e)).toBe(false)
     }
     expect(PACKAGE_ERROR_CODES).toContain('SIGNER_MISMATCH')
     expect(PACKAGE_ERROR_CODES).toContain('INVALID_HEX')
@@ -146,8 +156,10 @@ describe('codes', () => {
       expect.unreachable()
     } catch (e) {
       expect(e).toBeInstanceOf(WireJsonError)
-      expect(e).toBeInstanceOf(FabstirError)
-      expect(isFabstirError(e, 'INVALID_JSON')).toBe(true)
+      expect(e).toBeInstanceOf(FabstirBaseError)
+      // Not a session error: code that re-throws session errors as they are still wraps it.
+      expect(e).not.toBeInstanceOf(FabstirError)
+      expect(isFabstirBaseError(e, 'INVALID_JSON')).toBe(true)
       expect((e as WireJsonError).name).toBe('WireJsonError')
       expect(typeof (e as WireJsonError).position).toBe('number')
       expect((e as WireJsonError).retryable).toBe(false)

@@ -50,7 +50,7 @@ function wordList(codes: readonly string[]): string {
 /**
  * Source of `error-policy.ts`: what the SDK needs at runtime about each code — whether the node may send it and
  * whether retrying can help — as two word lists, so that a bundle carries a few hundred bytes and no prose. What to
- * do about a code is a documentation fact (docs/troubleshooting.md, reached through `FabstirError.docsUrl`).
+ * do about a code is a documentation fact (docs/troubleshooting.md, reached through `docsUrl` of every error).
  */
 export function emitErrorPolicy(
   table: readonly ErrorCodeRow[],
@@ -72,9 +72,9 @@ export function emitErrorPolicy(
     ) +
     `export type PackageErrorCode =\n${pkgCodes.map((c) => `  | ${tsString(c)}\n`).join('')}\n` +
     tsDoc(
-      'Every code a `FabstirError` (or one of its subclasses) can carry: protocol codes and package codes.',
+      'Every code a `FabstirBaseError` (any error of the SDK) can carry: protocol codes and package codes.',
     ) +
-    'export type FabstirErrorCode = ErrorCode | PackageErrorCode\n\n' +
+    'export type FabstirBaseErrorCode = ErrorCode | PackageErrorCode\n\n' +
     tsDoc('What the SDK needs at runtime about one error code (see `ERROR_CODES` for the description).') +
     'export interface ErrorPolicy {\n' +
     `${tsDoc(ORIGIN_DOC, '  ')}` +
@@ -160,7 +160,7 @@ export function emitErrorCodes(
     `export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = /*#__PURE__*/ table({\n${rows}})\n\n` +
     tsDoc(
       'The codes of the package errors that are not protocol codes (`PackageErrorCode`), in table order; together ' +
-        'with the keys of {@link ERROR_CODES} every code a `FabstirError` can carry.',
+        'with the keys of {@link ERROR_CODES} every code a `FabstirBaseError` can carry.',
     ) +
     `export const PACKAGE_ERROR_CODES: readonly PackageErrorCode[] = /*#__PURE__*/ Object.freeze([\n${pkgCodes.map((c) => `  ${tsString(c)},\n`).join('')}])\n`
   )

@@ -9,7 +9,7 @@ import {
   utf8ToBytes,
   zeroize,
 } from '@fabstir/crypto'
-import { FabstirError } from '@fabstir/wire'
+import { FabstirBaseError } from '@fabstir/wire'
 import type { RecordedFrame } from '../node/probe.js'
 
 /** A decrypted session init, as the scripted node sees it. */
@@ -37,7 +37,7 @@ export interface ReceivedPrompt {
 }
 
 /** Raised inside a script when the client did something the script cannot continue from. */
-export class ScriptAbort extends FabstirError {
+export class ScriptAbort extends FabstirBaseError {
   override readonly name: string = 'ScriptAbort'
 
   constructor(message: string, options?: { cause?: unknown }) {

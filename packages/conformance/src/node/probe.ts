@@ -1,4 +1,4 @@
-import { FabstirError } from '@fabstir/wire'
+import { FabstirBaseError } from '@fabstir/wire'
 import WebSocket from 'ws'
 
 /** One frame exchanged during a case, as recorded in the report. */
@@ -37,7 +37,7 @@ function clip(text: string): string {
 }
 
 /** Raised when the node does not do what a case expects. The message names what was expected and what came. */
-export class CaseFailure extends FabstirError {
+export class CaseFailure extends FabstirBaseError {
   /** Always `'CaseFailure'`. */
   override readonly name: string = 'CaseFailure'
 
@@ -47,7 +47,7 @@ export class CaseFailure extends FabstirError {
 }
 
 /** Raised when the node does not serve the flow a case needs (reported as "not served", not as a failure). */
-export class NotServed extends FabstirError {
+export class NotServed extends FabstirBaseError {
   /** Always `'NotServed'`. */
   override readonly name: string = 'NotServed'
 
@@ -229,7 +229,7 @@ export class Probe {
 }
 
 /** Raised when a case could not reach the state it tests (e.g. the answer ended before a cancel landed). */
-export class Inconclusive extends FabstirError {
+export class Inconclusive extends FabstirBaseError {
   /** Always `'Inconclusive'`. */
   override readonly name: string = 'Inconclusive'
 

@@ -1,5 +1,5 @@
 import { generateEphemeralKey, getPublicKey, publicKeyToAddress } from '@fabstir/crypto'
-import { FabstirError } from '@fabstir/wire'
+import { FabstirBaseError } from '@fabstir/wire'
 import type { CaseResult, SuiteReport } from '../report/types.js'
 import { type Capabilities, type CaseContext, GROUPS, type NodeCase, type NodeTarget } from './case.js'
 import { NODE_CASES } from './cases/index.js'
@@ -21,7 +21,7 @@ export interface RunNodeOptions {
 }
 
 /** A configuration problem found before any case ran (wrong key, unreachable node). */
-export class TargetError extends FabstirError {
+export class TargetError extends FabstirBaseError {
   /** Always `'TargetError'`. */
   override readonly name: string = 'TargetError'
 

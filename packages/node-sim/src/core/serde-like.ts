@@ -6,7 +6,7 @@
  * declaration order. Unknown keys are ignored and `null` counts as absent for optional fields.
  * @module
  */
-import { FabstirError } from '@fabstir/wire'
+import { FabstirBaseError } from '@fabstir/wire'
 import { JsonNumber, JsonObject, type JsonValue, U32_MAX } from '../json-lossless.js'
 
 /** The field types the node's request structs use. */
@@ -55,7 +55,7 @@ export function unexpected(v: JsonValue): string {
 }
 
 /** A serde-style deserialization failure (the simulator's own control flow; reported as a session-data error). */
-class SerdeError extends FabstirError {
+class SerdeError extends FabstirBaseError {
   override readonly name: string = 'SerdeError'
 
   constructor(message: string) {

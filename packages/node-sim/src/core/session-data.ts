@@ -1,4 +1,4 @@
-import { FabstirError } from '@fabstir/wire'
+import { FabstirBaseError } from '@fabstir/wire'
 import { JsonNumber, JsonObject, type JsonValue, parseJsonLossless } from '../json-lossless.js'
 
 /** The decrypted session data after the node's serde deserialization (camelCase struct, unknown keys ignored). */
@@ -18,7 +18,7 @@ export interface SessionData {
 }
 
 /** Why deserialization failed, phrased like serde but without quoting any value from the plaintext. */
-export class SessionDataError extends FabstirError {
+export class SessionDataError extends FabstirBaseError {
   override readonly name: string = 'SessionDataError'
   /** Stable code. */
   declare readonly code: 'INVALID_SESSION_DATA'

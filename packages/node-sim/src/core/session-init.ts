@@ -7,7 +7,7 @@ import {
   sha256,
   zeroize,
 } from '@fabstir/crypto'
-import { FabstirError } from '@fabstir/wire'
+import { FabstirBaseError } from '@fabstir/wire'
 import { parseSessionData, type SessionData } from './session-data.js'
 
 /** The five decoded fields of an `encrypted_session_init` payload. */
@@ -30,7 +30,7 @@ export interface DecryptedInit {
 }
 
 /** Any init failure; the node reports all of them as `DECRYPTION_FAILED`. Messages never contain secrets. */
-export class InitDecryptionError extends FabstirError {
+export class InitDecryptionError extends FabstirBaseError {
   override readonly name: string = 'InitDecryptionError'
   /** Stable code (the wire code the node sends). */
   declare readonly code: 'DECRYPTION_FAILED'

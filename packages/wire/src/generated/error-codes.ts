@@ -112,7 +112,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = /*#__PURE
   RAG_SEARCH_FAILED: [0, 'The search failed, e.g. a query vector that is not 384 long (shape B "Search vectors failed: …").', 'Fix the request; resending it unchanged fails again.'],
 })
 
-/** The codes of the package errors that are not protocol codes (`PackageErrorCode`), in table order; together with the keys of {@link ERROR_CODES} every code a `FabstirError` can carry. */
+/** The codes of the package errors that are not protocol codes (`PackageErrorCode`), in table order; together with the keys of {@link ERROR_CODES} every code a `FabstirBaseError` can carry. */
 export const PACKAGE_ERROR_CODES: readonly PackageErrorCode[] = /*#__PURE__*/ Object.freeze([
   'INVALID_INPUT',
   'INVALID_HEX',

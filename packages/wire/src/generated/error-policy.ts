@@ -30,8 +30,8 @@ export type PackageErrorCode =
   | 'INCONCLUSIVE'
   | 'SCRIPT_ABORTED'
 
-/** Every code a `FabstirError` (or one of its subclasses) can carry: protocol codes and package codes. */
-export type FabstirErrorCode = ErrorCode | PackageErrorCode
+/** Every code a `FabstirBaseError` (any error of the SDK) can carry: protocol codes and package codes. */
+export type FabstirBaseErrorCode = ErrorCode | PackageErrorCode
 
 /** What the SDK needs at runtime about one error code (see `ERROR_CODES` for the description). */
 export interface ErrorPolicy {
