@@ -44,6 +44,18 @@ describe('browser bundle of the SDK', () => {
     expect(shipped.filter((p) => p.endsWith('generated/error-codes.js'))).toEqual([])
   })
 
+  it('carries no error prose and no general SHA-3 hasher (the cuts of issue #13)', async () => {
+    const report = await measureBundle()
+    const file = (pkg: string, name: string) =>
+      report.packages.find((p) => p.name === pkg)?.files.find((f) => f.path.endsWith(name))?.bytes ?? 0
+    // Two word lists of codes (origin, retryability); what to do is in the docs (docsUrl). With the action texts: 5.4 KB.
+    expect(file('@fabstir/wire', 'generated/error-policy.js')).toBeGreaterThan(0)
+    expect(file('@fabstir/wire', 'generated/error-policy.js')).toBeLessThan(2000)
+    // keccakP and its round constants only (crypto's own sponge); noble's Keccak hasher class made it 3.7 KB.
+    expect(file('@noble/hashes', '/sha3.js')).toBeGreaterThan(0)
+    expect(file('@noble/hashes', '/sha3.js')).toBeLessThan(2000)
+  })
+
   it('measures the full-surface app: every family present, larger than the chat-only app', async () => {
     const chat = await measureBundle()
     const full = await measureBundle({ entry: fullSurfaceEntry })
