@@ -192,6 +192,21 @@ export const PACKAGE_ERROR_ROWS: readonly PackageErrorRow[] = [
     'Pick another port (0 = any free one) or host.',
   ),
   tool(
+    'NodeSimError',
+    SIM,
+    'INVALID_INPUT',
+    'A simulator function got a malformed argument (a custom responder yielded a non-string chunk, pixel data of the wrong size).',
+    'Fix the responder or the call; the message names the argument.',
+  ),
+  tool(
+    'UpstreamError',
+    SIM,
+    'UPSTREAM_FAILED',
+    'The upstream model of `--upstream` failed after it started answering (an event that is not JSON, an `error` event, an event over 64 MiB).',
+    'None: internal; the client sees the stream end as on a node whose engine failed mid-answer.',
+    true,
+  ),
+  tool(
     'CliUsageError, UsageError',
     `${SIM}, ${CONF}`,
     'INVALID_ARGUMENTS',

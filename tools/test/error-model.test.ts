@@ -15,6 +15,15 @@ import * as wire from '../../packages/wire/dist/index.js'
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..')
 
+/**
+ * Plain throws not yet in the model, each with its reason. Remove an entry when its file is fixed (the test then
+ * fails on any plain throw that comes back).
+ */
+const KNOWN_PLAIN_THROWS: Readonly<Record<string, string>> = {
+  // The transport is being rewritten into a thin shell over the protocol driver (issue #14, another branch).
+  'packages/transport-ws/src/response-stream.ts': 'TypeError when a response stream is iterated twice',
+}
+
 const ENTRY_POINTS: Record<string, Record<string, unknown>> = {
   '@fabstir/wire': wire,
   '@fabstir/crypto': crypto,
@@ -65,6 +74,7 @@ describe('one error model', () => {
       '@fabstir/node-sim:NodeSimError',
       '@fabstir/node-sim:JsonSyntaxError',
       '@fabstir/node-sim:ResponderStartError',
+      '@fabstir/node-sim:UpstreamError',
       '@fabstir/conformance:CaseFailure',
       '@fabstir/conformance:NotServed',
       '@fabstir/conformance:Inconclusive',
@@ -109,18 +119,22 @@ describe('one error model', () => {
     expect((session.walk() as Error).message).toBe('locked')
   })
 
-  it('no source file of any package defines an error class outside the model', () => {
+  it('no source file of any package defines an error class outside the model or throws a plain Error', () => {
     const offenders: string[] = []
     for (const pkg of readdirSync(join(repoRoot, 'packages'))) {
       const src = join(repoRoot, 'packages', pkg, 'src')
       for (const file of sourceFiles(src)) {
         const text = readFileSync(file, 'utf8')
+        const where = relative(repoRoot, file)
         for (const m of text.matchAll(
           /class\s+(\w+)\s+extends\s+(Error|TypeError|RangeError|SyntaxError)\b/g,
         )) {
-          const where = relative(repoRoot, file)
           if (!(where === 'packages/wire/src/errors.ts' && m[1] === 'FabstirBaseError'))
-            offenders.push(`${where}: ${m[1]}`)
+            offenders.push(`${where}: class ${m[1]}`)
+        }
+        for (const m of text.matchAll(/throw new (Error|TypeError|RangeError|SyntaxError)\(/g)) {
+          if (KNOWN_PLAIN_THROWS[where] === undefined)
+            offenders.push(`${where}: throw new ${m[1]} at ${m.index}`)
         }
       }
     }

@@ -1,7 +1,7 @@
 import { FabstirBaseError } from '@fabstir/wire'
 
 /** Stable codes of the errors the simulator itself throws (configuration problems, never protocol errors). */
-export type NodeSimErrorCode = 'INVALID_OPTION' | 'INVALID_FAULTS' | 'SERVER_START_FAILED'
+export type NodeSimErrorCode = 'INVALID_OPTION' | 'INVALID_FAULTS' | 'SERVER_START_FAILED' | 'INVALID_INPUT'
 
 /**
  * The error class (a `FabstirBaseError`) of `@fabstir/node-sim`'s own API (bad options, bad faults, a port that cannot be bound).

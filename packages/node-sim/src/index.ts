@@ -64,3 +64,4 @@ export {
   WS_PATH,
 } from './server.js'
 export { type UpstreamOptions, upstreamResponder } from './upstream/openai-responder.js'
+export { UpstreamError } from './upstream/upstream-error.js'

@@ -4,7 +4,13 @@ import { base64UrlDecode, base64UrlEncode, blobCid } from '../src/core/cid.js'
 import { adler32, crc32, encodePng, zlibStored } from '../src/core/png.js'
 import { decodeAs, decodeStruct, unexpected } from '../src/core/serde-like.js'
 import { SessionWindow } from '../src/core/session-window.js'
-import { createNodeCore, decodeCapabilityCid, encodeCapabilityCid, fakeCapabilityCid } from '../src/index.js'
+import {
+  createNodeCore,
+  decodeCapabilityCid,
+  encodeCapabilityCid,
+  fakeCapabilityCid,
+  isNodeSimError,
+} from '../src/index.js'
 import { parseJsonLossless } from '../src/json-lossless.js'
 
 describe('png', () => {
@@ -17,7 +23,12 @@ describe('png', () => {
   })
 
   it('rejects a pixel buffer of the wrong size', () => {
-    expect(() => encodePng(2, 2, new Uint8Array(11))).toThrow(RangeError)
+    expect(() => encodePng(2, 2, new Uint8Array(11))).toThrow(/rgb must hold/)
+    try {
+      encodePng(2, 2, new Uint8Array(11))
+    } catch (e) {
+      expect(isNodeSimError(e, 'INVALID_INPUT')).toBe(true)
+    }
     expect(encodePng(1, 1, new Uint8Array(3)).length).toBeGreaterThan(50)
   })
 })

@@ -3,6 +3,7 @@
  * diffusion sidecar needs no zlib and stays pure and deterministic.
  * @module
  */
+import { NodeSimError } from '../errors.js'
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256)
@@ -71,7 +72,8 @@ export const PNG_SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a,
 
 /** Encode `rgb` (width·height·3 bytes, row-major) as a PNG file. */
 export function encodePng(width: number, height: number, rgb: Uint8Array): Uint8Array {
-  if (rgb.length !== width * height * 3) throw new RangeError('rgb must hold width·height·3 bytes')
+  if (rgb.length !== width * height * 3)
+    throw new NodeSimError('INVALID_INPUT', 'rgb must hold width·height·3 bytes')
   const ihdr = concat([u32be(width), u32be(height), new Uint8Array([8, 2, 0, 0, 0])])
   const raw = new Uint8Array(height * (1 + width * 3))
   for (let y = 0; y < height; y++) {

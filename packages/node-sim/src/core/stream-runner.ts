@@ -1,4 +1,5 @@
 import { bytesToHex, seal, utf8ToBytes } from '@fabstir/crypto'
+import { NodeSimError } from '../errors.js'
 import { type ActiveStream, STOPPED } from './active-stream.js'
 import {
   errorFrame,
@@ -203,7 +204,8 @@ export async function runStream(job: StreamJob): Promise<void> {
         if (result?.finishReason === 'length') finish = 'length'
         break
       }
-      if (typeof next.value !== 'string') throw new TypeError('responder yielded a non-string chunk')
+      if (typeof next.value !== 'string')
+        throw new NodeSimError('INVALID_INPUT', 'responder yielded a non-string chunk')
       if (job.chunkDelayMs > 0 && !(await wait(job.chunkDelayMs))) return
       if (emitter.emit(next.value, 1, false) === 'halt') return
       stream.tokensUsed++

@@ -1,6 +1,7 @@
 import { ResponderStartError } from '../core/responder-start-error.js'
 import type { Responder, ResponderResult } from '../core/types.js'
 import { sseData } from './sse.js'
+import { UpstreamError } from './upstream-error.js'
 
 /** Options of {@link upstreamResponder}. */
 export interface UpstreamOptions {
@@ -102,11 +103,12 @@ export function upstreamResponder(options: UpstreamOptions): Responder {
       try {
         event = JSON.parse(data) as StreamEvent
       } catch {
-        throw new Error('upstream sent an event that is not JSON')
+        throw new UpstreamError('upstream sent an event that is not JSON')
       }
       if (typeof event !== 'object' || event === null)
-        throw new Error('upstream sent an event that is not an object')
-      if (event.error !== undefined) throw new Error(`upstream error: ${errorDetail(JSON.stringify(event))}`)
+        throw new UpstreamError('upstream sent an event that is not an object')
+      if (event.error !== undefined)
+        throw new UpstreamError(`upstream error: ${errorDetail(JSON.stringify(event))}`)
       const choice = event.choices?.[0]
       const content = choice?.delta?.content
       if (typeof content === 'string' && content !== '') yield content

@@ -1,3 +1,5 @@
+import { UpstreamError } from './upstream-error.js'
+
 /** Largest single server-sent event the simulator accepts from an upstream model (the node's message limit). */
 export const MAX_SSE_EVENT_CHARS = 64 * 1024 * 1024
 
@@ -43,11 +45,12 @@ export async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator
       if (!line.startsWith('data:')) continue // comments (":"), event, id, retry
       const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5)
       size += value.length + 1
-      if (size > MAX_SSE_EVENT_CHARS) throw new Error('upstream sent an event larger than 64 MiB')
+      if (size > MAX_SSE_EVENT_CHARS) throw new UpstreamError('upstream sent an event larger than 64 MiB')
       if (data === undefined) data = [value]
       else data.push(value)
     }
-    if (pending.length > MAX_SSE_EVENT_CHARS) throw new Error('upstream sent a line larger than 64 MiB')
+    if (pending.length > MAX_SSE_EVENT_CHARS)
+      throw new UpstreamError('upstream sent a line larger than 64 MiB')
   }
   try {
     for (;;) {
