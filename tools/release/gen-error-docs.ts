@@ -73,7 +73,10 @@ const FIELDS: readonly (readonly [string, string])[] = [
   ['`shortMessage`', 'the one-line description (the same text as `message`, at most 4 KB)'],
   ['`fatal`', 'the session is over: its keys are zeroed and it cannot be used again (open a new one)'],
   ['`requestId`, `sessionId`', 'the request and session the error belongs to, when known'],
-  ['`nodeMessage`', "the node's own error text, verbatim (the node never echoes plaintext)"],
+  [
+    '`nodeMessage`',
+    "the node's own error text, capped at 1 KB with a `…(N more chars)` tail; `nodeMessageRaw` has it uncapped",
+  ],
   ['`retryAfterMs`', 'for `RATE_LIMITED`: how long to wait'],
   [
     '`details`',
@@ -88,10 +91,10 @@ const FIELDS: readonly (readonly [string, string])[] = [
 
 const INTRO = `# Error codes
 
-Every error any \`@fabstir/*\` package throws is a \`FabstirBaseError\` (defined in \`@fabstir/wire\`; catch it to
-catch everything, \`isFabstirBaseError(e, ...codes)\`): a \`FabstirError\` — every failure of \`@fabstir/protocol\` and
-\`@fabstir/transport-ws\`, which re-export it — or a package's own subclass that keeps its name (\`CryptoError\`,
-\`SignerError\`, …), with a stable string \`code\`. The tables below list every code; "What to do" is the short form,
+Every error any \`@fabstir/*\` package throws is a \`FabstirBaseError\` (defined in \`@fabstir/wire\`, re-exported by
+\`@fabstir/protocol\`; catch it to catch everything, \`isFabstirBaseError(e, ...codes)\`): a \`FabstirError\` — every
+failure of \`@fabstir/protocol\` and \`@fabstir/transport-ws\`, which re-export it — or a package's own subclass that
+keeps its name (\`CryptoError\`, \`SignerError\`, …), with a stable string \`code\`. The tables below list every code; "What to do" is the short form,
 [troubleshooting.md](troubleshooting.md) has one entry per code with the likely causes. Besides \`code\` and
 \`message\`, an error carries:
 
