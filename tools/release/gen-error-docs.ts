@@ -94,9 +94,9 @@ const INTRO = `# Error codes
 Every error any \`@fabstir/*\` package throws is a \`FabstirBaseError\` (defined in \`@fabstir/wire\`, re-exported by
 \`@fabstir/protocol\`; catch it to catch everything, \`isFabstirBaseError(e, ...codes)\`): a \`FabstirError\` — every
 failure of \`@fabstir/protocol\` and \`@fabstir/transport-ws\`, which re-export it — or a package's own subclass that
-keeps its name (\`CryptoError\`, \`SignerError\`, …), with a stable string \`code\`. The tables below list every code; "What to do" is the short form,
-[troubleshooting.md](troubleshooting.md) has one entry per code with the likely causes. Besides \`code\` and
-\`message\`, an error carries:
+keeps its name (\`CryptoError\`, \`SignerError\`, …), with a stable string \`code\`. The tables below list every code;
+"What to do" is the short form, [troubleshooting.md](troubleshooting.md) has one entry per code with the likely
+causes. Besides \`code\` and \`message\`, an error carries:
 
 ${markdownTable(['field', 'meaning'], FIELDS)}
 
