@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { parseArgs } from 'node:util'
-import { err, intFlag, out } from './common/cli.js'
+import { err, intFlag, out, parseFlags, reportFailure } from './common/cli.js'
 import type { FuzzJob } from './fuzz/jobs.js'
 import { LONG_RUN_LIMITS } from './fuzz/mutations.js'
 import { runPool } from './fuzz/pool.js'
@@ -33,8 +32,7 @@ Targets: ${FUZZ_TARGETS.map((t) => t.name).join(', ')}
 `
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
+  const values = parseFlags({
       total: { type: 'string' },
       targets: { type: 'string' },
       seed: { type: 'string' },
@@ -48,8 +46,7 @@ async function main(): Promise<number> {
       json: { type: 'string' },
       replay: { type: 'string' },
       run: { type: 'boolean' },
-      help: { type: 'boolean' },
-    },
+    help: { type: 'boolean' },
   })
   if (values.help) {
     out(USAGE)
@@ -136,8 +133,5 @@ main().then(
   (code) => {
     process.exitCode = code
   },
-  (e: unknown) => {
-    err(e instanceof Error ? (e.stack ?? e.message) : String(e))
-    process.exitCode = 2
-  },
+  reportFailure,
 )

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
-import { err, intFlag, out } from './common/cli.js'
+import { err, intFlag, out, parseFlags, reportFailure } from './common/cli.js'
 import { NODE_IDENTITY } from './common/identities.js'
 import { runResourceCycles } from './load/resource-cycles.js'
 import { GENEROUS_TIMEOUTS, runLoad } from './load/run-load.js'
@@ -27,8 +26,7 @@ nothing leaks. Prints a JSON summary.
 `
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
+  const values = parseFlags({
       scenario: { type: 'string' },
       sessions: { type: 'string' },
       prompts: { type: 'string' },
@@ -39,8 +37,7 @@ async function main(): Promise<number> {
       inline: { type: 'boolean' },
       deadlines: { type: 'string' },
       json: { type: 'string' },
-      help: { type: 'boolean' },
-    },
+    help: { type: 'boolean' },
   })
   if (values.help) {
     out(USAGE)
@@ -123,8 +120,5 @@ main().then(
   (code) => {
     process.exitCode = code
   },
-  (e: unknown) => {
-    err(e instanceof Error ? (e.stack ?? e.message) : String(e))
-    process.exitCode = 2
-  },
+  reportFailure,
 )
