@@ -15,10 +15,11 @@ import {
   JsonRejection,
   MAX_JSON_DEPTH,
   parseJsonWith,
+  U64_MAX,
 } from '@fabstir/wire'
 
-/** Largest value of a Rust `u64`. */
-export const U64_MAX = 18446744073709551615n
+/** Largest value of a Rust `u64` (`@fabstir/wire`'s constant). */
+export { U64_MAX }
 /** Largest value of a Rust `u32`. */
 export const U32_MAX = 4294967295n
 /**

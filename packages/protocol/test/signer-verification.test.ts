@@ -17,7 +17,7 @@ function sOf(sig: Uint8Array): bigint {
 }
 
 /** What each of the two callers of the one check says about a signature: accepted, or the code and message. */
-function verdicts(digest: Uint8Array, signature: Uint8Array, address: string) {
+function verdicts(digest: Uint8Array, signature: Uint8Array, address: `0x${string}`) {
   const signer = { address, signDigest: async () => signature }
   let session: string
   try {
@@ -47,7 +47,7 @@ describe('signer verification is one check (session init and wallet adapters)', 
     expect(verdicts(digest, good, wallet.address)).toEqual({ session: 'accepted', adapter: 'accepted' })
     const v27 = good.slice()
     v27[64] = v27[64]! + 27
-    expect(verdicts(digest, v27, wallet.address.toUpperCase().replace('0X', '0x'))).toEqual({
+    expect(verdicts(digest, v27, `0x${wallet.address.slice(2).toUpperCase()}`)).toEqual({
       session: 'accepted',
       adapter: 'accepted',
     })

@@ -22,3 +22,4 @@ export {
   MAX_JSON_DEPTH,
   MAX_JSON_VALUES,
 } from './json-scan.js'
+export { U64_MAX } from './runtime.js'
