@@ -33,19 +33,19 @@ Targets: ${FUZZ_TARGETS.map((t) => t.name).join(', ')}
 
 async function main(): Promise<number> {
   const values = parseFlags({
-      total: { type: 'string' },
-      targets: { type: 'string' },
-      seed: { type: 'string' },
-      workers: { type: 'string' },
-      'case-timeout-ms': { type: 'string' },
-      'max-hangs': { type: 'string' },
-      'max-minutes': { type: 'string' },
-      nonces: { type: 'string' },
-      'max-string': { type: 'string' },
-      'slow-case-ms': { type: 'string' },
-      json: { type: 'string' },
-      replay: { type: 'string' },
-      run: { type: 'boolean' },
+    total: { type: 'string' },
+    targets: { type: 'string' },
+    seed: { type: 'string' },
+    workers: { type: 'string' },
+    'case-timeout-ms': { type: 'string' },
+    'max-hangs': { type: 'string' },
+    'max-minutes': { type: 'string' },
+    nonces: { type: 'string' },
+    'max-string': { type: 'string' },
+    'slow-case-ms': { type: 'string' },
+    json: { type: 'string' },
+    replay: { type: 'string' },
+    run: { type: 'boolean' },
     help: { type: 'boolean' },
   })
   if (values.help) {
@@ -129,9 +129,6 @@ function weightCost(target: string): number {
   return 1
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code
-  },
-  reportFailure,
-)
+main().then((code) => {
+  process.exitCode = code
+}, reportFailure)

@@ -27,16 +27,16 @@ nothing leaks. Prints a JSON summary.
 
 async function main(): Promise<number> {
   const values = parseFlags({
-      scenario: { type: 'string' },
-      sessions: { type: 'string' },
-      prompts: { type: 'string' },
-      'open-batch': { type: 'string' },
-      cycles: { type: 'string' },
-      concurrency: { type: 'string' },
-      sim: { type: 'string' },
-      inline: { type: 'boolean' },
-      deadlines: { type: 'string' },
-      json: { type: 'string' },
+    scenario: { type: 'string' },
+    sessions: { type: 'string' },
+    prompts: { type: 'string' },
+    'open-batch': { type: 'string' },
+    cycles: { type: 'string' },
+    concurrency: { type: 'string' },
+    sim: { type: 'string' },
+    inline: { type: 'boolean' },
+    deadlines: { type: 'string' },
+    json: { type: 'string' },
     help: { type: 'boolean' },
   })
   if (values.help) {
@@ -116,9 +116,6 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code
-  },
-  reportFailure,
-)
+main().then((code) => {
+  process.exitCode = code
+}, reportFailure)
