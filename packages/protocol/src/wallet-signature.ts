@@ -151,9 +151,9 @@ export function walletFailure(thrown: unknown): FabstirError {
 }
 
 /**
- * The check every session-init signature passes before it is sent ({@link verifyDigestSignature}), on every init,
- * since a wallet can switch accounts between sessions and the node would store the session key for whichever
- * address it recovers. Returns the signature with v normalised to 0/1. Throws `UNSUPPORTED_SIGNER` for a malformed
+ * The check every session-init signature passes before it is sent (`verifyDigestSignature`, the SDK's one signer
+ * check), on every init, since a wallet can switch accounts between sessions and the node would store the session
+ * key for whichever address it recovers. Returns the signature with v normalised to 0/1. Throws `UNSUPPORTED_SIGNER` for a malformed
  * or EIP-191 signature and `CLIENT_ADDRESS_MISMATCH` (never retryable) for a signature by another key.
  */
 export function checkWalletSignature(

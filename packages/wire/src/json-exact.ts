@@ -22,9 +22,17 @@ export interface JsonBuilder<O = unknown> {
   readonly rejectLoneSurrogates?: boolean
 }
 
-/** Thrown by a {@link JsonBuilder} hook to reject the token it was given; `problem` never quotes the text. */
+/**
+ * Thrown by {@link JsonBuilder.number} to reject the literal it was given. Never escapes {@link parseJsonWith}: it
+ * becomes that parser's syntax error at the literal.
+ */
 export class JsonRejection {
-  constructor(readonly problem: string) {}
+  /** Why, without quoting the text (e.g. `number out of range`). */
+  readonly problem: string
+
+  constructor(problem: string) {
+    this.problem = problem
+  }
 }
 
 /** Reports a syntax problem at a UTF-16 offset; must throw. */
