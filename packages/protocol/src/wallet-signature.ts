@@ -1,4 +1,5 @@
 import {
+  checkRecoverableSignature,
   keccak256,
   publicKeyToAddress,
   recoverAddress,
@@ -10,22 +11,12 @@ import { FabstirError } from './errors.js'
 import { capNodeText } from './node-text.js'
 import type { DigestSigner } from './signer.js'
 
-/** secp256k1 group order, and the low-S bound the node enforces. */
-const CURVE_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
-const HALF_CURVE_ORDER = CURVE_ORDER >> 1n
-
 /**
  * Public keys of addresses that signed before, learnt from a full recovery, so that later signatures are checked
  * against them cheaply. Public information; a few entries (an app has one wallet, sometimes a few).
  */
 const knownKeys = new Map<string, Uint8Array>()
 const KNOWN_KEYS = 8
-
-function bytesToBigInt(bytes: Uint8Array): bigint {
-  let n = 0n
-  for (const b of bytes) n = (n << 8n) | BigInt(b)
-  return n
-}
 
 /** Why a signature failed {@link verifyDigestSignature}; messages never hold key material. */
 export type SignatureProblem =
@@ -35,32 +26,19 @@ export type SignatureProblem =
   | { kind: 'mismatch'; recovered: string }
 
 /**
- * Format check of a recoverable secp256k1 signature in the node's form: 65 bytes `r ‖ s ‖ v`, r and s in range, s
- * low, v 0, 1, 27 or 28. Returns a copy with v normalised to 0/1, or why it is not one.
+ * Format check of a recoverable secp256k1 signature in the node's form (`checkRecoverableSignature` of
+ * `@fabstir/crypto`: 65 bytes `r ‖ s ‖ v`, r and s in range, s low, v 0, 1, 27 or 28). Returns a copy with v
+ * normalised to 0/1, or why it is not one.
  */
 export function toWireSignature(bytes: Uint8Array): Uint8Array | SignatureProblem {
-  if (bytes.length !== 65) {
-    return {
-      kind: 'malformed',
-      message: `the signer returned ${bytes.length} bytes; a recoverable signature r‖s‖v is 65 bytes`,
-      context: { length: bytes.length },
-    }
+  try {
+    return checkRecoverableSignature(bytes)
+  } catch (cause) {
+    const v = bytes[64]!
+    const context: Record<string, number> =
+      bytes.length !== 65 ? { length: bytes.length } : v > 1 && v !== 27 && v !== 28 ? { v } : {}
+    return { kind: 'malformed', message: (cause as Error).message, cause, context }
   }
-  const r = bytesToBigInt(bytes.subarray(0, 32))
-  const s = bytesToBigInt(bytes.subarray(32, 64))
-  if (r === 0n || r >= CURVE_ORDER || s === 0n || s >= CURVE_ORDER) {
-    return { kind: 'malformed', message: 'the signature r or s value is out of range' }
-  }
-  if (s > HALF_CURVE_ORDER) {
-    return { kind: 'malformed', message: 'the signature has a high S value; the node accepts only low-S' }
-  }
-  const v = bytes[64]!
-  if (v !== 0 && v !== 1 && v !== 27 && v !== 28) {
-    return { kind: 'malformed', message: `the signature v must be 0, 1, 27 or 28; got ${v}`, context: { v } }
-  }
-  const signature = bytes.slice()
-  if (v >= 27) signature[64] = v - 27
-  return signature
 }
 
 /**

@@ -31,8 +31,6 @@ export class WireJsonError extends Error {
   }
 }
 
-/** The limits were checked before the fast path; the exact re-parse need not count again. */
-const NO_LIMITS: JsonLimits = { maxDepth: Number.POSITIVE_INFINITY, maxValues: Number.POSITIVE_INFINITY }
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 const MIN_SAFE = -MAX_SAFE
 
@@ -63,7 +61,9 @@ export function parseJson(text: string, limits: JsonLimits = FRAME_JSON_LIMITS):
   }
   // Fast path: JSON.parse is exact unless it produced an unsafe integer, which every integer literal beyond
   // 2^53 − 1 becomes (it rounds to at least 2^53). Only then is the text parsed again, exactly.
-  return hasUnsafeInteger(value) ? parseJsonWith(text, PLAIN_BUILDER, NO_LIMITS) : value
+  // The limits were checked above: the exact re-parse goes straight to the reader (and parseJsonWith, which only
+  // other callers need, stays out of bundles that use parseJson alone).
+  return hasUnsafeInteger(value) ? readJsonExact(text, PLAIN_BUILDER, syntaxFailure(text)) : value
 }
 
 /** `position (line L, column C)` of a UTF-16 offset; one pass over the text before it. */
@@ -150,13 +150,20 @@ export function parseJsonWith<O>(
 ): unknown {
   if (typeof text !== 'string') throw new WireJsonError('invalid JSON: expected a string')
   const over = checkJsonShape(text, limits)
-  const fail: JsonFail = (problem, position, cause) => {
-    throw toError
-      ? toError(problem, position, cause)
-      : problemError(text, { position, problem, kind: 'syntax' }, cause)
-  }
   if (over) throw toError ? toError(over.problem, over.position) : problemError(text, over)
+  const fail: JsonFail = toError
+    ? (problem, position, cause) => {
+        throw toError(problem, position, cause)
+      }
+    : syntaxFailure(text)
   return readJsonExact(text, builder, fail)
+}
+
+/** The reader's failures as {@link WireJsonError}s with the position, line and column in `text`. */
+function syntaxFailure(text: string): JsonFail {
+  return (problem, position, cause) => {
+    throw problemError(text, { position, problem, kind: 'syntax' }, cause)
+  }
 }
 
 /**
