@@ -21,6 +21,7 @@ export { CryptoError, type CryptoErrorCode, isCryptoError } from './errors.js'
 export { randomBytes } from './random.js'
 export {
   type Address,
+  checkRecoverableSignature,
   getPublicKey,
   keccak256,
   publicKeyToAddress,

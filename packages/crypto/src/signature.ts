@@ -50,6 +50,18 @@ function parseRecoverable(signature: Uint8Array) {
   return sig.addRecoveryBit(v)
 }
 
+/**
+ * The format check of a recoverable signature, as {@link recoverPublicKey} and the node apply it: 65 bytes
+ * `r ‖ s ‖ v`, v 0, 1, 27 or 28, r and s in range, s low. Returns a copy with v normalised to 0/1 (the wire form);
+ * throws `INVALID_SIGNATURE` saying what is wrong.
+ */
+export function checkRecoverableSignature(signature: Uint8Array): Uint8Array {
+  parseRecoverable(signature)
+  const out = signature.slice()
+  if (out[64]! >= 27) out[64] = out[64]! - 27
+  return out
+}
+
 /** Recover the 65-byte uncompressed public key that produced `signature` (r‖s‖v) over `digest`. */
 export function recoverPublicKey(digest: Uint8Array, signature: Uint8Array): Uint8Array {
   expectBytes(digest, 32, 'INVALID_DIGEST', 'digest')

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import {
   bytesToHex,
   type CryptoErrorCode,
+  checkRecoverableSignature,
   getPublicKey,
   hexToBytes,
   isCryptoError,
@@ -168,6 +169,29 @@ describe('recoverAddress / recoverPublicKey signature checks', () => {
     for (const bad of cases) {
       expect(errorCode(() => recoverAddress(digest, bad))).toBe('INVALID_SIGNATURE')
       expect(verifyDigest(getPublicKey(ONE), digest, bad)).toBe(false)
+    }
+  })
+
+  it('checkRecoverableSignature is the same format check, alone: a v-normalised copy, or INVALID_SIGNATURE', () => {
+    const v27 = withV(signature, v + 27)
+    const wire = checkRecoverableSignature(v27)
+    expect(wire).toEqual(signature)
+    expect(wire).not.toBe(v27)
+    expect(v27[64]).toBe(v + 27)
+    const max = (1n << 256n) - 1n
+    const bad = [
+      withV(signature, 2),
+      withV(signature, 29),
+      rsv(r, CURVE_ORDER - s, 1 - v),
+      rsv(0n, s, v),
+      rsv(r, CURVE_ORDER, v),
+      rsv(max, s, v),
+      signature.subarray(0, 64),
+      new Uint8Array(66),
+    ]
+    for (const sig of bad) {
+      expect(errorCode(() => checkRecoverableSignature(sig))).toBe('INVALID_SIGNATURE')
+      expect(errorCode(() => recoverPublicKey(digest, sig))).toBe('INVALID_SIGNATURE')
     }
   })
 
