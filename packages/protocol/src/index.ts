@@ -29,7 +29,6 @@ export {
 } from './client/client.js'
 export {
   ClientSession,
-  type ClientStatus,
   type PromptOptions,
   type SessionEvents,
   type StartSessionOptions,
@@ -41,9 +40,18 @@ export {
   type ReconnectPolicy,
   type Timeouts,
 } from './client/options.js'
-export { type Reply, ResponseStream, type RoutedImage, type StreamDelta } from './client/response-stream.js'
+export { ResponseStream } from './client/response-stream.js'
 export type { Carrier, CarrierEvents, Clock, Connection, ConnectionClosed } from './client/shell.js'
 export { systemClock } from './client/timers.js'
+export type { ClientStatus, DriverOutput, SignResult } from './driver/outputs.js'
+export type { Reply, RoutedImage, StreamDelta } from './driver/replies.js'
+export {
+  type AnyProtocol,
+  backoffDelay,
+  type FlowHostHooks,
+  type FlowPort,
+  SessionDriver,
+} from './driver/session-driver.js'
 export { createSession, EncryptedSession, type EncryptedSessionOptions } from './encrypted-session.js'
 export {
   FabstirError,
