@@ -259,7 +259,6 @@ export class SessionDriver {
     const step = this.#stepDeadline
     if (step && step.at <= now) {
       this.#stepDeadline = undefined
-      if (this.#step === 'signed') (this.#protocol as Partial<EncryptedSession>).abandonInit?.()
       this.#handshakeFailed(
         new FabstirError(
           'TIMEOUT',
@@ -421,7 +420,11 @@ export class SessionDriver {
   /** A handshake step failed; `connectionGone` when the connection closed (no need to drop it). */
   #handshakeFailed(error: FabstirError, connectionGone = false): void {
     if (this.#phase !== 'handshake') return
-    if (this.#step === 'signed') this.#signAttempt++
+    if (this.#step === 'signed') {
+      // The signature in flight (if it ever comes) belongs to an abandoned init: drop it, zero its key.
+      this.#signAttempt++
+      ;(this.#protocol as Partial<EncryptedSession>).abandonInit?.()
+    }
     const purpose = this.#purpose
     if (
       purpose === 'start' &&
