@@ -1,4 +1,6 @@
-import { type EncryptedSession, FabstirError, type PlaintextSession } from '@fabstir/protocol'
+import type { EncryptedSession } from '../../encrypted-session.js'
+import { FabstirError } from '../../errors.js'
+import type { PlaintextSession } from '../../plaintext-session.js'
 import type { ClientSession } from '../client-session.js'
 import { type FlowHost, type FlowJob, FlowHost as Host } from './host.js'
 

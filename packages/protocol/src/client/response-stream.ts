@@ -1,4 +1,5 @@
-import type { FabstirError, Usage } from '@fabstir/protocol'
+import type { FabstirError } from '../errors.js'
+import type { Usage } from '../events.js'
 
 /** One piece of a streamed answer (decrypted and authenticated in encrypted mode). */
 export interface StreamDelta {

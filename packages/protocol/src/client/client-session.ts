@@ -1,23 +1,15 @@
-import {
-  createPlaintextSession,
-  createSession,
-  type EncryptedSession,
-  FabstirError,
-  type PlaintextSession,
-  type PromptInput,
-  type ProtocolEvent,
-  type VectorDatabase,
-} from '@fabstir/protocol'
-import { defaultSocketFactory } from '#socket-factory'
-import type { FlowHost, FlowPort } from './actions/host.js'
+import { createSession, type EncryptedSession, type EncryptedSessionOptions } from '../encrypted-session.js'
+import { FabstirError } from '../errors.js'
+import type { ProtocolEvent } from '../events.js'
+import type { PromptInput } from '../options.js'
+import { createPlaintextSession, type PlaintextSession } from '../plaintext-session.js'
 import type { ReleaseSlot } from './admission.js'
-import { type DeadlineTimer, startDeadline } from './deadline.js'
 import { Emitter } from './emitter.js'
+import type { FlowHost, FlowPort } from './flows/host.js'
 import { backoffDelay, type ResolvedOptions } from './options.js'
 import { type Reply, ResponseStream } from './response-stream.js'
-import { OPEN, type SocketLike } from './socket.js'
-import { connectFailure, displayUrl } from './socket-failure.js'
-import { handshakeTurns } from './turns.js'
+import type { Carrier, Connection, ConnectionClosed } from './shell.js'
+import type { TimerHandle, Timers } from './timers.js'
 
 /** What `client.on('status')` reports; `session.encrypted` is the source of truth for the indicator. */
 export type ClientStatus =
@@ -30,28 +22,14 @@ export type ClientStatus =
   | 'failed'
 
 /**
- * What {@link FabstirClient.startSession} needs to open one session. Invalid values make it reject with
- * `INVALID_CONFIG` (with `details.field`) before anything is sent.
+ * What {@link FabstirClient.startSession} needs to open one session: the session fields of
+ * {@link EncryptedSessionOptions} (the plaintext path uses only `jobId`, `chainId` and `sessionId`). Invalid values
+ * make it reject with `INVALID_CONFIG` (with `details.field`) before anything is sent.
  */
-export interface StartSessionOptions {
-  /** On-chain job id: decimal string, safe non-negative number or bigint (sent as a decimal string). */
-  jobId: string | number | bigint
-  /** 84532 (Base Sepolia, default) or 5611. */
-  chainId?: number
-  /** Model name sent in the session data (non-empty; informational). Unused on the plaintext path. */
-  modelName: string
-  /**
-   * Price per token in the smallest unit (wei or 6-decimal USDC units), as an exact u64: a safe non-negative
-   * integer, or a bigint for values above 2^53 − 1. Unused on the plaintext path.
-   */
-  pricePerToken: number | bigint
-  /** Reuse an existing session id (e.g. after an app restart); defaults to a fresh UUID. */
-  sessionId?: string
-  /** RAG database the node should load for the session (both fields non-empty). Encrypted sessions only. */
-  vectorDatabase?: VectorDatabase
-  /** Compressed public key hex (non-empty) for the node's encrypted checkpoints. Encrypted sessions only. */
-  recoveryPublicKey?: string
-}
+export type StartSessionOptions = Pick<
+  EncryptedSessionOptions,
+  'jobId' | 'chainId' | 'modelName' | 'pricePerToken' | 'sessionId' | 'vectorDatabase' | 'recoveryPublicKey'
+>
 
 /** Per-prompt options of {@link ClientSession.stream} and {@link ClientSession.send}. */
 export interface PromptOptions {
@@ -91,18 +69,26 @@ export type SessionEvents = {
   warning: [FabstirError]
 }
 
+/** What a session gets from its client: the carrier of its connections and the client's timers. */
+export interface SessionShell {
+  carrier: Carrier
+  timers: Timers
+}
+
 /**
- * One encrypted (or plaintext) session over its own WebSocket connection. Owns the socket, the timers, the FIFO
- * queue of prompts and the reconnect policy; all protocol logic is in `@fabstir/protocol`'s sans-IO core.
- * Closing the socket makes the node settle the session's job on-chain.
+ * One encrypted (or plaintext) session over its own connection. Owns the connection, the deadlines, the FIFO queue
+ * of prompts and the reconnect policy; the frames are the sans-IO session's. Closing the connection makes the node
+ * settle the session's job on-chain.
  */
 export class ClientSession extends Emitter<SessionEvents> {
   private protocol: EncryptedSession | PlaintextSession
-  private socket: SocketLike | undefined
+  private conn: Connection | undefined
+  /** The connection's carrier reported it open and not yet closed. */
+  private connOpen = false
   private waiter: Waiter | undefined
   private readonly queue: Request[] = []
   private active: Request | undefined
-  private timer: DeadlineTimer | undefined
+  private timer: TimerHandle | undefined
   private timerPhase: 'first-chunk' | 'idle' | 'cancel' | undefined
   /** Leaves the admission queue while this session waits there for a handshake slot. */
   private withdrawAdmission: ((error: FabstirError) => void) | undefined
@@ -115,6 +101,7 @@ export class ClientSession extends Emitter<SessionEvents> {
   constructor(
     private readonly opts: ResolvedOptions,
     private readonly start: StartSessionOptions,
+    private readonly shell: SessionShell,
   ) {
     super()
     this.protocol = opts.encryption
@@ -268,6 +255,7 @@ export class ClientSession extends Emitter<SessionEvents> {
       pump: () => this.pump(),
       recycle: () => this.recycleConnection(),
       opts: this.opts,
+      timers: this.shell.timers,
     })
     return this.flowHost
   }
@@ -284,42 +272,33 @@ export class ClientSession extends Emitter<SessionEvents> {
 
   private connect(): Promise<void> {
     this.setStatus(this.phase === 'reconnecting' ? 'reconnecting' : 'connecting')
-    const factory = this.opts.socketFactory ?? defaultSocketFactory
-    let socket: SocketLike
+    let conn: Connection | undefined
+    const live = () => conn !== undefined && this.conn === conn
     try {
-      socket = factory(this.opts.url)
+      conn = this.shell.carrier.connect({
+        open: () => {
+          if (live()) this.connOpen = true
+        },
+        message: (text) => {
+          if (live()) this.onFrame(text)
+        },
+        closed: (info) => {
+          if (live()) this.onConnectionClosed(info)
+        },
+      })
     } catch (cause) {
-      const url = displayUrl(this.opts.url)
       return Promise.reject(
-        new FabstirError('CONNECTION_FAILED', `cannot open a WebSocket to ${url}`, {
-          cause,
-          retryable: false,
-          details: { url, cause: 'unknown' },
-        }),
+        cause instanceof FabstirError
+          ? cause
+          : new FabstirError('CONNECTION_FAILED', 'cannot open a connection to the node', {
+              cause,
+              retryable: false,
+              details: { cause: 'unknown' },
+            }),
       )
     }
-    this.socket = socket
-    let upgraded = false
-    let lastError: unknown
-    socket.onopen = () => {
-      upgraded = true
-    }
-    socket.onmessage = (ev) => {
-      if (this.socket === socket && typeof ev.data === 'string') this.onFrame(ev.data)
-    }
-    socket.onclose = (ev) => {
-      if (this.socket !== socket) return
-      // Closed before the node's greeting: the node was never reached — say why, instead of "connection lost".
-      const failed =
-        this.waiter?.kind === 'connected'
-          ? connectFailure(this.opts.url, ev.code, lastError, upgraded)
-          : undefined
-      this.onSocketClosed(ev.code, failed)
-    }
-    socket.onerror = (ev) => {
-      // Followed by a close event, which does the work; keep the cause for it.
-      lastError = ev
-    }
+    this.conn = conn
+    this.connOpen = false
     return this.wait('connected', this.opts.timeouts.connectMs, 'connect').then(() => {
       if (this.phase === 'starting') this.setStatus('connected')
     })
@@ -327,7 +306,7 @@ export class ClientSession extends Emitter<SessionEvents> {
 
   private async initialize(): Promise<void> {
     // One handshake's crypto per event-loop turn: a burst of sessions never runs its key agreements back to back.
-    await handshakeTurns().next()
+    await this.shell.timers.turn()
     const frame = await this.signed<object>(this.protocol.init())
     const ready = this.wait('ready', this.opts.timeouts.ackMs, 'ack')
     try {
@@ -365,8 +344,9 @@ export class ClientSession extends Emitter<SessionEvents> {
 
   private wait(kind: Waiter['kind'], ms: number, phase: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      // Lag-tolerant: a late timer first lets the frames already received be read (see Deadline).
-      const deadline = startDeadline(ms, (lateMs) => {
+      const due = this.shell.timers.now() + ms
+      const deadline = this.shell.timers.at(due, (now) => {
+        const lateMs = now - due
         this.waiter = undefined
         reject(
           new FabstirError(
@@ -401,19 +381,21 @@ export class ClientSession extends Emitter<SessionEvents> {
   }
 
   private sendFrame(frame: object): void {
-    const socket = this.socket
-    if (!socket || socket.readyState !== OPEN) {
+    if (!this.conn || !this.connOpen) {
       throw new FabstirError('CONNECTION_LOST', 'the connection is not open', { sessionId: this.sessionId })
     }
-    socket.send(JSON.stringify(frame))
+    this.conn.send(JSON.stringify(frame))
   }
 
-  private onSocketClosed(code: number, failed?: FabstirError): void {
-    this.socket = undefined
+  private onConnectionClosed(info: ConnectionClosed): void {
+    this.conn = undefined
+    this.connOpen = false
     this.clearTimer()
+    // Closed before the node's greeting: the node was never reached — say why, instead of "connection lost".
+    const failed = this.waiter?.kind === 'connected' ? connectFailure(info) : undefined
     const lost =
       failed ??
-      new FabstirError('CONNECTION_LOST', `the connection closed (code ${code})`, {
+      new FabstirError('CONNECTION_LOST', `the connection closed (code ${info.code})`, {
         sessionId: this.sessionId,
       })
     this.settleWaiter(undefined, lost)
@@ -477,16 +459,13 @@ export class ClientSession extends Emitter<SessionEvents> {
   }
 
   private dropSocket(): void {
-    const s = this.socket
-    this.socket = undefined
-    if (s) {
-      s.onclose = null
-      s.onmessage = null
-      try {
-        s.close(1000)
-      } catch {
-        // already closed
-      }
+    const c = this.conn
+    this.conn = undefined
+    this.connOpen = false
+    try {
+      c?.close(1000, '')
+    } catch {
+      // already closed
     }
   }
 
@@ -583,7 +562,7 @@ export class ClientSession extends Emitter<SessionEvents> {
           req.phase = 'queued'
           this.queue.unshift(req)
           this.opts.logger.info?.('rate limited: retrying later', { retryAfterMs: wait })
-          this.pausedUntil = Date.now() + wait
+          this.pausedUntil = this.shell.timers.now() + wait
           this.after(wait, () => {
             this.pausedUntil = 0
             this.pump()
@@ -607,16 +586,16 @@ export class ClientSession extends Emitter<SessionEvents> {
 
   private pausedUntil = 0
 
-  /** Timers besides the request timer (reconnect backoff, rate-limit retry); `shutdown` clears them all. */
-  private readonly lifecycleTimers = new Set<ReturnType<typeof setTimeout>>()
+  /** Deadlines besides the request's (reconnect backoff, rate-limit retry); `shutdown` cancels them all. */
+  private readonly lifecycleTimers = new Set<() => void>()
 
-  /** Run `fn` after `ms` unless the session is shut down first (no timer may outlive the session). */
+  /** Run `fn` after `ms` unless the session is shut down first (no deadline may outlive the session). */
   private after(ms: number, fn: () => void): void {
-    const timer = setTimeout(() => {
-      this.lifecycleTimers.delete(timer)
+    const { cancel } = this.shell.timers.at(this.shell.timers.now() + ms, () => {
+      this.lifecycleTimers.delete(cancel)
       fn()
-    }, ms)
-    this.lifecycleTimers.add(timer)
+    })
+    this.lifecycleTimers.add(cancel)
   }
 
   private async reinit(): Promise<void> {
@@ -634,7 +613,7 @@ export class ClientSession extends Emitter<SessionEvents> {
 
   private pump(): void {
     if (this.phase !== 'open' || this.active || this.protocol.state !== 'ready') return
-    if (Date.now() < this.pausedUntil) return
+    if (this.shell.timers.now() < this.pausedUntil) return
     if (this.queue.length === 0) {
       this.flowHost?.kick()
       return
@@ -679,8 +658,8 @@ export class ClientSession extends Emitter<SessionEvents> {
     req.phase = 'abandoned'
     this.settle(req, error)
     const cancel = this.protocol.cancel()
-    if (cancel && this.socket?.readyState === OPEN) {
-      this.socket.send(JSON.stringify(cancel))
+    if (cancel && this.conn && this.connOpen) {
+      this.conn.send(JSON.stringify(cancel))
       // The node answers stream_end at once; if it does not, the connection is recycled (reconnect re-keys it).
       this.armTimer('cancel')
     } else {
@@ -709,15 +688,17 @@ export class ClientSession extends Emitter<SessionEvents> {
   }
 
   private armTimer(phase: 'first-chunk' | 'idle' | 'cancel'): void {
+    const ms = phase === 'first-chunk' ? this.opts.timeouts.firstChunkMs : this.opts.timeouts.idleMs
+    const timers = this.shell.timers
+    const dueAt = timers.now() + ms
     if (phase === 'idle' && this.timerPhase === 'idle' && this.timer) {
-      // Another frame of the same answer: restart the running idle deadline (no new timer per chunk).
-      this.timer.touch()
+      // Another frame of the same answer: move the running idle deadline (no new timer per chunk).
+      this.timer.move(dueAt)
       return
     }
     this.clearTimer()
-    const ms = phase === 'first-chunk' ? this.opts.timeouts.firstChunkMs : this.opts.timeouts.idleMs
     this.timerPhase = phase
-    this.timer = startDeadline(ms, () => {
+    this.timer = timers.at(dueAt, () => {
       this.timer = undefined
       this.timerPhase = undefined
       const req = this.active
@@ -745,13 +726,10 @@ export class ClientSession extends Emitter<SessionEvents> {
 
   /** Drop a connection whose state is unknown (the node may still be streaming); reconnect re-keys the session. */
   private recycleConnection(): void {
-    const s = this.socket
-    if (s) {
-      try {
-        s.close(4000, 'recycle')
-      } catch {
-        // already closing
-      }
+    try {
+      this.conn?.close(4000, 'recycle')
+    } catch {
+      // already closing
     }
   }
 
@@ -762,7 +740,7 @@ export class ClientSession extends Emitter<SessionEvents> {
     this.phase = final
     this.clearTimer()
     this.withdrawAdmission?.(error)
-    for (const timer of this.lifecycleTimers) clearTimeout(timer)
+    for (const cancel of this.lifecycleTimers) cancel()
     this.lifecycleTimers.clear()
     this.settleWaiter(undefined, error)
     this.failActive(error)
@@ -802,4 +780,18 @@ function asFabstirError(e: unknown): FabstirError {
 
 function abortError(signal: AbortSignal): FabstirError {
   return new FabstirError('ABORTED', 'the request was aborted', { cause: signal.reason })
+}
+
+/** Why a connection closed before the node's greeting: the carrier's diagnosis, or what the core can tell. */
+function connectFailure(info: ConnectionClosed): FabstirError {
+  if (info.failure) return info.failure
+  const why = info.opened
+    ? {
+        cause: 'closed-before-greeting',
+        text: `opened but closed (code ${info.code}) before the node's greeting`,
+      }
+    : { cause: 'unknown', text: `failed before it opened (code ${info.code})` }
+  return new FabstirError('CONNECTION_FAILED', `cannot connect to the node: the connection ${why.text}`, {
+    details: { cause: why.cause },
+  })
 }

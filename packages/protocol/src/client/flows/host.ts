@@ -1,14 +1,10 @@
-import {
-  cancelFlow,
-  type EncryptedSession,
-  endFlowLocally,
-  expireFlow,
-  FabstirError,
-  flowDeadline,
-  type PlaintextSession,
-  type ProtocolEvent,
-} from '@fabstir/protocol'
+import { cancelFlow, endFlowLocally, expireFlow, flowDeadline } from '../../actions/slot.js'
+import type { EncryptedSession } from '../../encrypted-session.js'
+import { FabstirError } from '../../errors.js'
+import type { ProtocolEvent } from '../../events.js'
+import type { PlaintextSession } from '../../plaintext-session.js'
 import type { ResolvedOptions } from '../options.js'
+import type { TimerHandle, Timers } from '../timers.js'
 
 /** @internal What a {@link ClientSession} lends its flow host: the live protocol object and a few levers. */
 export interface FlowPort {
@@ -24,6 +20,8 @@ export interface FlowPort {
   recycle(): void
   /** The client's resolved options. */
   opts: ResolvedOptions
+  /** The client's clock and deadlines. */
+  timers: Timers
 }
 
 /** @internal One queued or running flow of a {@link FlowHost}. */
@@ -50,7 +48,7 @@ export interface FlowJob {
 export class FlowHost {
   private readonly queue: FlowJob[] = []
   private active: FlowJob | undefined
-  private timer: ReturnType<typeof setTimeout> | undefined
+  private timer: TimerHandle | undefined
 
   constructor(private readonly port: FlowPort) {}
 
@@ -92,7 +90,7 @@ export class FlowHost {
     const protocol = this.port.protocol()
     let frame: object
     try {
-      frame = job.start(protocol, Date.now())
+      frame = job.start(protocol, this.port.timers.now())
     } catch (e) {
       job.reject(e instanceof FabstirError ? e : new FabstirError('INVALID_PROMPT', String(e), { cause: e }))
       queueMicrotask(() => this.kick())
@@ -121,10 +119,10 @@ export class FlowHost {
     }
     const deadline = flowDeadline(protocol)
     if (deadline !== undefined) {
-      this.timer = setTimeout(() => {
+      this.timer = this.port.timers.at(deadline, (now) => {
         this.timer = undefined
-        if (this.active === job) this.apply(expireFlow(protocol, Math.max(Date.now(), deadline)))
-      }, deadline - Date.now())
+        if (this.active === job) this.apply(expireFlow(protocol, Math.max(now, deadline)))
+      })
     }
   }
 
@@ -181,7 +179,7 @@ export class FlowHost {
   }
 
   private finish(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer?.cancel()
     this.timer = undefined
     this.active = undefined
   }

@@ -1,10 +1,5 @@
-import {
-  decodeImageReply,
-  type EncryptedSession,
-  type ImageRequest,
-  type ImageResult,
-  startImage,
-} from '@fabstir/protocol'
+import { decodeImageReply, type ImageRequest, type ImageResult, startImage } from '../../actions/image.js'
+import type { EncryptedSession } from '../../encrypted-session.js'
 import type { ClientSession } from '../client-session.js'
 import type { Reply } from '../response-stream.js'
 import { type FlowOptions, ProgressJob } from './job.js'

@@ -1,6 +1,5 @@
 import {
   batchVectors,
-  FabstirError,
   type RagVectorInput,
   type SearchOptions,
   type SearchResults,
@@ -8,7 +7,8 @@ import {
   startRagUpload,
   type UploadBatchResult,
   type VectorRejection,
-} from '@fabstir/protocol'
+} from '../../actions/rag.js'
+import { FabstirError } from '../../errors.js'
 import type { ClientSession } from '../client-session.js'
 import { type FlowOptions, hostOf, ProgressJob } from './job.js'
 
