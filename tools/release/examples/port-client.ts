@@ -1,73 +1,66 @@
 /**
- * A Fabstir client whose WebSocket lives on the other side of a `MessagePort` (a Web Worker, a browser extension's
- * background script, an iframe): the whole transport is the `Carrier` below. `createClientCore` does everything
- * else `createClient` does — prompt queue, deadlines, reconnect, re-key, fallback, cancel. The relay end, which owns
- * the WebSocket, is `port-relay.ts`.
+ * A Fabstir client whose WebSockets live on the other side of a `MessagePort` — in a Web Worker, an extension's
+ * service worker, an iframe — next to `relay` of `port-relay.ts`. The whole transport is the `Carrier` below:
+ * `createClientCore` does everything else `createClient` does (prompt queue, deadlines, reconnect, re-key,
+ * fallback, cancel), and the keys never leave this side.
  *
- * Messages on the port: text frames as strings, exactly as on the WebSocket, and four control messages —
- * client → relay `{ type: 'open' }` (connect to the node) and `{ type: 'close', code, reason }`;
- * relay → client `{ type: 'open' }` (connected) and `{ type: 'closed', code, reason, opened, failure? }`.
- * The relay serves one connection at a time, in the order asked: every `open` it receives gets one `closed`.
+ * The messages: for each connection the client posts `{ type: 'connect', port }` to the relay, transferring a
+ * fresh `MessagePort` that carries that connection only — text frames as strings both ways, exactly as on the
+ * WebSocket, plus `{ type: 'open' }` and `{ type: 'closed', code, reason, opened }` from the relay and
+ * `{ type: 'close', code, reason }` from the client. Every connection ends with one `closed`.
  */
 import {
   type Carrier,
-  type CarrierEvents,
   type ClientCoreOptions,
   createClientCore,
   type FabstirClient,
-  FabstirError,
 } from '../../../packages/protocol/dist/index.js'
 
-/** Everything that travels on the port. */
-export type PortMessage =
+/** Relay → client, on a connection's port. */
+export type RelayMessage =
   | string
   | { type: 'open' }
-  | { type: 'close'; code: number; reason: string }
-  | { type: 'closed'; code: number; reason: string; opened: boolean; failure?: string }
-
-/** What the client needs from its end of the port (a browser `MessagePort`, `node:worker_threads`, …). */
-export interface FramePort {
-  postMessage(message: PortMessage): void
-  addEventListener(type: 'message', listener: (event: { data: PortMessage }) => void): void
-  /** Ports deliver `addEventListener` messages only once started. */
-  start?(): void
+  | { type: 'closed'; code: number; reason: string; opened: boolean }
+/** Client → relay, on a connection's port. */
+export type ClientMessage = string | { type: 'close'; code: number; reason: string }
+/** Client → relay: a new connection, and the port that carries it. */
+export interface ConnectMessage {
+  type: 'connect'
+  port: MessagePort
 }
 
-/** The carrier: connections to the node, through the relay at the other end of `port`. */
-export function portCarrier(port: FramePort): Carrier {
-  // Connections asked for and not closed yet, oldest first: the relay answers them in this order.
-  const pending: CarrierEvents[] = []
-  port.addEventListener('message', ({ data }) => {
-    const events = pending[0]
-    if (events === undefined) return
-    if (typeof data === 'string') events.message(data)
-    else if (data.type === 'open') events.open()
-    else if (data.type === 'closed') {
-      pending.shift()
-      const { code, reason, opened } = data
-      const failure =
-        data.failure === undefined
-          ? undefined
-          : new FabstirError('CONNECTION_FAILED', data.failure, { details: { cause: data.failure } })
-      events.closed(failure ? { code, reason, opened, failure } : { code, reason, opened })
-    }
-  })
-  port.start?.()
+/** Where the relay listens: a `Worker`, a `MessagePort`, … anything that can transfer a port. */
+export interface RelayEndpoint {
+  postMessage(message: ConnectMessage, transfer: Transferable[]): void
+}
+
+/** The carrier: each connection is a new `MessageChannel`, one end handed to the relay. */
+export function portCarrier(relay: RelayEndpoint): Carrier {
   return {
     connect(events) {
-      pending.push(events)
-      port.postMessage({ type: 'open' })
-      // The relay's socket is the newest connection's: an older one must not write to it.
-      const mine = (): boolean => pending.at(-1) === events
-      return {
-        send: (text) => (mine() ? port.postMessage(text) : undefined),
-        close: (code, reason) => (mine() ? port.postMessage({ type: 'close', code, reason }) : undefined),
+      const { port1, port2 } = new MessageChannel()
+      let live = true
+      port1.addEventListener('message', ({ data }: MessageEvent<RelayMessage>) => {
+        if (!live) return
+        if (typeof data === 'string') events.message(data)
+        else if (data.type === 'open') events.open()
+        else {
+          live = false
+          port1.close()
+          events.closed({ code: data.code, reason: data.reason, opened: data.opened })
+        }
+      })
+      port1.start()
+      relay.postMessage({ type: 'connect', port: port2 }, [port2])
+      const post = (message: ClientMessage): void => {
+        if (live) port1.postMessage(message)
       }
+      return { send: (text) => post(text), close: (code, reason) => post({ type: 'close', code, reason }) }
     },
   }
 }
 
-/** A client over `port`: the same sessions, answers and errors as `createClient` of `@fabstir/transport-ws`. */
-export function createPortClient(port: FramePort, options: ClientCoreOptions): FabstirClient {
-  return createClientCore(options, { carrier: portCarrier(port) })
+/** A client through `relay`: the same sessions, answers and errors as `createClient` of `@fabstir/transport-ws`. */
+export function createPortClient(relay: RelayEndpoint, options: ClientCoreOptions): FabstirClient {
+  return createClientCore(options, { carrier: portCarrier(relay) })
 }

@@ -1,16 +1,15 @@
 /**
- * The relay end of `port-client.ts`: it owns the WebSocket to the node and moves text frames between it and the
- * port. It sees only what travels on the wire — ciphertext and plaintext metadata; keys, prompts and answers stay
- * with the client. Run it wherever the socket may live: a Web Worker, an extension's background script, a server.
+ * The relay end of `port-client.ts`: it owns the WebSockets to the node and moves text frames between each one and
+ * its connection's port. It sees only what travels on the wire — ciphertext and plaintext metadata; keys, prompts
+ * and answers stay with the client. Run it wherever sockets may live: a Web Worker, a service worker, a server.
  */
-import type { PortMessage } from './port-client.js'
+import type { ClientMessage, ConnectMessage, RelayMessage } from './port-client.js'
 
-/** A socket event: `data` for messages, `code` and `reason` for closes, `error` (Node's `ws`) for failures. */
+/** A socket event: `data` for messages, `code` and `reason` for closes. */
 export interface RelayEvent {
   data?: unknown
   code?: number
   reason?: string
-  error?: unknown
 }
 
 /** What the relay needs from a WebSocket: the browser's, or `ws` in Node. */
@@ -20,53 +19,54 @@ export interface RelaySocket {
   addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: RelayEvent) => void): void
 }
 
-/** What the relay needs from its end of the port. */
-export interface RelayPort {
-  postMessage(message: PortMessage): void
-  addEventListener(type: 'message', listener: (event: { data: PortMessage }) => void): void
+/** Where the client's `connect` messages arrive: a worker's `self`, a `MessagePort`, … */
+export interface ConnectSource {
+  addEventListener(type: 'message', listener: (event: MessageEvent<ConnectMessage>) => void): void
   start?(): void
 }
 
-/** Serve the client at the other end of `port`: each `open` it posts gets a socket from `openSocket()`. */
-export function relay(port: RelayPort, openSocket: () => RelaySocket): void {
-  let socket: RelaySocket | undefined
+/** Serve every connection the client asks for on `source`, each over a new socket from `openSocket()`. */
+export function relay(source: ConnectSource, openSocket: () => RelaySocket): void {
+  source.addEventListener('message', ({ data }) => {
+    if (data?.type === 'connect') serve(data.port, openSocket)
+  })
+  source.start?.()
+}
+
+function serve(port: MessagePort, openSocket: () => RelaySocket): void {
+  let live = true
   let opened = false
-  let failure: string | undefined
-  const closed = (code: number, reason: string): void => {
-    socket = undefined
-    const message = { type: 'closed', code, reason, opened } as const
-    port.postMessage(failure === undefined ? message : { ...message, failure })
+  const post = (message: RelayMessage): void => {
+    if (live) port.postMessage(message)
   }
-  port.addEventListener('message', ({ data }) => {
+  const closed = (code: number, reason: string): void => {
+    post({ type: 'closed', code, reason, opened })
+    live = false
+  }
+  let socket: RelaySocket
+  try {
+    socket = openSocket()
+  } catch {
+    return closed(1006, 'no socket')
+  }
+  socket.addEventListener('open', () => {
+    opened = true
+    post({ type: 'open' })
+  })
+  socket.addEventListener('message', ({ data }) => {
+    if (typeof data === 'string') post(data)
+  })
+  socket.addEventListener('close', ({ code, reason }) => closed(code ?? 1006, reason ?? ''))
+  // Every error is followed by a close; Node's `ws` throws on an error event nobody listens to.
+  socket.addEventListener('error', () => undefined)
+  port.addEventListener('message', ({ data }: MessageEvent<ClientMessage>) => {
+    if (!live) return
     if (typeof data === 'string') {
-      if (opened) socket?.send(data)
-    } else if (data.type === 'close' && socket) {
+      if (opened) socket.send(data)
+    } else {
       socket.close(data.code, data.reason)
       closed(data.code, data.reason)
-    } else if (data.type === 'open') {
-      if (socket) {
-        socket.close(1000, '')
-        closed(1000, 'replaced by a new connection')
-      }
-      opened = false
-      failure = undefined
-      const mine = openSocket()
-      socket = mine
-      mine.addEventListener('open', () => {
-        if (socket !== mine) return
-        opened = true
-        port.postMessage({ type: 'open' })
-      })
-      mine.addEventListener('message', ({ data }) => {
-        if (socket === mine && typeof data === 'string') port.postMessage(data)
-      })
-      mine.addEventListener('error', ({ error }) => {
-        if (socket === mine) failure = error instanceof Error ? error.message : 'the socket failed'
-      })
-      mine.addEventListener('close', ({ code, reason }) => {
-        if (socket === mine) closed(code ?? 1006, reason ?? '')
-      })
     }
   })
-  port.start?.()
+  port.start()
 }
