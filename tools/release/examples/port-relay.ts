@@ -5,18 +5,13 @@
  */
 import type { ClientMessage, ConnectMessage, RelayMessage } from './port-client.js'
 
-/** A socket event: `data` for messages, `code` and `reason` for closes. */
-export interface RelayEvent {
-  data?: unknown
-  code?: number
-  reason?: string
-}
-
 /** What the relay needs from a WebSocket: the browser's, or `ws` in Node. */
 export interface RelaySocket {
   send(text: string): void
   close(code?: number, reason?: string): void
-  addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: RelayEvent) => void): void
+  addEventListener(type: 'open' | 'error', listener: () => void): void
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void
+  addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void
 }
 
 /** Where the client's `connect` messages arrive: a worker's `self`, a `MessagePort`, … */
@@ -47,7 +42,8 @@ function serve(port: MessagePort, openSocket: () => RelaySocket): void {
   try {
     socket = openSocket()
   } catch {
-    return closed(1006, 'no socket')
+    closed(1006, 'no socket')
+    return
   }
   socket.addEventListener('open', () => {
     opened = true
@@ -56,7 +52,7 @@ function serve(port: MessagePort, openSocket: () => RelaySocket): void {
   socket.addEventListener('message', ({ data }) => {
     if (typeof data === 'string') post(data)
   })
-  socket.addEventListener('close', ({ code, reason }) => closed(code ?? 1006, reason ?? ''))
+  socket.addEventListener('close', ({ code, reason }) => closed(code, reason))
   // Every error is followed by a close; Node's `ws` throws on an error event nobody listens to.
   socket.addEventListener('error', () => undefined)
   port.addEventListener('message', ({ data }: MessageEvent<ClientMessage>) => {

@@ -1,11 +1,6 @@
 import { MessageChannel } from 'node:worker_threads'
 import { createPortClient, type RelayEndpoint } from '../../../../tools/release/examples/port-client.js'
-import {
-  type ConnectSource,
-  type RelayEvent,
-  type RelaySocket,
-  relay,
-} from '../../../../tools/release/examples/port-relay.js'
+import { type ConnectSource, type RelaySocket, relay } from '../../../../tools/release/examples/port-relay.js'
 import { type ClientOptions, createClient, type FabstirClient, type SocketLike } from '../../src/index.js'
 import { defaultSocketFactory } from '../../src/socket-node.js'
 
@@ -55,6 +50,9 @@ export const PORT_SHELL: Shell = {
 /** The shells every behaviour test runs on. */
 export const SHELLS: readonly Shell[] = [WS_SHELL, PORT_SHELL]
 
+/** A socket event, as the relay's listeners read it. */
+type RelayEvent = { data?: unknown; code?: number; reason?: string }
+
 /** transport-ws's `SocketLike` (what test socket factories return) as the relay's `addEventListener` socket. */
 function relaySocket(socket: SocketLike): RelaySocket {
   const listeners: Record<string, ((event: RelayEvent) => void)[]> = {}
@@ -68,8 +66,8 @@ function relaySocket(socket: SocketLike): RelaySocket {
   return {
     send: (text) => socket.send(text),
     close: (code, reason) => socket.close(code, reason),
-    addEventListener: (type, listener) => {
-      listeners[type] = [...(listeners[type] ?? []), listener]
+    addEventListener: (type: string, listener: (event: never) => void) => {
+      listeners[type] = [...(listeners[type] ?? []), listener as (event: RelayEvent) => void]
     },
   }
 }
