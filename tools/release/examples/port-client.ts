@@ -9,12 +9,8 @@
  * WebSocket, plus `{ type: 'open' }` and `{ type: 'closed', code, reason, opened }` from the relay and
  * `{ type: 'close', code, reason }` from the client. Every connection ends with one `closed`.
  */
-import {
-  type Carrier,
-  type ClientCoreOptions,
-  createClientCore,
-  type FabstirClient,
-} from '../../../packages/protocol/dist/index.js'
+import type { Carrier, ClientCoreOptions, FabstirClient } from '../../../packages/protocol/dist/index.js'
+import { createClientCore } from '../../../packages/protocol/dist/index.js'
 
 /** Relay → client, on a connection's port. */
 export type RelayMessage =
