@@ -47,8 +47,10 @@ export const PORT_SHELL: Shell = {
   },
 }
 
-/** The shells every behaviour test runs on. */
-export const SHELLS: readonly Shell[] = [WS_SHELL, PORT_SHELL]
+/** The shells every behaviour test runs on; `FABSTIR_SHELLS=port` (a comma-separated list) runs only those. */
+export const SHELLS: readonly Shell[] = [WS_SHELL, PORT_SHELL].filter(
+  (shell) => !process.env.FABSTIR_SHELLS || process.env.FABSTIR_SHELLS.split(',').includes(shell.name),
+)
 
 /** A socket event, as the relay's listeners read it. */
 type RelayEvent = { data?: unknown; code?: number; reason?: string }
