@@ -181,13 +181,3 @@ export function resolveOptions(o: ClientCoreOptions): ResolvedOptions {
     plaintextRag: o.plaintextRag === true,
   }
 }
-
-/** Exponential backoff with full jitter: a random delay in [0, min(max, base·2^attempt)]. */
-export function backoffDelay(
-  policy: Required<ReconnectPolicy>,
-  attempt: number,
-  random: () => number,
-): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt)
-  return Math.floor(random() * ceiling)
-}

@@ -1,45 +1,5 @@
+import type { Reply, StreamDelta } from '../driver/replies.js'
 import type { FabstirError } from '../errors.js'
-import type { Usage } from '../events.js'
-
-/** One piece of a streamed answer (decrypted and authenticated in encrypted mode). */
-export interface StreamDelta {
-  /** The text of this piece (never empty: empty chunks are not yielded). */
-  text: string
-  /** Chunk index within the answer (0, 1, 2, …). */
-  index: number
-  /** Tokens the node counted for this chunk (normally 1). */
-  tokens: number
-}
-
-/** A complete answer. */
-export interface Reply {
-  /** Request id (the node echoes it on every frame of the answer). */
-  id: string
-  /** The whole answer: every chunk's text, concatenated in order. */
-  text: string
-  /** `stop`, `length`, or `error` (the model failed mid-answer; the text then ends with the node's `Error: …`). */
-  finishReason: string
-  /** The node's `tokens_used` from `stream_end` (unauthenticated; informational). */
-  tokensUsed: number
-  /** Token accounting from `stream_end`, when the node sent it (unauthenticated; informational). */
-  usage?: Usage
-  /** Whether the answer travelled end-to-end encrypted. */
-  encrypted: boolean
-  /** VLM tokens billed for vision `images` (`stream_end.vlm_tokens`, only when > 0; unauthenticated). */
-  vlmTokens?: number
-  /**
-   * Set when the node diverted the prompt to image generation (a node with a diffusion sidecar does this for
-   * prompts like "draw a …"): `text` is then empty and `finishReason` is `image`. Decode it with `imageOf(reply)`
-   * from `@fabstir/transport-ws/image`.
-   */
-  image?: RoutedImage
-}
-
-/** The authenticated image reply to a chat prompt (its inner JSON); see `imageOf` in `@fabstir/transport-ws/image`. */
-export interface RoutedImage {
-  /** The decrypted `image_generation_result` JSON text. */
-  readonly json: string
-}
 
 /**
  * The async iterable returned by `session.stream()`. Iterate it for deltas; `result` resolves with the whole
@@ -52,21 +12,19 @@ export class ResponseStream implements AsyncIterable<StreamDelta> {
    * unobserved is safe.
    */
   readonly result: Promise<Reply>
-  private readonly buffer: StreamDelta[] = []
-  private waiting:
-    | { resolve: (r: IteratorResult<StreamDelta>) => void; reject: (e: unknown) => void }
-    | undefined
-  private done = false
-  private error: FabstirError | undefined
-  private resolveResult!: (r: Reply) => void
-  private rejectResult!: (e: unknown) => void
-  private iterated = false
+  readonly #buffer: StreamDelta[] = []
+  #waiting: { resolve: (r: IteratorResult<StreamDelta>) => void; reject: (e: unknown) => void } | undefined
+  #done = false
+  #error: FabstirError | undefined
+  #resolveResult!: (r: Reply) => void
+  #rejectResult!: (e: unknown) => void
+  #iterated = false
 
   /** @param onCancel called when the consumer stops iterating before the end. */
   constructor(private readonly onCancel: () => void) {
     this.result = new Promise<Reply>((resolve, reject) => {
-      this.resolveResult = resolve
-      this.rejectResult = reject
+      this.#resolveResult = resolve
+      this.#rejectResult = reject
     })
     // The caller may only iterate; a rejection then must not also surface as an unhandled rejection.
     this.result.catch(() => {})
@@ -74,44 +32,44 @@ export class ResponseStream implements AsyncIterable<StreamDelta> {
 
   /** @internal */
   push(delta: StreamDelta): void {
-    if (this.done) return
-    if (this.waiting) {
-      const w = this.waiting
-      this.waiting = undefined
+    if (this.#done) return
+    if (this.#waiting) {
+      const w = this.#waiting
+      this.#waiting = undefined
       w.resolve({ value: delta, done: false })
     } else {
-      this.buffer.push(delta)
+      this.#buffer.push(delta)
     }
   }
 
   /** @internal */
   finish(reply: Reply): void {
-    if (this.done) return
-    this.done = true
-    this.resolveResult(reply)
-    if (this.waiting) {
-      const w = this.waiting
-      this.waiting = undefined
+    if (this.#done) return
+    this.#done = true
+    this.#resolveResult(reply)
+    if (this.#waiting) {
+      const w = this.#waiting
+      this.#waiting = undefined
       w.resolve({ value: undefined, done: true })
     }
   }
 
   /** @internal */
   fail(error: FabstirError): void {
-    if (this.done) return
-    this.done = true
-    this.error = error
-    this.rejectResult(error)
-    if (this.waiting) {
-      const w = this.waiting
-      this.waiting = undefined
+    if (this.#done) return
+    this.#done = true
+    this.#error = error
+    this.#rejectResult(error)
+    if (this.#waiting) {
+      const w = this.#waiting
+      this.#waiting = undefined
       w.reject(error)
     }
   }
 
   /** Whether the answer has ended (completed or failed). */
   get settled(): boolean {
-    return this.done
+    return this.#done
   }
 
   /**
@@ -120,21 +78,21 @@ export class ResponseStream implements AsyncIterable<StreamDelta> {
    * (`break`) cancels the answer on the node (`stream_cancel`) and fails `result` with `ABORTED`.
    */
   [Symbol.asyncIterator](): AsyncIterator<StreamDelta> {
-    if (this.iterated) throw new TypeError('a response stream can be iterated only once')
-    this.iterated = true
+    if (this.#iterated) throw new TypeError('a response stream can be iterated only once')
+    this.#iterated = true
     return {
       next: () => {
-        const value = this.buffer.shift()
+        const value = this.#buffer.shift()
         if (value) return Promise.resolve({ value, done: false })
-        if (this.error) return Promise.reject(this.error)
-        if (this.done) return Promise.resolve({ value: undefined, done: true })
+        if (this.#error) return Promise.reject(this.#error)
+        if (this.#done) return Promise.resolve({ value: undefined, done: true })
         return new Promise((resolve, reject) => {
-          this.waiting = { resolve, reject }
+          this.#waiting = { resolve, reject }
         })
       },
       return: () => {
-        if (!this.done) this.onCancel()
-        this.buffer.length = 0
+        if (!this.#done) this.onCancel()
+        this.#buffer.length = 0
         return Promise.resolve({ value: undefined, done: true })
       },
     }

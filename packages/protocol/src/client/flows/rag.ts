@@ -10,7 +10,7 @@ import {
 } from '../../actions/rag.js'
 import { FabstirError } from '../../errors.js'
 import type { ClientSession } from '../client-session.js'
-import { type FlowOptions, hostOf, ProgressJob } from './job.js'
+import { type FlowOptions, ProgressJob, withHost } from './job.js'
 
 /** The outcome of an upload over one or more frames. */
 export interface UploadResult {
@@ -63,7 +63,7 @@ export interface Vectors {
  */
 export function vectors(session: ClientSession): Vectors {
   const run = <R>(start: ConstructorParameters<typeof ProgressJob>[0], options: FlowOptions): Promise<R> => {
-    if (!hostOf(session).opts.plaintextRag) {
+    if (!withHost(session, (host) => host.opts.plaintextRag)) {
       return Promise.reject(
         new FabstirError(
           'INVALID_CONFIG',
