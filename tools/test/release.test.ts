@@ -166,6 +166,7 @@ describe('verified documentation samples', () => {
     const samples = syncDocExamples(repoRoot, false)
     expect(samples.map((s) => s.source).sort()).toEqual(
       [
+        'tools/release/examples/memory-carrier.ts',
         'tools/release/examples/port-client.ts',
         'tools/release/examples/port-relay.ts',
         'tools/release/examples/quickstart.mjs',
