@@ -92,7 +92,11 @@ describe.each(SHELLS)('resource safety: sockets ($name shell)', (shell) => {
     const { session } = await h.session(sim, { url: proxy.url })
     sim.handle.setFaults({ tamperChunk: 0 })
     await expect(session.send('What is 2+2?')).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' })
-    await eventually(() => proxy.openConnections === 0, 'the connection to close')
+    // The proxy sees the client's side close first, the node a moment later: wait for both.
+    await eventually(
+      () => proxy.openConnections === 0 && sim.handle.settledJobs.length === 1,
+      'the connection to close and the node to settle the job',
+    )
     expect(sim.handle.settledJobs).toHaveLength(1)
   })
 
