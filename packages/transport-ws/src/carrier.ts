@@ -38,7 +38,8 @@ export function webSocketCarrier(url: string, factory: SocketFactory = defaultSo
         events.closed({ code, reason, opened, failure })
       }
       return {
-        send: (text) => socket.send(text),
+        // Only while OPEN: a socket already closing drops the frame (its close event follows).
+        send: (text) => socket.readyState === 1 && socket.send(text),
         close(code, reason) {
           socket.close(code, reason)
         },
