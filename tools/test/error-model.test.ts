@@ -20,8 +20,6 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..')
  * fails on any plain throw that comes back).
  */
 const KNOWN_PLAIN_THROWS: Readonly<Record<string, string>> = {
-  // The transport is being rewritten into a thin shell over the protocol driver (issue #14, another branch).
-  'packages/transport-ws/src/response-stream.ts': 'TypeError when a response stream is iterated twice',
 }
 
 const ENTRY_POINTS: Record<string, Record<string, unknown>> = {

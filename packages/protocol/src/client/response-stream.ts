@@ -1,5 +1,5 @@
 import type { Reply, StreamDelta } from '../driver/replies.js'
-import type { FabstirError } from '../errors.js'
+import { FabstirError } from '../errors.js'
 
 /**
  * The async iterable returned by `session.stream()`. Iterate it for deltas; `result` resolves with the whole
@@ -73,12 +73,12 @@ export class ResponseStream implements AsyncIterable<StreamDelta> {
   }
 
   /**
-   * The iterator over the deltas. Only one iteration is allowed (a second call throws a `TypeError`);
+   * The iterator over the deltas. Only one iteration is allowed (a second call throws `INVALID_STATE`);
    * `next()` rejects with the stream's `FabstirError` after the deltas received before it. Returning early
    * (`break`) cancels the answer on the node (`stream_cancel`) and fails `result` with `ABORTED`.
    */
   [Symbol.asyncIterator](): AsyncIterator<StreamDelta> {
-    if (this.#iterated) throw new TypeError('a response stream can be iterated only once')
+    if (this.#iterated) throw new FabstirError('INVALID_STATE', 'a response stream can be iterated only once')
     this.#iterated = true
     return {
       next: () => {
