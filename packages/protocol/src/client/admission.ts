@@ -1,4 +1,4 @@
-import { FabstirError } from '@fabstir/protocol'
+import { FabstirError } from '../errors.js'
 
 /** Default number of session handshakes (connect + greeting + init + ack) that run at once in one process. */
 export const DEFAULT_MAX_CONCURRENT_HANDSHAKES = 32
