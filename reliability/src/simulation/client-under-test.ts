@@ -3,7 +3,8 @@ import type { Carrier, Clock } from './shell-types.js'
 
 /** The client options a schedule draws (named as in `createClient`'s options). */
 export interface ClientPlan {
-  timeouts: { connectMs: number; handshakeMs: number; ackMs: number; firstChunkMs: number; idleMs: number }
+  /** Deadlines: connect (socket + greeting), ack (the wallet's signature, then the node's acknowledgement), first chunk, idle. */
+  timeouts: { connectMs: number; ackMs: number; firstChunkMs: number; idleMs: number }
   reconnect: false | { attempts: number; baseDelayMs: number; maxDelayMs: number }
   rekeyAfterFrames: number | undefined
 }

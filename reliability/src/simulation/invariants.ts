@@ -32,7 +32,7 @@ const CLOSE_BOUND_MS = 30_000
 /** The latest a call may settle, counted from when its own clock starts: derived from the client's options. */
 export function deadlineBound(kind: CallRecord['kind'], client: ClientPlan): number {
   const t = client.timeouts
-  const handshake = t.connectMs + t.handshakeMs + t.ackMs
+  const handshake = t.connectMs + 2 * t.ackMs
   const reconnect = client.reconnect === false ? 0 : client.reconnect.attempts * (client.reconnect.maxDelayMs + handshake)
   switch (kind) {
     case 'start':

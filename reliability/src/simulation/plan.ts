@@ -103,7 +103,6 @@ export function planSchedule(seed: number): SchedulePlan {
   const client: ClientPlan = {
     timeouts: {
       connectMs: r.pick([1000, 3000, 10_000]),
-      handshakeMs: r.pick([2000, 5000, 15_000]),
       ackMs: r.pick([1000, 5000, 15_000]),
       firstChunkMs: r.pick([2000, 10_000, 60_000]),
       idleMs: r.pick([1000, 5000, 30_000]),

@@ -95,7 +95,7 @@ class RefSession implements SessionUnderTest {
     switch (e.type) {
       case 'connected':
         this.phase = 'handshake'
-        this.setDeadline(t.handshakeMs)
+        this.setDeadline(t.ackMs)
         this.proto.init().then(
           (frame) => {
             if (this.phase !== 'handshake') return
