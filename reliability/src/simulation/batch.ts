@@ -1,4 +1,4 @@
-import { type PlantedBug, PLANTED_BUGS } from './bugs.js'
+import { PLANTED_BUGS, type PlantedBug } from './bugs.js'
 import { CLIENTS, type ClientName } from './clients.js'
 import type { Violation } from './invariants.js'
 import type { NetworkStats } from './network.js'

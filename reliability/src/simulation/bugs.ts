@@ -19,7 +19,11 @@ export const PLANTED_BUGS = {
   'deadline-ignored': {
     clientPlanSeenByClient: (plan) => ({
       ...plan,
-      timeouts: { ...plan.timeouts, firstChunkMs: plan.timeouts.firstChunkMs * 1000, idleMs: plan.timeouts.idleMs * 1000 },
+      timeouts: {
+        ...plan.timeouts,
+        firstChunkMs: plan.timeouts.firstChunkMs * 1000,
+        idleMs: plan.timeouts.idleMs * 1000,
+      },
     }),
   },
 } satisfies Record<string, RunOptions>

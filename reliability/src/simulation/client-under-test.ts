@@ -7,6 +7,8 @@ export interface ClientPlan {
   timeouts: { connectMs: number; ackMs: number; firstChunkMs: number; idleMs: number }
   reconnect: false | { attempts: number; baseDelayMs: number; maxDelayMs: number }
   rekeyAfterFrames: number | undefined
+  retryOnRateLimit: false | { attempts: number; maxWaitMs: number }
+  allowPlaintextFallback: boolean
 }
 
 /** What a simulated session is started with. */

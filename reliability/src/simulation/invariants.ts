@@ -1,6 +1,5 @@
-import { expectedAnswer } from '@fabstir/node-sim'
+import { answerChunks, expectedAnswer } from '@fabstir/node-sim'
 import { FabstirError } from '@fabstir/protocol'
-import type { ClientPlan } from './client-under-test.js'
 import type { SchedulePlan } from './plan.js'
 import type { CallRecord } from './workload.js'
 
@@ -24,22 +23,39 @@ export interface Violation {
 
 /** Slack on top of every deadline bound: event ordering at equal virtual times, one network round trip. */
 const SLACK_MS = 1000
-/** Longest answer the default responder streams (32 echoed words plus the digest), plus the final chunk. */
-const MAX_CHUNKS = 40
+/** Frames after the answer's text chunks: the final chunk, `encrypted_response`, `stream_end`. */
+const TRAILING_FRAMES = 3
+/** Longest the relay holds a frame back (see `SimLink.fromNode`). */
+const RELAY_HOLD_MS = 300
 /** A close waits at most for the WebSocket close handshake (or its close timeout on a dead path). */
 const CLOSE_BOUND_MS = 30_000
 
-/** The latest a call may settle, counted from when its own clock starts: derived from the client's options. */
-export function deadlineBound(kind: CallRecord['kind'], client: ClientPlan): number {
+/**
+ * The latest a call may settle, counted from when its own clock starts, derived from the schedule: the client's
+ * deadlines bound every wait (connect, signature + ack, first chunk, idle), reconnects are bounded by their attempts
+ * and backoff cap, a session needs at most three handshakes for one prompt (reconnect, re-key, re-init after
+ * `SESSION_KEY_NOT_FOUND`), and while the answer flows each gap is the node's chunk delay plus the path (or, on a dead
+ * path, one idle deadline).
+ */
+export function deadlineBound(call: Pick<CallRecord, 'kind' | 'prompt'>, plan: SchedulePlan): number {
+  const client = plan.client
   const t = client.timeouts
   const handshake = t.connectMs + 2 * t.ackMs
-  const reconnect = client.reconnect === false ? 0 : client.reconnect.attempts * (client.reconnect.maxDelayMs + handshake)
-  switch (kind) {
+  const reconnect =
+    client.reconnect === false ? 0 : client.reconnect.attempts * (client.reconnect.maxDelayMs + handshake)
+  const notice = plan.network.noticeMs[1]
+  switch (call.kind) {
     case 'start':
-      return handshake + reconnect + SLACK_MS
-    case 'send':
-      // Reconnect and re-init, a re-key or a re-init after SESSION_KEY_NOT_FOUND, then the answer itself.
-      return reconnect + 3 * handshake + t.firstChunkMs + MAX_CHUNKS * t.idleMs + SLACK_MS
+      return reconnect + handshake + notice + SLACK_MS
+    case 'send': {
+      const frames = answerChunks(call.prompt ?? '').length + TRAILING_FRAMES
+      const gap = Math.min(t.idleMs, plan.node.chunkDelayMs + plan.network.latencyMs[1] + RELAY_HOLD_MS)
+      const rate =
+        client.retryOnRateLimit === false
+          ? 0
+          : client.retryOnRateLimit.attempts * client.retryOnRateLimit.maxWaitMs
+      return reconnect + 3 * handshake + t.firstChunkMs + frames * gap + t.idleMs + notice + rate + SLACK_MS
+    }
     default:
       return CLOSE_BOUND_MS + SLACK_MS
   }
@@ -83,9 +99,12 @@ export function checkInvariants(o: Observations): Violation[] {
       continue
     }
     const from = Math.max(c.issuedAt, c.queuedBehind?.settledAt ?? c.issuedAt)
-    const bound = deadlineBound(c.kind, o.plan.client)
+    const bound = deadlineBound(c, o.plan)
     if (c.settledAt - from > bound) {
-      add('late', `${c.name} settled ${c.settledAt - from} ms after its clock started at ${from} (bound ${bound} ms)`)
+      add(
+        'late',
+        `${c.name} settled ${c.settledAt - from} ms after its clock started at ${from} (bound ${bound} ms)`,
+      )
     }
     if (c.outcome === 'rejected' && !typed(c.error)) {
       add('untyped-error', `${c.name} rejected with ${describe(c.error)}`)
@@ -93,11 +112,17 @@ export function checkInvariants(o: Observations): Violation[] {
     if (c.kind !== 'send' || c.prompt === undefined) continue
     const expected = expectedAnswer(c.prompt)
     if (c.outcome === 'resolved' && c.text !== expected) {
-      add('wrong-answer', `${c.name} resolved with ${JSON.stringify(c.text)}, expected ${JSON.stringify(expected)}`)
+      add(
+        'wrong-answer',
+        `${c.name} resolved with ${JSON.stringify(c.text)}, expected ${JSON.stringify(expected)}`,
+      )
     }
     const shown = c.surfaced.join('')
     if (!expected.startsWith(shown)) {
-      add('tampered-text', `${c.name} surfaced ${JSON.stringify(shown)}, not a prefix of ${JSON.stringify(expected)}`)
+      add(
+        'tampered-text',
+        `${c.name} surfaced ${JSON.stringify(shown)}, not a prefix of ${JSON.stringify(expected)}`,
+      )
     }
     if (c.abortedAt !== undefined) {
       const code = typed(c.error) ? c.error.code : undefined
@@ -112,7 +137,8 @@ export function checkInvariants(o: Observations): Violation[] {
     if (n > 1 && o.plan.adversary.clientReplayRate === 0) {
       add('answered-twice', `the node's model answered ${c.name} ${n} times`)
     }
-    if (c.outcome === 'resolved' && n === 0) add('wrong-answer', `${c.name} resolved but the node never answered it`)
+    if (c.outcome === 'resolved' && n === 0)
+      add('wrong-answer', `${c.name} resolved but the node never answered it`)
   }
   for (const e of o.unhandled) add('unhandled-rejection', describe(e))
   for (const t of o.thrown) add('callback-threw', `${t.label}: ${describe(t.error)}`)

@@ -48,8 +48,14 @@ async function main(): Promise<number> {
   const client = values.client ?? 'sdk'
   if (!isClientName(client)) throw new ReliabilityError('INVALID_ARGUMENT', `unknown --client ${client}`)
   const bug = values.bug
-  if (bug !== undefined && !isPlantedBug(bug)) throw new ReliabilityError('INVALID_ARGUMENT', `unknown --bug ${bug}`)
-  const job: BatchJob = { from: intFlag('from', values.from, 1), count: intFlag('count', values.count, 10_000), client, ...(bug ? { bug } : {}) }
+  if (bug !== undefined && !isPlantedBug(bug))
+    throw new ReliabilityError('INVALID_ARGUMENT', `unknown --bug ${bug}`)
+  const job: BatchJob = {
+    from: intFlag('from', values.from, 1),
+    count: intFlag('count', values.count, 10_000),
+    client,
+    ...(bug ? { bug } : {}),
+  }
   if (values.seed !== undefined) {
     const seed = intFlag('seed', values.seed, 0)
     const r = await runSchedule(seed, CLIENTS[client], { ...(bug ? PLANTED_BUGS[bug] : {}), keepTrace: true })

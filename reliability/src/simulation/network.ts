@@ -207,9 +207,7 @@ export class SimLink implements Connection {
       () => this.nodeTerminated(),
     )
     if (net.prng.chance(net.plan.splitRate)) {
-      net.sched.after(net.prng.int(0, net.plan.splitWindowMs), `${this.tag} split`, () =>
-        this.break('split'),
-      )
+      net.sched.after(net.prng.int(0, net.plan.splitWindowMs), `${this.tag} split`, () => this.break('split'))
     }
     if (net.prng.chance(net.plan.blackholeRate)) {
       net.sched.after(net.prng.int(0, net.plan.splitWindowMs), `${this.tag} blackhole`, () => {
@@ -348,7 +346,9 @@ export class SimLink implements Connection {
     if (this.broken || this.blackholed) return
     const net = this.net
     const at = Math.max(this.lastToClient, net.sched.now + net.latency())
-    net.sched.at(at, `${this.tag} closed-by-node`, () => this.report({ code: 1006, reason: '', opened: true }))
+    net.sched.at(at, `${this.tag} closed-by-node`, () =>
+      this.report({ code: 1006, reason: '', opened: true }),
+    )
   }
 
   closeNodeSide(): void {

@@ -3,6 +3,8 @@ import type { VirtualScheduler } from './scheduler.js'
 
 /** How the simulated node behaves in one schedule. */
 export interface NodePlan {
+  /** `false`: a node without a key (encrypted inits get `ENCRYPTION_NOT_SUPPORTED`). */
+  encryption: boolean
   /** Delay before each answer chunk (virtual ms). */
   chunkDelayMs: number
   /** Prompt requests per sliding minute (shared by every connection). */
@@ -25,15 +27,17 @@ export class SimNode {
 
   constructor(sched: VirtualScheduler, privateKeyHex: string, plan: NodePlan) {
     const answered = this.answered
-    const responder: Responder = async function* (request, context) {
+    const responder: Responder = async function* (request) {
       answered.set(request.prompt, (answered.get(request.prompt) ?? 0) + 1)
       const chunks: string[] = []
-      for await (const c of defaultResponder(request, context)) chunks.push(c)
-      if (plan.wrongAnswerMarker !== undefined && request.prompt.includes(plan.wrongAnswerMarker)) chunks.pop()
+      for await (const c of defaultResponder(request)) chunks.push(c)
+      if (plan.wrongAnswerMarker !== undefined && request.prompt.includes(plan.wrongAnswerMarker))
+        chunks.pop()
       yield* chunks
     }
     this.core = createNodeCore({
       privateKey: privateKeyHex,
+      encryption: plan.encryption,
       chunkDelayMs: plan.chunkDelayMs,
       rateLimitPerMinute: plan.rateLimitPerMinute,
       responder,

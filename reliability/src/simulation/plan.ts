@@ -38,7 +38,20 @@ export interface SchedulePlan {
   clientCloseAt?: number
 }
 
-const WORDS = ['alpha', 'bravo', 'delta', 'echo', 'kilo', 'lima', 'oscar', 'sierra', 'tango', 'zulu', 'why', 'how']
+const WORDS = [
+  'alpha',
+  'bravo',
+  'delta',
+  'echo',
+  'kilo',
+  'lima',
+  'oscar',
+  'sierra',
+  'tango',
+  'zulu',
+  'why',
+  'how',
+]
 const SIGNER_FAULTS: readonly SignerFault[] = [
   'hang',
   'reject-null',
@@ -59,6 +72,7 @@ export function planSchedule(seed: number): SchedulePlan {
   const slowNode = r.chance(0.1)
   const rateLimited = r.chance(0.05)
   const rekey = r.chance(0.1)
+  const keyless = r.chance(0.05)
   if (lossy) features.push('lossy')
   if (restarts) features.push('restarts')
   if (hostile) features.push('hostile')
@@ -66,6 +80,7 @@ export function planSchedule(seed: number): SchedulePlan {
   if (slowNode) features.push('slow-node')
   if (rateLimited) features.push('rate-limit')
   if (rekey) features.push('rekey')
+  if (keyless) features.push('keyless-node')
 
   const network: NetworkPlan = {
     latencyMs: [r.int(0, 5), r.int(5, 80)],
@@ -77,16 +92,19 @@ export function planSchedule(seed: number): SchedulePlan {
     blackholeRate: lossy ? r.pick([0, 0, 0.1]) : 0,
     noticeMs: [0, r.pick([1, 100, 2000])],
   }
-  const adversary: AdversaryPlan = hostile
-    ? {
-        tamperRate: r.pick([0, 0.02, 0.1]),
-        replayRate: r.pick([0, 0.02, 0.1]),
-        reorderRate: r.pick([0, 0.02, 0.1]),
-        crossReplayRate: r.pick([0, 0.3]),
-        clientReplayRate: r.pick([0, 0, 0.05]),
-      }
-    : { tamperRate: 0, replayRate: 0, reorderRate: 0, crossReplayRate: 0, clientReplayRate: 0 }
+  // A relay's tampering with a plaintext session cannot be detected: no hostile relay on a keyless node.
+  const adversary: AdversaryPlan =
+    hostile && !keyless
+      ? {
+          tamperRate: r.pick([0, 0.02, 0.1]),
+          replayRate: r.pick([0, 0.02, 0.1]),
+          reorderRate: r.pick([0, 0.02, 0.1]),
+          crossReplayRate: r.pick([0, 0.3]),
+          clientReplayRate: r.pick([0, 0, 0.05]),
+        }
+      : { tamperRate: 0, replayRate: 0, reorderRate: 0, crossReplayRate: 0, clientReplayRate: 0 }
   const node: NodePlan = {
+    encryption: !keyless,
     chunkDelayMs: slowNode ? r.pick([200, 1500, 6000]) : r.int(0, 20),
     rateLimitPerMinute: rateLimited ? r.int(1, 4) : 1_000_000,
   }
@@ -111,9 +129,12 @@ export function planSchedule(seed: number): SchedulePlan {
       ? false
       : { attempts: r.int(0, 5), baseDelayMs: r.int(10, 500), maxDelayMs: r.pick([1000, 3000, 10_000]) },
     rekeyAfterFrames: rekey ? r.int(8, 40) : undefined,
+    retryOnRateLimit:
+      rateLimited && r.chance(0.5) ? { attempts: r.int(1, 2), maxWaitMs: r.pick([30_000, 60_000]) } : false,
+    allowPlaintextFallback: keyless && r.chance(0.7),
   }
   const sessions: SessionPlan[] = []
-  const sessionCount = r.pick([1, 1, 1, 2, 2, 3])
+  const sessionCount = r.pick([1, 1, 1, 1, 2, 2, 3])
   for (let s = 0; s < sessionCount; s++) {
     const prompts: PromptPlan[] = []
     for (let p = r.int(1, 4); p > 0; p--) {

@@ -14,7 +14,10 @@ function inWorker(job: BatchJob): Promise<BatchReport> {
     worker.once('error', reject)
     worker.once('exit', (code) => {
       if (report) resolve(report)
-      else reject(new ReliabilityError('WORKER_FAILED', `simulation worker exited with code ${code} and no report`))
+      else
+        reject(
+          new ReliabilityError('WORKER_FAILED', `simulation worker exited with code ${code} and no report`),
+        )
     })
   })
 }

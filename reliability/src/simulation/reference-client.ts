@@ -12,7 +12,8 @@ export function referenceClient(deps: ClientDeps): ClientUnderTest {
   let closed = false
   const rearm = (): void => {
     let at: number | undefined
-    for (const s of sessions) if (s.deadline !== undefined && (at === undefined || s.deadline < at)) at = s.deadline
+    for (const s of sessions)
+      if (s.deadline !== undefined && (at === undefined || s.deadline < at)) at = s.deadline
     deps.clock.arm(at, () => {
       const now = deps.clock.now()
       for (const s of [...sessions]) if (s.deadline !== undefined && s.deadline <= now) s.expire()
@@ -136,8 +137,10 @@ class RefSession implements SessionUnderTest {
       }
       case 'error':
         // A request-level error leaves the protocol session ready; anything else ends this simple client's session.
-        if (this.phase !== 'ready' || (this.proto.state !== 'ready' && this.proto.state !== 'streaming'))
-          return this.fail(e.error)
+        if (this.phase !== 'ready' || (this.proto.state !== 'ready' && this.proto.state !== 'streaming')) {
+          this.fail(e.error)
+          return
+        }
         if (this.active) {
           const req = this.active
           this.active = undefined
@@ -173,7 +176,9 @@ class RefSession implements SessionUnderTest {
   private fail(error: unknown): void {
     if (this.phase === 'done') return
     const e =
-      error instanceof FabstirError ? error : new FabstirError('SIGNER_FAILED', 'the wallet failed', { cause: error })
+      error instanceof FabstirError
+        ? error
+        : new FabstirError('SIGNER_FAILED', 'the wallet failed', { cause: error })
     this.phase = 'done'
     this.deadline = undefined
     this.proto.close()
@@ -190,9 +195,17 @@ class RefSession implements SessionUnderTest {
   }
 
   send(text: string, options: { signal?: AbortSignal; onText?: (text: string) => void }): Promise<string> {
-    if (this.phase === 'done') return Promise.reject(new FabstirError('SESSION_CLOSED', 'the session is closed'))
+    if (this.phase === 'done')
+      return Promise.reject(new FabstirError('SESSION_CLOSED', 'the session is closed'))
     return new Promise((resolve, reject) => {
-      const req: Req = { text, resolve, reject, chunks: [], settled: false, ...(options.onText ? { onText: options.onText } : {}) }
+      const req: Req = {
+        text,
+        resolve,
+        reject,
+        chunks: [],
+        settled: false,
+        ...(options.onText ? { onText: options.onText } : {}),
+      }
       options.signal?.addEventListener('abort', () => this.abort(req), { once: true })
       this.queue.push(req)
       this.pump()

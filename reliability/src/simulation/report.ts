@@ -8,7 +8,9 @@ export function replayCommand(seed: number, job: Pick<BatchJob, 'client' | 'bug'
 
 /** One failure: its seed, what broke, and how to replay it. */
 export function formatFailure(f: Failure, job: Pick<BatchJob, 'client' | 'bug'>): string {
-  const lines = [`seed ${f.seed} [${f.features.join(', ') || 'calm'}] — replay: ${replayCommand(f.seed, job)}`]
+  const lines = [
+    `seed ${f.seed} [${f.features.join(', ') || 'calm'}] — replay: ${replayCommand(f.seed, job)}`,
+  ]
   for (const v of f.violations) lines.push(`  ${v.invariant}: ${v.detail}`)
   return lines.join('\n')
 }

@@ -7,13 +7,15 @@ import type { ClientDeps, ClientUnderTest } from './client-under-test.js'
  * surfaces is checked, and the whole text through `result`.
  */
 export function sdkClient(deps: ClientDeps): ClientUnderTest {
-  const { timeouts, reconnect, rekeyAfterFrames } = deps.plan
+  const { timeouts, reconnect, rekeyAfterFrames, retryOnRateLimit, allowPlaintextFallback } = deps.plan
   const client = createClientCore(
     {
       nodePublicKey: deps.nodePublicKey,
       signer: deps.signer,
       timeouts,
       reconnect,
+      retryOnRateLimit,
+      allowPlaintextFallback,
       ...(rekeyAfterFrames === undefined ? {} : { rekeyAfterFrames }),
       random: deps.random,
       // A gate of its own: the process-wide one would let one schedule's handshakes wait on another's.

@@ -25,7 +25,11 @@ export interface CallRecord {
   settles: number
 }
 
-export const SESSION_START = { jobId: '4242', modelName: 'tiny-vicuna', pricePerToken: 2_272_727_273 } as const
+export const SESSION_START = {
+  jobId: '4242',
+  modelName: 'tiny-vicuna',
+  pricePerToken: 2_272_727_273,
+} as const
 
 function codeOf(e: unknown): string {
   return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string'
@@ -87,7 +91,10 @@ export class Workload {
     rec.outcome = outcome
     if (outcome === 'resolved' && typeof value === 'string') rec.text = value
     if (outcome === 'rejected') rec.error = error
-    this.sched.trace.record(this.sched.now, `user ${rec.name} ${outcome === 'resolved' ? 'ok' : codeOf(error)}`)
+    this.sched.trace.record(
+      this.sched.now,
+      `user ${rec.name} ${outcome === 'resolved' ? 'ok' : codeOf(error)}`,
+    )
   }
 
   private startSession(i: number): void {
