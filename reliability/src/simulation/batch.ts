@@ -38,6 +38,8 @@ export interface BatchJob {
   count: number
   client: ClientName
   bug?: PlantedBug
+  /** Stop after this many failing schedules (meta-tests: the first catch is enough). */
+  stopAfter?: number
 }
 
 export function emptyReport(): BatchReport {
@@ -97,6 +99,7 @@ export async function runBatch(job: BatchJob, progress?: (done: number) => void)
       if (report.failures.length < MAX_KEPT_FAILURES)
         report.failures.push({ seed, features: r.features, violations: r.violations })
     }
+    if (job.stopAfter !== undefined && report.failureCount >= job.stopAfter) break
     if (progress && report.schedules % 100 === 0) progress(report.schedules)
   }
   report.wallMs = performance.now() - started

@@ -15,15 +15,26 @@ export const PLANTED_BUGS = {
       plan.node.wrongAnswerMarker = 'p1 '
     },
   },
-  /** A client core that ignores its idle and first-chunk deadlines (given 1,000× the configured ones). */
+  /** A client core that ignores its deadlines (given 1,000× the configured ones). */
   'deadline-ignored': {
     clientPlanSeenByClient: (plan) => ({
       ...plan,
       timeouts: {
-        ...plan.timeouts,
+        connectMs: plan.timeouts.connectMs * 1000,
+        ackMs: plan.timeouts.ackMs * 1000,
         firstChunkMs: plan.timeouts.firstChunkMs * 1000,
         idleMs: plan.timeouts.idleMs * 1000,
       },
+    }),
+  },
+  /** A user (or wrapper) that never closes: the SDK's keys stay live — the zeroization check must see them. */
+  'never-closed': {
+    wrapClient: (client) => ({
+      startSession: async (options) => {
+        const session = await client.startSession(options)
+        return { send: (prompt, o) => session.send(prompt, o), close: async () => {} }
+      },
+      close: async () => {},
     }),
   },
 } satisfies Record<string, RunOptions>

@@ -6,7 +6,7 @@ import {
   isZeroed,
   zeroizationReport,
 } from '../common/key-capture.js'
-import type { ClientFactory, ClientPlan } from './client-under-test.js'
+import type { ClientFactory, ClientPlan, ClientUnderTest } from './client-under-test.js'
 import { checkInvariants, type Violation } from './invariants.js'
 import { type NetworkStats, SimNetwork } from './network.js'
 import { SimNode } from './node-host.js'
@@ -51,6 +51,8 @@ export interface RunOptions {
   wrapClock?: (clock: Clock) => Clock
   /** Wrap the simulated carrier (meta-tests: a shell that mangles what it reports). */
   wrapCarrier?: (carrier: Carrier) => Carrier
+  /** Wrap the client under test (meta-tests: a caller that never closes). */
+  wrapClient?: (client: ClientUnderTest) => ClientUnderTest
   /** The options the client is really given, when they differ from the plan the invariants judge by (meta-tests). */
   clientPlanSeenByClient?: (plan: ClientPlan) => ClientPlan
 }
@@ -114,7 +116,7 @@ export async function runSchedule(
   let hitLimit = false
   let workload: Workload
   try {
-    const client = factory({
+    const built = factory({
       carrier: options.wrapCarrier ? options.wrapCarrier(net) : net,
       clock,
       random: () => jitter.float(),
@@ -122,6 +124,7 @@ export async function runSchedule(
       nodePublicKey: NODE_IDENTITY.publicKey,
       plan: options.clientPlanSeenByClient ? options.clientPlanSeenByClient(plan.client) : plan.client,
     })
+    const client = options.wrapClient ? options.wrapClient(built) : built
     workload = new Workload(sched, plan, client)
     workload.start()
     const first = await sched.run(() => workload.done, MAX_EVENTS, MAX_VIRTUAL_MS)
