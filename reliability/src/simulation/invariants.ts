@@ -27,6 +27,8 @@ const SLACK_MS = 1000
 const TRAILING_FRAMES = 3
 /** Longest the relay holds a frame back (see `SimLink.fromNode`). */
 const RELAY_HOLD_MS = 300
+/** How many timer waits one call's bound allows to fire late. */
+const TIMER_WAITS = 60
 /** A close waits at most for the WebSocket close handshake (or its close timeout on a dead path). */
 const CLOSE_BOUND_MS = 30_000
 
@@ -43,7 +45,8 @@ export function deadlineBound(call: Pick<CallRecord, 'kind' | 'prompt'>, plan: S
   const handshake = t.connectMs + 2 * t.ackMs
   const reconnect =
     client.reconnect === false ? 0 : client.reconnect.attempts * (client.reconnect.maxDelayMs + handshake)
-  const notice = plan.network.noticeMs[1]
+  // Every wait may end up to one timer lateness late (a generous count of the waits one call can go through).
+  const notice = plan.network.noticeMs[1] + TIMER_WAITS * plan.timerLateMs
   switch (call.kind) {
     case 'start':
       return reconnect + handshake + notice + SLACK_MS

@@ -26,6 +26,11 @@ export interface NetworkPlan {
   blackholeRate: number
   /** How long a side takes to notice a broken connection, [min, max]. */
   noticeMs: readonly [number, number]
+  /**
+   * An in-process carrier (a custom transport): frames are handed over synchronously, inside `send()` and inside the
+   * node's send, and a close is reported inside `close()` — re-entrant calls into the client core.
+   */
+  synchronous: boolean
 }
 
 /**
@@ -241,6 +246,11 @@ export class SimLink implements Connection {
     }
     const type = frameType(text)
     if (type === 'encrypted_session_init') net.inits.push(text)
+    if (net.plan.synchronous) {
+      net.sched.trace.record(net.sched.now, `${this.tag} c>n ${type} ${text.length} sync`)
+      this.deliverToNode(text)
+      return
+    }
     const at = Math.max(this.lastToNode, net.sched.now + net.latency())
     this.lastToNode = at
     const label = `${this.tag} c>n ${type} ${text.length}`
@@ -276,6 +286,11 @@ export class SimLink implements Connection {
       }
     }
     if (type.startsWith('encrypted_')) net.recorded.push(text)
+    if (net.plan.synchronous) {
+      net.sched.trace.record(net.sched.now, `${this.tag} n>c ${type} ${text.length}${note} sync`)
+      this.deliverToClient(out)
+      return
+    }
     let at: number
     if (adv.chance(net.adversary.reorderRate)) {
       at = net.sched.now + net.latency() + adv.int(1, 300)
@@ -315,6 +330,11 @@ export class SimLink implements Connection {
       net.sched.after(net.prng.int(1000, 10_000), `${this.tag} close-timeout`, () =>
         this.report({ code: 1006, reason: '', opened: true }),
       )
+      return
+    }
+    if (net.plan.synchronous) {
+      this.closeNodeSide()
+      this.report({ code, reason, opened: true })
       return
     }
     // The close frame follows the frames already sent; the node answers it after the frames it sent before.

@@ -33,6 +33,8 @@ export interface SchedulePlan {
   nodeEvents: NodeEvent[]
   signer: SignerPlan
   client: ClientPlan
+  /** The shell's timer fires up to this late (a busy event loop). */
+  timerLateMs: number
   sessions: SessionPlan[]
   /** Close the client this long after the start even if sessions are still busy, if set. */
   clientCloseAt?: number
@@ -73,6 +75,7 @@ export function planSchedule(seed: number): SchedulePlan {
   const rateLimited = r.chance(0.05)
   const rekey = r.chance(0.1)
   const keyless = r.chance(0.05)
+  const synchronous = r.chance(0.1)
   if (lossy) features.push('lossy')
   if (restarts) features.push('restarts')
   if (hostile) features.push('hostile')
@@ -81,6 +84,7 @@ export function planSchedule(seed: number): SchedulePlan {
   if (rateLimited) features.push('rate-limit')
   if (rekey) features.push('rekey')
   if (keyless) features.push('keyless-node')
+  if (synchronous) features.push('sync-carrier')
 
   const network: NetworkPlan = {
     latencyMs: [r.int(0, 5), r.int(5, 80)],
@@ -91,6 +95,7 @@ export function planSchedule(seed: number): SchedulePlan {
     splitWindowMs: r.int(100, 5000),
     blackholeRate: lossy ? r.pick([0, 0, 0.1]) : 0,
     noticeMs: [0, r.pick([1, 100, 2000])],
+    synchronous,
   }
   // A relay's tampering with a plaintext session cannot be detected: no hostile relay on a keyless node.
   const adversary: AdversaryPlan =
@@ -161,6 +166,7 @@ export function planSchedule(seed: number): SchedulePlan {
     nodeEvents,
     signer,
     client,
+    timerLateMs: r.pick([0, 0, 0, 1, 20, 500]),
     sessions,
     ...(r.chance(0.05) ? { clientCloseAt: r.int(0, 8000) } : {}),
   }

@@ -57,8 +57,11 @@ export interface RunOptions {
   clientPlanSeenByClient?: (plan: ClientPlan) => ClientPlan
 }
 
-/** The shell's clock on the virtual scheduler: one timer slot, re-armed on every call. */
-export function virtualClock(sched: VirtualScheduler): Clock {
+/**
+ * The shell's clock on the virtual scheduler: one timer slot, re-armed on every call. A timer fires up to `lateMs`
+ * after its time (a busy event loop; the contract says "at or after").
+ */
+export function virtualClock(sched: VirtualScheduler, lateMs = 0, prng?: Prng): Clock {
   let armed: Scheduled | undefined
   return {
     now: () => sched.now,
@@ -66,7 +69,8 @@ export function virtualClock(sched: VirtualScheduler): Clock {
       armed?.cancel()
       armed = undefined
       if (at === undefined) return
-      const slot: Scheduled = sched.at(at, CLIENT_TIMER, () => {
+      const late = lateMs > 0 && prng ? prng.int(0, lateMs) : 0
+      const slot: Scheduled = sched.at(at + late, CLIENT_TIMER, () => {
         if (armed === slot) armed = undefined
         fire()
       })
@@ -102,7 +106,7 @@ export async function runSchedule(
   )
   for (const e of plan.nodeEvents) sched.at(e.at, `node ${e.kind}`, () => net.nodeEvent(e))
   const jitter = new Prng(seed, 'jitter')
-  const baseClock = virtualClock(sched)
+  const baseClock = virtualClock(sched, plan.timerLateMs, new Prng(seed, 'timer'))
   const clock = options.wrapClock ? options.wrapClock(baseClock) : baseClock
   const signer = simSigner(CLIENT_IDENTITY, OTHER_IDENTITY, sched, new Prng(seed, 'wallet'), plan.signer)
   const unhandled: unknown[] = []
