@@ -13,38 +13,12 @@
 export { MAX_FRAME_BYTES } from '@fabstir/wire'
 
 export * from './actions/index.js'
-export {
-  type AdmissionTicket,
-  DEFAULT_MAX_CONCURRENT_HANDSHAKES,
-  HandshakeGate,
-  handshakeGate,
-  type ReleaseSlot,
-  setMaxConcurrentHandshakes,
-} from './client/admission.js'
-export {
-  type ClientEvents,
-  type ClientShell,
-  createClientCore,
-  FabstirClient,
-} from './client/client.js'
-export {
-  ClientSession,
-  type PromptOptions,
-  type SessionEvents,
-  type StartSessionOptions,
-} from './client/client-session.js'
-export {
-  type ClientCoreOptions,
-  DEFAULT_REKEY_AFTER_FRAMES,
-  type RateLimitRetryPolicy,
-  type ReconnectPolicy,
-  type Timeouts,
-} from './client/options.js'
-export { ResponseStream } from './client/response-stream.js'
+export { type ClientShell, createClientCore } from './client/client.js'
+export * from './client/index.js'
+export type { ClientCoreOptions } from './client/options.js'
 export type { Carrier, CarrierEvents, Clock, Connection, ConnectionClosed } from './client/shell.js'
 export { systemClock } from './client/timers.js'
-export type { ClientStatus, DriverOutput, SignResult } from './driver/outputs.js'
-export type { Reply, RoutedImage, StreamDelta } from './driver/replies.js'
+export type { DriverOutput, SignResult } from './driver/outputs.js'
 export {
   type AnyProtocol,
   backoffDelay,

@@ -49,52 +49,53 @@ export interface SessionShell {
  * the connection, which makes the node settle the session's job on-chain.
  */
 export class ClientSession extends Emitter<SessionEvents> {
-  private readonly driver: SessionDriver
-  private readonly streams = new Map<number, { stream: ResponseStream; detach: () => void }>()
-  private conn: Connection | undefined
+  readonly #driver: SessionDriver
+  readonly #streams = new Map<number, { stream: ResponseStream; detach: () => void }>()
+  #conn: Connection | undefined
   /** Names the live connection: events of a dropped one are ignored. */
-  private connToken: object | undefined
-  private ticket: AdmissionTicket | undefined
-  private release: ReleaseSlot | undefined
-  private timer: TimerHandle | undefined
-  private opening: { resolve: () => void; reject: (e: FabstirError) => void } | undefined
-  private flushing = false
+  #connToken: object | undefined
+  #ticket: AdmissionTicket | undefined
+  #release: ReleaseSlot | undefined
+  #timer: TimerHandle | undefined
+  #opening: { resolve: () => void; reject: (e: FabstirError) => void } | undefined
+  #flushing = false
 
   /** @internal use `client.startSession()` */
-  constructor(
-    private readonly opts: ResolvedOptions,
-    start: StartSessionOptions,
-    private readonly shell: SessionShell,
-  ) {
+  readonly #opts: ResolvedOptions
+  readonly #shell: SessionShell
+
+  constructor(opts: ResolvedOptions, start: StartSessionOptions, shell: SessionShell) {
     super()
-    this.driver = new SessionDriver(opts, start)
+    this.#opts = opts
+    this.#shell = shell
+    this.#driver = new SessionDriver(opts, start)
   }
 
   /** The session id; it stays the same across reconnects and re-keys (the node keeps history under it). */
   get sessionId(): string {
-    return this.driver.sessionId
+    return this.#driver.sessionId
   }
 
   /** True while traffic is end-to-end encrypted; false on the plaintext path. The status indicator's truth. */
   get encrypted(): boolean {
-    return this.driver.encrypted
+    return this.#driver.encrypted
   }
 
   /** Current connection status; `closed` and `failed` are final. Changes are emitted as `status` events. */
   get status(): ClientStatus {
-    return this.driver.status
+    return this.#driver.status
   }
 
   /** Address the node recovered from the init signature (encrypted sessions). */
   get clientAddress(): string | undefined {
-    return this.driver.clientAddress
+    return this.#driver.clientAddress
   }
 
   /** @internal connect, initialise (falling back to plaintext only if allowed and the node has no key). */
   open(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.opening = { resolve, reject }
-      this.input((now) => this.driver.open(now))
+      this.#opening = { resolve, reject }
+      this.#input((now) => this.#driver.open(now))
     })
   }
 
@@ -105,28 +106,28 @@ export class ClientSession extends Emitter<SessionEvents> {
   stream(prompt: PromptInput, options: PromptOptions = {}): ResponseStream {
     let key = 0
     const stream = new ResponseStream(() =>
-      this.input((now) =>
-        this.driver.abandon(key, new FabstirError('ABORTED', 'the stream was not read to the end'), now),
+      this.#input((now) =>
+        this.#driver.abandon(key, new FabstirError('ABORTED', 'the stream was not read to the end'), now),
       ),
     )
     const signal = options.signal
-    if (!this.driver.ended && signal?.aborted) {
+    if (!this.#driver.ended && signal?.aborted) {
       stream.fail(abortError(signal))
       return stream
     }
-    key = this.driver.prompt(
+    key = this.#driver.prompt(
       prompt,
       options.id === undefined ? {} : { id: options.id },
-      this.shell.timers.now(),
+      this.#shell.timers.now(),
     )
     let detach = () => {}
     if (signal) {
-      const onAbort = () => this.input((now) => this.driver.abandon(key, abortError(signal), now))
+      const onAbort = () => this.#input((now) => this.#driver.abandon(key, abortError(signal), now))
       signal.addEventListener('abort', onAbort, { once: true })
       detach = () => signal.removeEventListener('abort', onAbort)
     }
-    this.streams.set(key, { stream, detach })
-    this.flush()
+    this.#streams.set(key, { stream, detach })
+    this.#flush()
     return stream
   }
 
@@ -138,80 +139,80 @@ export class ClientSession extends Emitter<SessionEvents> {
   /** @internal Use the action-flow host of this session (`flows/`, created on first use by `create`). */
   flows<H extends FlowHostHooks, R>(create: (port: FlowPort) => H, use: (host: H) => R): R {
     let result!: R
-    this.input((now) => {
-      result = use(this.driver.flows(create, now))
+    this.#input((now) => {
+      result = use(this.#driver.flows(create, now))
     })
     return result
   }
 
   /** Close the connection (the node settles the job) and zero every key. Pending prompts fail `SESSION_CLOSED`. */
   async close(): Promise<void> {
-    this.input((now) => this.driver.close(now))
+    this.#input((now) => this.#driver.close(now))
   }
 
   // ── the shell: inputs in, outputs out ─────────────────────────────────────────────────────────────────────
 
-  private input(feed: (now: number) => void): void {
-    feed(this.shell.timers.now())
-    this.flush()
+  #input(feed: (now: number) => void): void {
+    feed(this.#shell.timers.now())
+    this.#flush()
   }
 
-  private flush(): void {
-    if (this.flushing) return
-    this.flushing = true
+  #flush(): void {
+    if (this.#flushing) return
+    this.#flushing = true
     try {
-      for (let output = this.driver.poll(); output; output = this.driver.poll()) this.execute(output)
+      for (let output = this.#driver.poll(); output; output = this.#driver.poll()) this.#execute(output)
     } finally {
-      this.flushing = false
+      this.#flushing = false
     }
-    this.rearm()
+    this.#rearm()
   }
 
   /** Keep the one deadline of this session at the driver's next one. */
-  private rearm(): void {
-    const at = this.driver.nextDeadline()
+  #rearm(): void {
+    const at = this.#driver.nextDeadline()
     if (at === undefined) {
-      this.timer?.cancel()
-      this.timer = undefined
-    } else if (this.timer) {
-      this.timer.move(at)
+      this.#timer?.cancel()
+      this.#timer = undefined
+    } else if (this.#timer) {
+      this.#timer.move(at)
     } else {
-      this.timer = this.shell.timers.at(at, () => {
-        this.timer = undefined
-        this.input((now) => this.driver.handleTimeout(now))
+      this.#timer = this.#shell.timers.at(at, () => {
+        this.#timer = undefined
+        this.#input((now) => this.#driver.handleTimeout(now))
       })
     }
   }
 
-  private execute(o: DriverOutput): void {
+  #execute(o: DriverOutput): void {
     switch (o.type) {
       case 'send':
         try {
-          this.conn?.send(o.text)
+          this.#conn?.send(o.text)
         } catch {
           // The connection is going away: its close event follows.
         }
         return
       case 'delta':
-        this.streams.get(o.request)?.stream.push(o.delta)
+        this.#streams.get(o.request)?.stream.push(o.delta)
         return
       case 'reply':
       case 'failed': {
-        const entry = this.streams.get(o.request)
-        this.streams.delete(o.request)
+        const entry = this.#streams.get(o.request)
+        this.#streams.delete(o.request)
         entry?.detach()
         if (o.type === 'reply') entry?.stream.finish(o.reply)
         else entry?.stream.fail(o.error)
         return
       }
       case 'connect':
-        this.connect()
+        this.#connect()
         return
       case 'disconnect': {
-        const conn = this.conn
+        const conn = this.#conn
         if (o.drop) {
-          this.conn = undefined
-          this.connToken = undefined
+          this.#conn = undefined
+          this.#connToken = undefined
         }
         try {
           conn?.close(o.code, o.reason)
@@ -223,18 +224,18 @@ export class ClientSession extends Emitter<SessionEvents> {
       case 'sign': {
         const { attempt, init } = o
         // One handshake's crypto per turn: a burst of sessions never runs its key agreements back to back.
-        this.shell.timers
+        this.#shell.timers
           .turn()
           .then(init)
           .then(
-            (frame) => this.input((now) => this.driver.signed(attempt, { frame }, now)),
-            (error: unknown) => this.input((now) => this.driver.signed(attempt, { error }, now)),
+            (frame) => this.#input((now) => this.#driver.signed(attempt, { frame }, now)),
+            (error: unknown) => this.#input((now) => this.#driver.signed(attempt, { error }, now)),
           )
         return
       }
       case 'slot':
-        if (o.want) this.queueForSlot()
-        else this.leaveSlot()
+        if (o.want) this.#queueForSlot()
+        else this.#leaveSlot()
         return
       case 'status':
         this.emit('status', o.status)
@@ -243,39 +244,39 @@ export class ClientSession extends Emitter<SessionEvents> {
         this.emit('warning', o.warning)
         return
       case 'opened':
-        this.opening?.resolve()
-        this.opening = undefined
+        this.#opening?.resolve()
+        this.#opening = undefined
         return
       case 'ended':
-        this.opening?.reject(o.error)
-        this.opening = undefined
+        this.#opening?.reject(o.error)
+        this.#opening = undefined
         queueMicrotask(() => this.removeAllListeners())
         return
     }
   }
 
-  private connect(): void {
+  #connect(): void {
     const token = {}
-    this.connToken = token
-    const live = () => this.connToken === token
+    this.#connToken = token
+    const live = () => this.#connToken === token
     try {
-      this.conn = this.shell.carrier.connect({
+      this.#conn = this.#shell.carrier.connect({
         open: () => {
-          if (live()) this.input((now) => this.driver.connected(now))
+          if (live()) this.#input((now) => this.#driver.connected(now))
         },
         message: (text) => {
-          if (live()) this.input((now) => this.driver.receive(text, now))
+          if (live()) this.#input((now) => this.#driver.receive(text, now))
         },
         closed: (info) => {
           if (!live()) return
-          this.conn = undefined
-          this.connToken = undefined
-          this.input((now) => this.driver.connectionClosed(info, now))
+          this.#conn = undefined
+          this.#connToken = undefined
+          this.#input((now) => this.#driver.connectionClosed(info, now))
         },
       })
     } catch (e) {
       if (!live()) return
-      this.connToken = undefined
+      this.#connToken = undefined
       const failure =
         e instanceof FabstirError
           ? e
@@ -284,36 +285,36 @@ export class ClientSession extends Emitter<SessionEvents> {
               retryable: false,
               details: { cause: 'unknown' },
             })
-      this.driver.connectionClosed(
+      this.#driver.connectionClosed(
         { code: 1006, reason: '', opened: false, failure },
-        this.shell.timers.now(),
+        this.#shell.timers.now(),
       )
     }
   }
 
-  private queueForSlot(): void {
-    const ticket = this.opts.handshakeGate.enqueue()
-    this.ticket = ticket
+  #queueForSlot(): void {
+    const ticket = this.#opts.handshakeGate.enqueue()
+    this.#ticket = ticket
     ticket.promise.then(
       (release) => {
-        if (this.ticket !== ticket) {
+        if (this.#ticket !== ticket) {
           release()
           return
         }
-        this.ticket = undefined
-        this.release = release
-        this.input((now) => this.driver.slotGranted(now))
+        this.#ticket = undefined
+        this.#release = release
+        this.#input((now) => this.#driver.slotGranted(now))
       },
       () => {},
     )
   }
 
-  private leaveSlot(): void {
-    const ticket = this.ticket
-    this.ticket = undefined
+  #leaveSlot(): void {
+    const ticket = this.#ticket
+    this.#ticket = undefined
     ticket?.withdraw(new FabstirError('SESSION_CLOSED', 'the session left the admission queue'))
-    const release = this.release
-    this.release = undefined
+    const release = this.#release
+    this.#release = undefined
     release?.()
   }
 }

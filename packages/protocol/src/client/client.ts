@@ -24,25 +24,25 @@ export interface ClientShell {
  * serves one request at a time per connection and settles a job when its connection closes).
  */
 export class FabstirClient extends Emitter<ClientEvents> {
-  private readonly opts: ResolvedOptions
-  private readonly sessions = new Set<ClientSession>()
-  private readonly timers: Timers
-  private closed = false
-  private _status: ClientStatus = 'closed'
+  readonly #opts: ResolvedOptions
+  readonly #sessions = new Set<ClientSession>()
+  readonly #timers: Timers
+  #closed = false
+  #_status: ClientStatus = 'closed'
 
   /** @internal use `createClientCore` (or `createClient` of a transport) */
-  constructor(
-    options: ClientCoreOptions,
-    private readonly shell: ClientShell,
-  ) {
+  readonly #shell: ClientShell
+
+  constructor(options: ClientCoreOptions, shell: ClientShell) {
     super()
-    this.opts = resolveOptions(options)
-    this.timers = new Timers(shell.clock ?? systemClock())
+    this.#shell = shell
+    this.#opts = resolveOptions(options)
+    this.#timers = new Timers(shell.clock ?? systemClock())
   }
 
   /** Status of the most recently active session (`closed` before the first one). */
   get status(): ClientStatus {
-    return this._status
+    return this.#_status
   }
 
   /**
@@ -50,18 +50,18 @@ export class FabstirClient extends Emitter<ClientEvents> {
    * off, or allowed as a fallback and the node has no key) and resolve once the node acknowledged it.
    */
   async startSession(options: StartSessionOptions): Promise<ClientSession> {
-    if (this.closed) {
+    if (this.#closed) {
       throw new FabstirError('SESSION_CLOSED', 'the client is closed')
     }
-    const session = new ClientSession(this.opts, options, {
-      carrier: this.shell.carrier,
-      timers: this.timers,
+    const session = new ClientSession(this.#opts, options, {
+      carrier: this.#shell.carrier,
+      timers: this.#timers,
     })
-    this.sessions.add(session)
+    this.#sessions.add(session)
     const forward = (s: ClientStatus) => {
-      this._status = s
+      this.#_status = s
       this.emit('status', s, session)
-      if (s === 'closed' || s === 'failed') this.sessions.delete(session)
+      if (s === 'closed' || s === 'failed') this.#sessions.delete(session)
     }
     session.on('status', forward)
     forward('connecting')
@@ -71,9 +71,9 @@ export class FabstirClient extends Emitter<ClientEvents> {
 
   /** Close every session (zeroing their keys) and refuse new ones. */
   async close(): Promise<void> {
-    this.closed = true
-    await Promise.all([...this.sessions].map((s) => s.close()))
-    this.sessions.clear()
+    this.#closed = true
+    await Promise.all([...this.#sessions].map((s) => s.close()))
+    this.#sessions.clear()
   }
 }
 

@@ -12,21 +12,19 @@ export class ResponseStream implements AsyncIterable<StreamDelta> {
    * unobserved is safe.
    */
   readonly result: Promise<Reply>
-  private readonly buffer: StreamDelta[] = []
-  private waiting:
-    | { resolve: (r: IteratorResult<StreamDelta>) => void; reject: (e: unknown) => void }
-    | undefined
-  private done = false
-  private error: FabstirError | undefined
-  private resolveResult!: (r: Reply) => void
-  private rejectResult!: (e: unknown) => void
-  private iterated = false
+  readonly #buffer: StreamDelta[] = []
+  #waiting: { resolve: (r: IteratorResult<StreamDelta>) => void; reject: (e: unknown) => void } | undefined
+  #done = false
+  #error: FabstirError | undefined
+  #resolveResult!: (r: Reply) => void
+  #rejectResult!: (e: unknown) => void
+  #iterated = false
 
   /** @param onCancel called when the consumer stops iterating before the end. */
   constructor(private readonly onCancel: () => void) {
     this.result = new Promise<Reply>((resolve, reject) => {
-      this.resolveResult = resolve
-      this.rejectResult = reject
+      this.#resolveResult = resolve
+      this.#rejectResult = reject
     })
     // The caller may only iterate; a rejection then must not also surface as an unhandled rejection.
     this.result.catch(() => {})
@@ -34,44 +32,44 @@ export class ResponseStream implements AsyncIterable<StreamDelta> {
 
   /** @internal */
   push(delta: StreamDelta): void {
-    if (this.done) return
-    if (this.waiting) {
-      const w = this.waiting
-      this.waiting = undefined
+    if (this.#done) return
+    if (this.#waiting) {
+      const w = this.#waiting
+      this.#waiting = undefined
       w.resolve({ value: delta, done: false })
     } else {
-      this.buffer.push(delta)
+      this.#buffer.push(delta)
     }
   }
 
   /** @internal */
   finish(reply: Reply): void {
-    if (this.done) return
-    this.done = true
-    this.resolveResult(reply)
-    if (this.waiting) {
-      const w = this.waiting
-      this.waiting = undefined
+    if (this.#done) return
+    this.#done = true
+    this.#resolveResult(reply)
+    if (this.#waiting) {
+      const w = this.#waiting
+      this.#waiting = undefined
       w.resolve({ value: undefined, done: true })
     }
   }
 
   /** @internal */
   fail(error: FabstirError): void {
-    if (this.done) return
-    this.done = true
-    this.error = error
-    this.rejectResult(error)
-    if (this.waiting) {
-      const w = this.waiting
-      this.waiting = undefined
+    if (this.#done) return
+    this.#done = true
+    this.#error = error
+    this.#rejectResult(error)
+    if (this.#waiting) {
+      const w = this.#waiting
+      this.#waiting = undefined
       w.reject(error)
     }
   }
 
   /** Whether the answer has ended (completed or failed). */
   get settled(): boolean {
-    return this.done
+    return this.#done
   }
 
   /**
@@ -80,21 +78,21 @@ export class ResponseStream implements AsyncIterable<StreamDelta> {
    * (`break`) cancels the answer on the node (`stream_cancel`) and fails `result` with `ABORTED`.
    */
   [Symbol.asyncIterator](): AsyncIterator<StreamDelta> {
-    if (this.iterated) throw new TypeError('a response stream can be iterated only once')
-    this.iterated = true
+    if (this.#iterated) throw new TypeError('a response stream can be iterated only once')
+    this.#iterated = true
     return {
       next: () => {
-        const value = this.buffer.shift()
+        const value = this.#buffer.shift()
         if (value) return Promise.resolve({ value, done: false })
-        if (this.error) return Promise.reject(this.error)
-        if (this.done) return Promise.resolve({ value: undefined, done: true })
+        if (this.#error) return Promise.reject(this.#error)
+        if (this.#done) return Promise.resolve({ value: undefined, done: true })
         return new Promise((resolve, reject) => {
-          this.waiting = { resolve, reject }
+          this.#waiting = { resolve, reject }
         })
       },
       return: () => {
-        if (!this.done) this.onCancel()
-        this.buffer.length = 0
+        if (!this.#done) this.onCancel()
+        this.#buffer.length = 0
         return Promise.resolve({ value: undefined, done: true })
       },
     }

@@ -51,9 +51,9 @@ export interface TimerHandle {
  * over separate event-loop turns on the system clock, and stay deterministic on a virtual one.
  */
 export class Timers {
-  private readonly entries = new Set<Entry>()
-  private readonly turns: (() => void)[] = []
-  private armedAt: number | undefined
+  readonly #entries = new Set<Entry>()
+  readonly #turns: (() => void)[] = []
+  #armedAt: number | undefined
 
   constructor(readonly clock: Clock) {}
 
@@ -65,16 +65,16 @@ export class Timers {
   /** Run `run(now)` once the clock reaches `at`. */
   at(at: number, run: (now: number) => void): TimerHandle {
     const entry: Entry = { at, run }
-    this.entries.add(entry)
-    this.rearm()
+    this.#entries.add(entry)
+    this.#rearm()
     return {
       cancel: () => {
-        if (this.entries.delete(entry)) this.rearm()
+        if (this.#entries.delete(entry)) this.#rearm()
       },
       move: (to) => {
-        if (!this.entries.has(entry)) return
+        if (!this.#entries.has(entry)) return
         entry.at = to
-        this.rearm()
+        this.#rearm()
       },
     }
   }
@@ -82,33 +82,33 @@ export class Timers {
   /** Resolves in a later firing of its own (FIFO). */
   turn(): Promise<void> {
     return new Promise<void>((resolve) => {
-      this.turns.push(resolve)
-      this.rearm()
+      this.#turns.push(resolve)
+      this.#rearm()
     })
   }
 
   /** The earliest due time, or `undefined` when nothing waits. */
   next(): number | undefined {
-    let min: number | undefined = this.turns.length > 0 ? this.now() : undefined
-    for (const e of this.entries) if (min === undefined || e.at < min) min = e.at
+    let min: number | undefined = this.#turns.length > 0 ? this.now() : undefined
+    for (const e of this.#entries) if (min === undefined || e.at < min) min = e.at
     return min
   }
 
-  private rearm(): void {
+  #rearm(): void {
     const next = this.next()
     // An earlier timer still armed fires, finds nothing due, and re-arms: no new timer per touched deadline.
-    if (next !== undefined && this.armedAt !== undefined && this.armedAt <= next) return
-    this.armedAt = next
-    this.clock.arm(next, () => this.fire())
+    if (next !== undefined && this.#armedAt !== undefined && this.#armedAt <= next) return
+    this.#armedAt = next
+    this.clock.arm(next, () => this.#fire())
   }
 
-  private fire(): void {
-    this.armedAt = undefined
+  #fire(): void {
+    this.#armedAt = undefined
     const now = this.now()
-    this.turns.shift()?.()
-    for (const e of [...this.entries]) {
-      if (e.at <= now && this.entries.delete(e)) e.run(now)
+    this.#turns.shift()?.()
+    for (const e of [...this.#entries]) {
+      if (e.at <= now && this.#entries.delete(e)) e.run(now)
     }
-    this.rearm()
+    this.#rearm()
   }
 }

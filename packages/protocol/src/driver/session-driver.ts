@@ -59,12 +59,16 @@ export interface FlowHostHooks {
 interface Request {
   key: number
   prompt: PromptInput
+  /** The caller's request id (default: a fresh one per send, also when resent). */
   requestedId: string | undefined
-  id: string | undefined
+  /** The id the prompt was sent with. */
+  id?: string | undefined
   phase: 'queued' | 'active' | 'abandoned'
   text: string[]
-  finishReason: string | undefined
-  keyRetryUsed: boolean
+  finishReason?: string | undefined
+  /** Resent once already after `SESSION_KEY_NOT_FOUND`. */
+  keyRetryUsed?: boolean
+  /** Retries after `RATE_LIMITED` so far. */
   rateRetries: number
 }
 
@@ -81,86 +85,88 @@ type TimerPhase = 'first-chunk' | 'idle' | 'cancel'
  * The one async step (the wallet signing the init) is an output (`sign`) whose result comes back as an input.
  */
 export class SessionDriver {
-  private protocol: AnyProtocol
-  private readonly out: DriverOutput[] = []
-  private phase: Phase = 'new'
-  private purpose: Purpose = 'start'
-  private step: Step | undefined
+  #protocol: AnyProtocol
+  readonly #out: DriverOutput[] = []
+  #phase: Phase = 'new'
+  #purpose: Purpose = 'start'
+  #step: Step | undefined
   /** Deadline of the handshake step (connect, sign, ack). */
-  private stepDeadline: { at: number; ms: number; phase: string } | undefined
-  private holdsSlot = false
-  private connection: 'none' | 'connecting' | 'open' = 'none'
-  private signAttempt = 0
-  private fallbackTried = false
-  private attempt = 0
-  private lastFailure: FabstirError | undefined
-  private backoffAt: number | undefined
-  private pausedUntil: number | undefined
-  private readonly queue: Request[] = []
-  private active: Request | undefined
-  private timer: { at: number; phase: TimerPhase; ms: number } | undefined
-  private nextKey = 1
-  private _status: ClientStatus = 'connecting'
-  private _now = 0
-  private flowHost: FlowHostHooks | undefined
-  private flowDeadlineAt: number | undefined
+  #stepDeadline: { at: number; ms: number; phase: string } | undefined
+  #holdsSlot = false
+  #connection: 'none' | 'connecting' | 'open' = 'none'
+  #signAttempt = 0
+  #fallbackTried = false
+  #attempt = 0
+  #lastFailure: FabstirError | undefined
+  #backoffAt: number | undefined
+  #pausedUntil: number | undefined
+  readonly #queue: Request[] = []
+  #active: Request | undefined
+  #timer: { at: number; phase: TimerPhase; ms: number } | undefined
+  #nextKey = 1
+  #_status: ClientStatus = 'connecting'
+  #_now = 0
+  #flowHost: FlowHostHooks | undefined
+  #flowDeadlineAt: number | undefined
 
-  constructor(
-    private readonly opts: ResolvedOptions,
-    private readonly start: StartSessionOptions,
-  ) {
-    this.protocol = opts.encryption
+  readonly #opts: ResolvedOptions
+  readonly #start: StartSessionOptions
+
+  constructor(opts: ResolvedOptions, start: StartSessionOptions) {
+    this.#opts = opts
+    this.#start = start
+    this.#protocol = opts.encryption
       ? createSession({
-          ...pick(start),
+          ...start,
           nodePublicKey: opts.nodePublicKey!,
           expectedNodeAddress: opts.expectedNodeAddress,
           signer: opts.signer!,
           logger: opts.logger,
         })
-      : this.plaintextProtocol(start.sessionId)
+      : this.#plaintextProtocol(start.sessionId)
   }
 
   // ── state ─────────────────────────────────────────────────────────────────────────────────────────────────
 
   /** The session id; it stays the same across reconnects and re-keys. */
   get sessionId(): string {
-    return this.protocol.sessionId
+    return this.#protocol.sessionId
   }
 
   /** True while traffic is end-to-end encrypted; false on the plaintext path. */
   get encrypted(): boolean {
-    return this.protocol.encrypted
+    return this.#protocol.encrypted
   }
 
   /** Current status; `closed` and `failed` are final. */
   get status(): ClientStatus {
-    return this._status
+    return this.#_status
   }
 
   /** Address the node recovered from the init signature (encrypted sessions). */
   get clientAddress(): string | undefined {
-    return this.protocol.encrypted ? (this.protocol as EncryptedSession).clientAddress : undefined
+    return this.#protocol.encrypted ? (this.#protocol as EncryptedSession).clientAddress : undefined
   }
 
   /** True once the session is closed or failed. */
   get ended(): boolean {
-    return this.phase === 'closed' || this.phase === 'failed'
+    return this.#phase === 'closed' || this.#phase === 'failed'
   }
 
   /** The next output, or `undefined` when there is none (until the next input). */
   poll(): DriverOutput | undefined {
-    return this.out.shift()
+    return this.#out.shift()
   }
 
   /** When {@link handleTimeout} must be called next, or `undefined` when nothing waits for time. */
   nextDeadline(): number | undefined {
     let min: number | undefined
     for (const at of [
-      this.stepDeadline?.at,
-      this.timer?.at,
-      this.backoffAt,
-      this.pausedUntil,
-      this.flowDeadlineAt,
+      this.#stepDeadline?.at,
+      this.#timer?.at,
+      this.#backoffAt,
+      this.#pausedUntil,
+      this.#flowDeadlineAt,
     ]) {
       if (at !== undefined && (min === undefined || at < min)) min = at
     }
@@ -171,92 +177,90 @@ export class SessionDriver {
 
   /** Open the session: wait for a handshake slot, then connect and initialise. */
   open(now: number): void {
-    this._now = now
-    if (this.phase !== 'new') return
-    this.beginHandshake('start')
+    this.#_now = now
+    if (this.#phase !== 'new') return
+    this.#beginHandshake('start')
   }
 
   /** The handshake slot asked for with `{ type: 'slot', want: true }` was granted. */
   slotGranted(now: number): void {
-    this._now = now
-    if (this.step !== 'slot') {
+    this.#_now = now
+    if (this.#step !== 'slot') {
       // Granted after the session stopped waiting (closed meanwhile): give it straight back.
-      this.emit({ type: 'slot', want: false })
+      this.#emit({ type: 'slot', want: false })
       return
     }
-    this.holdsSlot = true
-    if (this.purpose === 'reinit') this.sign()
-    else this.connect()
+    this.#holdsSlot = true
+    if (this.#purpose === 'reinit') this.#sign()
+    else this.#connect()
   }
 
   /** The connection asked for with `connect` is open (the node's greeting is still awaited). */
   connected(now: number): void {
-    this._now = now
-    if (this.connection === 'connecting') this.connection = 'open'
+    this.#_now = now
+    if (this.#connection === 'connecting') this.#connection = 'open'
   }
 
   /** One inbound text frame. */
   receive(text: string, now: number): void {
-    this._now = now
-    if (this.connection === 'none' || this.ended) return
-    for (const ev of this.protocol.receive(text)) this.handle(ev)
+    this.#_now = now
+    if (this.#connection === 'none' || this.ended) return
+    for (const ev of this.#protocol.receive(text)) this.#handle(ev)
   }
 
   /** The connection closed (or could not be opened: then with `failure` when the carrier can tell why). */
   connectionClosed(info: ConnectionClosed, now: number): void {
-    this._now = now
-    if (this.connection === 'none') return
-    this.connection = 'none'
-    this.timer = undefined
+    this.#_now = now
+    if (this.#connection === 'none') return
+    this.#connection = 'none'
+    this.#timer = undefined
     // Closed before the node's greeting: the node was never reached — say why, instead of "connection lost".
     const lost =
-      this.step === 'connected'
+      this.#step === 'connected'
         ? connectFailure(info)
         : new FabstirError('CONNECTION_LOST', `the connection closed (code ${info.code})`, {
             sessionId: this.sessionId,
           })
     if (this.ended) return
-    if (this.phase === 'handshake') {
-      if (this.step !== 'slot') {
-        this.handshakeFailed(lost, true)
+    if (this.#phase === 'handshake') {
+      if (this.#step !== 'slot') {
+        this.#handshakeFailed(lost, true)
         return
       }
       // A re-key still waiting for its slot: leave the line; reconnecting re-keys anyway.
-      this.step = undefined
-      this.emit({ type: 'slot', want: false })
-      this.phase = 'open'
+      this.#step = undefined
+      this.#emit({ type: 'slot', want: false })
+      this.#phase = 'open'
     }
-    for (const ev of this.protocol.connectionLost()) this.handle(ev)
-    this.failActive(lost)
-    if (this.phase === 'open') this.reconnect()
+    for (const ev of this.#protocol.connectionLost()) this.#handle(ev)
+    this.#failActive(lost)
+    if (this.#phase === 'open') this.#reconnect()
   }
 
   /** The result of the `sign` output `attempt`: the init frame, or why it could not be built. */
   signed(attempt: number, result: SignResult, now: number): void {
-    this._now = now
-    if (attempt !== this.signAttempt || this.step !== 'signed') return
+    this.#_now = now
+    if (attempt !== this.#signAttempt || this.#step !== 'signed') return
     if ('error' in result) {
-      this.handshakeFailed(asFabstirError(result.error))
+      this.#handshakeFailed(asFabstirError(result.error))
       return
     }
-    if (this.connection !== 'open') {
-      this.handshakeFailed(
-        new FabstirError('CONNECTION_LOST', 'the connection is not open', { sessionId: this.sessionId }),
-      )
+    if (this.#connection !== 'open') {
+      this.#handshakeFailed(this.#notOpen())
       return
     }
-    this.waitFor('ready', this.opts.timeouts.ackMs, 'ack')
-    this.send(result.frame)
+    this.#waitFor('ready', this.#opts.timeouts.ackMs, 'ack')
+    this.#send(result.frame)
   }
 
   /** Time passed: act on every deadline due at `now`. */
   handleTimeout(now: number): void {
-    this._now = now
-    const step = this.stepDeadline
+    this.#_now = now
+    const step = this.#stepDeadline
     if (step && step.at <= now) {
-      this.stepDeadline = undefined
-      if (this.step === 'signed') (this.protocol as Partial<EncryptedSession>).abandonInit?.()
-      this.handshakeFailed(
+      this.#stepDeadline = undefined
+      if (this.#step === 'signed') (this.#protocol as Partial<EncryptedSession>).abandonInit?.()
+      this.#handshakeFailed(
         new FabstirError(
           'TIMEOUT',
           step.phase === 'sign'
@@ -269,29 +273,29 @@ export class SessionDriver {
         ),
       )
     }
-    if (this.backoffAt !== undefined && this.backoffAt <= now) {
-      this.backoffAt = undefined
-      if (this.phase === 'backoff') this.beginHandshake('reconnect')
+    if (this.#backoffAt !== undefined && this.#backoffAt <= now) {
+      this.#backoffAt = undefined
+      if (this.#phase === 'backoff') this.#beginHandshake('reconnect')
     }
-    if (this.pausedUntil !== undefined && this.pausedUntil <= now) {
-      this.pausedUntil = undefined
-      this.pump()
+    if (this.#pausedUntil !== undefined && this.#pausedUntil <= now) {
+      this.#pausedUntil = undefined
+      this.#pump()
     }
-    const timer = this.timer
+    const timer = this.#timer
     if (timer && timer.at <= now) {
-      this.timer = undefined
-      this.requestTimedOut(timer.phase, timer.ms)
+      this.#timer = undefined
+      this.#requestTimedOut(timer.phase, timer.ms)
     }
-    if (this.flowDeadlineAt !== undefined && this.flowDeadlineAt <= now) {
-      this.flowDeadlineAt = undefined
-      this.flowHost?.expire(now)
+    if (this.#flowDeadlineAt !== undefined && this.#flowDeadlineAt <= now) {
+      this.#flowDeadlineAt = undefined
+      this.#flowHost?.expire(now)
     }
   }
 
   /** Close the session: the connection closes (the node settles the job), keys are zeroed, everything pending fails. */
   close(now: number): void {
-    this._now = now
-    this.shutdown(
+    this.#_now = now
+    this.#shutdown(
       'closed',
       new FabstirError('SESSION_CLOSED', 'the session was closed', { sessionId: this.sessionId }),
     )
@@ -304,24 +308,21 @@ export class SessionDriver {
    * `delta`, `reply` and `failed` outputs.
    */
   prompt(prompt: PromptInput, options: { id?: string }, now: number): number {
-    this._now = now
+    this.#_now = now
     const req: Request = {
-      key: this.nextKey++,
+      key: this.#nextKey++,
       prompt,
       requestedId: options.id,
-      id: undefined,
       phase: 'queued',
       text: [],
-      finishReason: undefined,
-      keyRetryUsed: false,
       rateRetries: 0,
     }
     if (this.ended) {
-      this.emit({ type: 'failed', request: req.key, error: this.closedError() })
+      this.#emit({ type: 'failed', request: req.key, error: this.#closedError() })
       return req.key
     }
-    this.queue.push(req)
-    this.pump()
+    this.#queue.push(req)
+    this.#pump()
     return req.key
   }
 
@@ -330,139 +331,140 @@ export class SessionDriver {
    * node, keeping the connection's slot until it ends. The request fails with `error`.
    */
   abandon(key: number, error: FabstirError, now: number): void {
-    this._now = now
-    const queued = this.queue.findIndex((r) => r.key === key)
+    this.#_now = now
+    const queued = this.#queue.findIndex((r) => r.key === key)
     if (queued >= 0) {
-      const [req] = this.queue.splice(queued, 1)
-      this.settle(req!, error)
+      const [req] = this.#queue.splice(queued, 1)
+      this.#settle(req!, error)
       return
     }
-    if (this.active?.key === key) this.abandonActive(this.active, error)
+    if (this.#active?.key === key) this.#abandonActive(this.#active, error)
   }
 
   /** The action-flow host of this session, created on first use by `create` (flows ship only with apps using them). */
   flows<H extends FlowHostHooks>(create: (port: FlowPort) => H, now: number): H {
-    this._now = now
-    this.flowHost ??= create({
-      protocol: () => this.protocol,
+    this.#_now = now
+    this.#flowHost ??= create({
+      protocol: () => this.#protocol,
       idle: () =>
-        this.phase === 'open' && !this.active && this.queue.length === 0 && this.protocol.state === 'ready',
+        this.#phase === 'open' &&
+        !this.#active &&
+        this.#queue.length === 0 &&
+        this.#protocol.state === 'ready',
       send: (frame) => {
-        if (this.connection !== 'open') {
-          throw new FabstirError('CONNECTION_LOST', 'the connection is not open', {
-            sessionId: this.sessionId,
-          })
+        if (this.#connection !== 'open') {
+          throw this.#notOpen()
         }
-        this.send(frame)
+        this.#send(frame)
       },
-      pump: () => this.pump(),
-      recycle: () => this.recycle(),
-      opts: this.opts,
-      now: () => this._now,
+      pump: () => this.#pump(),
+      recycle: () => this.#recycle(),
+      opts: this.#opts,
+      now: () => this.#_now,
       deadline: (at) => {
-        this.flowDeadlineAt = at
+        this.#flowDeadlineAt = at
       },
     })
-    return this.flowHost as H
+    return this.#flowHost as H
   }
 
   // ── handshake ─────────────────────────────────────────────────────────────────────────────────────────────
 
-  private beginHandshake(purpose: Purpose): void {
-    this.phase = 'handshake'
-    this.purpose = purpose
-    this.step = 'slot'
-    this.emit({ type: 'slot', want: true })
+  #beginHandshake(purpose: Purpose): void {
+    this.#phase = 'handshake'
+    this.#purpose = purpose
+    this.#step = 'slot'
+    this.#emit({ type: 'slot', want: true })
   }
 
-  private connect(): void {
-    this.setStatus(this.purpose === 'reconnect' ? 'reconnecting' : 'connecting')
-    this.connection = 'connecting'
-    this.waitFor('connected', this.opts.timeouts.connectMs, 'connect')
-    this.emit({ type: 'connect' })
+  #connect(): void {
+    this.#setStatus(this.#purpose === 'reconnect' ? 'reconnecting' : 'connecting')
+    this.#connection = 'connecting'
+    this.#waitFor('connected', this.#opts.timeouts.connectMs, 'connect')
+    this.#emit({ type: 'connect' })
   }
 
-  private sign(): void {
-    const attempt = ++this.signAttempt
-    const protocol = this.protocol
-    this.waitFor('signed', this.opts.timeouts.ackMs, 'sign')
+  #sign(): void {
+    const attempt = ++this.#signAttempt
+    const protocol = this.#protocol
+    this.#waitFor('signed', this.#opts.timeouts.ackMs, 'sign')
     const init = () => {
       // Run late (after other work): the session may have moved on meanwhile; then start nothing.
-      if (attempt !== this.signAttempt || this.step !== 'signed') throw this.closedError()
+      if (attempt !== this.#signAttempt || this.#step !== 'signed') throw this.#closedError()
       return protocol.init()
     }
-    this.emit({ type: 'sign', attempt, init })
+    this.#emit({ type: 'sign', attempt, init })
   }
 
-  private waitFor(step: Step, ms: number, phase: string): void {
-    this.step = step
-    this.stepDeadline = { at: this._now + ms, ms, phase }
+  #waitFor(step: Step, ms: number, phase: string): void {
+    this.#step = step
+    this.#stepDeadline = { at: this.#_now + ms, ms, phase }
   }
 
-  private handshakeSucceeded(): void {
-    this.endStep()
-    this.phase = 'open'
-    if (this.purpose !== 'reinit') this.setStatus(this.encrypted ? 'encrypted' : 'plaintext')
-    if (this.purpose === 'start') this.emit({ type: 'opened' })
-    this.pump()
+  #handshakeSucceeded(): void {
+    this.#endStep()
+    this.#phase = 'open'
+    if (this.#purpose !== 'reinit') this.#setStatus(this.encrypted ? 'encrypted' : 'plaintext')
+    if (this.#purpose === 'start') this.#emit({ type: 'opened' })
+    this.#pump()
   }
 
-  private endStep(): void {
-    this.step = undefined
-    this.stepDeadline = undefined
-    if (this.holdsSlot) {
-      this.holdsSlot = false
-      this.emit({ type: 'slot', want: false })
+  #endStep(): void {
+    this.#step = undefined
+    this.#stepDeadline = undefined
+    if (this.#holdsSlot) {
+      this.#holdsSlot = false
+      this.#emit({ type: 'slot', want: false })
     }
   }
 
   /** A handshake step failed; `connectionGone` when the connection closed (no need to drop it). */
-  private handshakeFailed(error: FabstirError, connectionGone = false): void {
-    if (this.phase !== 'handshake') return
-    if (this.step === 'signed') this.signAttempt++
-    const purpose = this.purpose
+  #handshakeFailed(error: FabstirError, connectionGone = false): void {
+    if (this.#phase !== 'handshake') return
+    if (this.#step === 'signed') this.#signAttempt++
+    const purpose = this.#purpose
     if (
       purpose === 'start' &&
       error.code === 'ENCRYPTION_NOT_SUPPORTED' &&
-      this.opts.allowPlaintextFallback &&
-      this.protocol.encrypted &&
-      !this.fallbackTried
+      this.#opts.allowPlaintextFallback &&
+      this.#protocol.encrypted &&
+      !this.#fallbackTried
     ) {
-      this.fallbackTried = true
-      this.opts.logger.warn?.('node has no encryption key: falling back to plaintext as allowed', {
+      this.#fallbackTried = true
+      this.#opts.logger.warn?.('node has no encryption key: falling back to plaintext as allowed', {
         sessionId: this.sessionId,
       })
-      this.protocol = this.plaintextProtocol(this.sessionId)
-      this.sign()
+      this.#protocol = this.#plaintextProtocol(this.sessionId)
+      this.#sign()
       return
     }
-    this.endStep()
+    this.#endStep()
     if (purpose === 'reinit' && connectionGone) {
       // The connection closed during a re-key: the prompt in flight (none) is lost; reconnect re-keys anyway.
-      for (const ev of this.protocol.connectionLost()) this.handle(ev)
-      this.phase = 'open'
-      this.reconnect()
+      for (const ev of this.#protocol.connectionLost()) this.#handle(ev)
+      this.#phase = 'open'
+      this.#reconnect()
       return
     }
     if (purpose !== 'reconnect') {
-      this.shutdown('failed', error)
+      this.#shutdown('failed', error)
       return
     }
-    this.opts.logger.info?.('reconnect attempt failed', { attempt: this.attempt + 1, code: error.code })
-    this.lastFailure = error
-    this.dropConnection()
-    for (const ev of this.protocol.connectionLost()) this.handle(ev)
-    this.attempt++
+    this.#opts.logger.info?.('reconnect attempt failed', { attempt: this.#attempt + 1, code: error.code })
+    this.#lastFailure = error
+    this.#dropConnection()
+    for (const ev of this.#protocol.connectionLost()) this.#handle(ev)
+    this.#attempt++
     // A fatal error, or a node that cannot be reached by trying again (DNS, TLS, HTTP 4xx): stop now.
     const hopeless = error.fatal || (error.code === 'CONNECTION_FAILED' && !error.retryable)
-    const policy = this.opts.reconnect
-    if (!hopeless && policy && this.attempt < policy.attempts) this.scheduleAttempt()
-    else this.giveUp()
+    const policy = this.#opts.reconnect
+    if (!hopeless && policy && this.#attempt < policy.attempts) this.#scheduleAttempt()
+    else this.#giveUp()
   }
 
-  private reconnect(): void {
-    if (!this.opts.reconnect) {
-      this.shutdown(
+  #reconnect(): void {
+    if (!this.#opts.reconnect) {
+      this.#shutdown(
         'failed',
         new FabstirError('CONNECTION_LOST', 'the connection closed and reconnect is off', {
           sessionId: this.sessionId,
@@ -470,25 +472,25 @@ export class SessionDriver {
       )
       return
     }
-    this.attempt = 0
-    this.lastFailure = undefined
-    this.scheduleAttempt()
+    this.#attempt = 0
+    this.#lastFailure = undefined
+    this.#scheduleAttempt()
   }
 
-  private scheduleAttempt(): void {
-    const policy = this.opts.reconnect
-    if (!policy || this.attempt >= policy.attempts) {
-      this.giveUp()
+  #scheduleAttempt(): void {
+    const policy = this.#opts.reconnect
+    if (!policy || this.#attempt >= policy.attempts) {
+      this.#giveUp()
       return
     }
-    this.phase = 'backoff'
-    this.setStatus('reconnecting')
-    this.backoffAt = this._now + backoffDelay(policy, this.attempt, this.opts.random)
+    this.#phase = 'backoff'
+    this.#setStatus('reconnecting')
+    this.#backoffAt = this.#_now + backoffDelay(policy, this.#attempt, this.#opts.random)
   }
 
-  private giveUp(): void {
-    const last = this.lastFailure
-    this.shutdown(
+  #giveUp(): void {
+    const last = this.#lastFailure
+    this.#shutdown(
       'failed',
       new FabstirError(
         'CONNECTION_LOST',
@@ -499,32 +501,32 @@ export class SessionDriver {
     )
   }
 
-  private reinit(): void {
-    this.beginHandshake('reinit')
+  #reinit(): void {
+    this.#beginHandshake('reinit')
   }
 
   // ── inbound frames ────────────────────────────────────────────────────────────────────────────────────────
 
-  private handle(ev: ProtocolEvent): void {
-    if (this.flowHost?.onEvent(ev)) return
+  #handle(ev: ProtocolEvent): void {
+    if (this.#flowHost?.onEvent(ev)) return
     switch (ev.type) {
       case 'connected':
-        if (this.step === 'connected') {
-          if (this.purpose === 'start') this.setStatus('connected')
-          this.sign()
+        if (this.#step === 'connected') {
+          if (this.#purpose === 'start') this.#setStatus('connected')
+          this.#sign()
         }
         return
       case 'ready':
-        if (this.step === 'ready') this.handshakeSucceeded()
+        if (this.#step === 'ready') this.#handshakeSucceeded()
         return
       case 'chunk': {
-        const req = this.active
+        const req = this.#active
         if (!req || req.id !== ev.id) return
-        this.armTimer('idle')
+        this.#armTimer('idle')
         if (ev.text.length === 0) return
         req.text.push(ev.text)
         if (req.phase === 'active') {
-          this.emit({
+          this.#emit({
             type: 'delta',
             request: req.key,
             delta: { text: ev.text, index: ev.index, tokens: ev.tokens },
@@ -533,15 +535,15 @@ export class SessionDriver {
         return
       }
       case 'response':
-        if (this.active && this.active.id === ev.id) {
-          this.active.finishReason = ev.finishReason
-          this.armTimer('idle')
+        if (this.#active && this.#active.id === ev.id) {
+          this.#active.finishReason = ev.finishReason
+          this.#armTimer('idle')
         }
         return
       case 'end': {
-        const req = this.active
+        const req = this.#active
         if (!req || req.id !== ev.id) return
-        this.finishActive()
+        this.#finishActive()
         const reply: Reply = {
           id: ev.id,
           text: req.text.join(''),
@@ -553,134 +555,132 @@ export class SessionDriver {
         if (ev.vlmTokens !== undefined) reply.vlmTokens = ev.vlmTokens
         // The node answered the prompt with an image (auto-routing): one reply, no chunks, no stream_end.
         if (ev.image !== undefined) reply.image = { json: ev.image }
-        if (req.phase === 'active') this.emit({ type: 'reply', request: req.key, reply })
-        this.pump()
+        if (req.phase === 'active') this.#emit({ type: 'reply', request: req.key, reply })
+        this.#pump()
         return
       }
       case 'error':
-        this.onError(ev.error)
+        this.#onError(ev.error)
         return
       case 'warning':
-        this.opts.logger.warn?.('the node sent a contradicting or unusable frame; nothing was lost', {
+        this.#opts.logger.warn?.('the node sent a contradicting or unusable frame; nothing was lost', {
           code: ev.warning.code,
           requestId: ev.id,
           sessionId: this.sessionId,
         })
-        this.emit({ type: 'warning', warning: ev.warning })
+        this.#emit({ type: 'warning', warning: ev.warning })
         return
     }
   }
 
-  private onError(error: FabstirError): void {
-    if (this.step === 'ready' && !this.active) {
-      this.handshakeFailed(error)
+  #onError(error: FabstirError): void {
+    if (this.#step === 'ready' && !this.#active) {
+      this.#handshakeFailed(error)
       return
     }
-    const req = this.active
+    const req = this.#active
     if (req && (error.requestId === undefined || error.requestId === req.id)) {
-      if (!error.fatal && this.protocol.state === 'streaming') {
+      if (!error.fatal && this.#protocol.state === 'streaming') {
         // The answer is still in flight on the node (e.g. an unusable frame arrived in the middle of it): fail it for
         // the caller, cancel it on the node and keep the slot until it ends or the connection is recycled.
-        this.abandonActive(req, error)
+        this.#abandonActive(req, error)
         return
       }
-      this.finishActive()
+      this.#finishActive()
       if (error.code === 'SESSION_KEY_NOT_FOUND' && !req.keyRetryUsed && req.phase === 'active') {
         // The node restarted and lost its keys; it never processed this prompt: re-key once and resend it.
         req.keyRetryUsed = true
         req.phase = 'queued'
-        this.queue.unshift(req)
-        this.reinit()
+        this.#queue.unshift(req)
+        this.#reinit()
         return
       }
-      const rl = this.opts.retryOnRateLimit
+      const rl = this.#opts.retryOnRateLimit
       if (error.code === 'RATE_LIMITED' && rl && req.phase === 'active' && req.rateRetries < rl.attempts) {
         const wait = error.retryAfterMs ?? 60_000
         if (wait <= rl.maxWaitMs) {
           req.rateRetries++
           req.phase = 'queued'
-          this.queue.unshift(req)
-          this.opts.logger.info?.('rate limited: retrying later', { retryAfterMs: wait })
-          this.pausedUntil = this._now + wait
+          this.#queue.unshift(req)
+          this.#opts.logger.info?.('rate limited: retrying later', { retryAfterMs: wait })
+          this.#pausedUntil = this.#_now + wait
           return
         }
       }
-      this.settle(req, error)
-      if (error.fatal) this.shutdown('failed', error)
+      this.#settle(req, error)
+      if (error.fatal) this.#shutdown('failed', error)
       // The node lost the key again right after a re-key: re-key once more so that later prompts can go out.
-      else if (error.code === 'SESSION_KEY_NOT_FOUND' && this.phase === 'open') this.reinit()
-      else this.pump()
+      else if (error.code === 'SESSION_KEY_NOT_FOUND' && this.#phase === 'open') this.#reinit()
+      else this.#pump()
       return
     }
     if (error.fatal) {
-      this.shutdown('failed', error)
+      this.#shutdown('failed', error)
       return
     }
-    this.opts.logger.warn?.('node reported an error outside any request', { code: error.code })
+    this.#opts.logger.warn?.('node reported an error outside any request', { code: error.code })
   }
 
   // ── requests ──────────────────────────────────────────────────────────────────────────────────────────────
 
-  private pump(): void {
-    while (this.phase === 'open' && !this.active && this.protocol.state === 'ready') {
-      if (this.pausedUntil !== undefined) return
-      if (this.queue.length === 0) {
-        this.flowHost?.kick()
+  #pump(): void {
+    while (this.#phase === 'open' && !this.#active && this.#protocol.state === 'ready') {
+      if (this.#pausedUntil !== undefined) return
+      if (this.#queue.length === 0) {
+        this.#flowHost?.kick()
         return
       }
       if (
-        this.protocol.encrypted &&
-        (this.protocol as EncryptedSession).replayCacheSize >= this.opts.rekeyAfterFrames
+        this.#protocol.encrypted &&
+        (this.#protocol as EncryptedSession).replayCacheSize >= this.#opts.rekeyAfterFrames
       ) {
         // Bound the replay detector's memory: a fresh session key between answers (the node keeps the history).
-        this.opts.logger.debug?.('re-keying the session', { sessionId: this.sessionId })
-        this.reinit()
+        this.#opts.logger.debug?.('re-keying the session', { sessionId: this.sessionId })
+        this.#reinit()
         return
       }
-      const req = this.queue.shift()!
+      const req = this.#queue.shift()!
       try {
-        const frame = this.protocol.prompt(
+        const frame = this.#protocol.prompt(
           req.prompt,
           req.requestedId === undefined ? {} : { id: req.requestedId },
         )
         req.id = frame.id
         req.phase = 'active'
-        this.active = req
-        if (this.connection !== 'open') {
-          throw new FabstirError('CONNECTION_LOST', 'the connection is not open', {
-            sessionId: this.sessionId,
-          })
+        this.#active = req
+        if (this.#connection !== 'open') {
+          throw this.#notOpen()
         }
-        this.send(frame)
-        this.armTimer('first-chunk')
+        this.#send(frame)
+        this.#armTimer('first-chunk')
       } catch (e) {
-        if (this.active === req) this.finishActive()
-        this.settle(req, asFabstirError(e))
+        if (this.#active === req) this.#finishActive()
+        this.#settle(req, asFabstirError(e))
       }
     }
   }
 
-  private abandonActive(req: Request, error: FabstirError): void {
+  #abandonActive(req: Request, error: FabstirError): void {
     if (req.phase !== 'active') return
-    this.settle(req, error)
-    const cancel = this.protocol.cancel()
-    if (cancel && this.connection === 'open') {
-      this.send(cancel)
+    this.#settle(req, error)
+    const cancel = this.#protocol.cancel()
+    if (cancel && this.#connection === 'open') {
+      this.#send(cancel)
       // The node answers stream_end at once; if it does not, the connection is recycled (reconnect re-keys it).
-      this.armTimer('cancel')
+      this.#armTimer('cancel')
     } else {
-      this.recycle()
+      this.#recycle()
     }
   }
 
-  private requestTimedOut(phase: TimerPhase, ms: number): void {
-    const req = this.active
+  #requestTimedOut(phase: TimerPhase, ms: number): void {
+    const req = this.#active
     if (!req) return
     if (phase === 'cancel' || req.phase === 'abandoned') {
-      this.recycle()
+      this.#recycle()
       return
     }
-    this.abandonActive(
+    this.#abandonActive(
       req,
       new FabstirError('TIMEOUT', `no answer frame from the node for ${ms} ms (${phase})`, {
         requestId: req.id,
@@ -690,102 +690,94 @@ export class SessionDriver {
     )
   }
 
-  private settle(req: Request, error: FabstirError): void {
+  #settle(req: Request, error: FabstirError): void {
     if (req.phase === 'abandoned') return
     req.phase = 'abandoned'
-    this.emit({ type: 'failed', request: req.key, error })
+    this.#emit({ type: 'failed', request: req.key, error })
   }
 
-  private finishActive(): void {
-    this.timer = undefined
-    this.active = undefined
+  #finishActive(): void {
+    this.#timer = undefined
+    this.#active = undefined
   }
 
-  private failActive(error: FabstirError): void {
-    const req = this.active
+  #failActive(error: FabstirError): void {
+    const req = this.#active
     if (!req) return
-    this.finishActive()
-    this.settle(req, error)
+    this.#finishActive()
+    this.#settle(req, error)
   }
 
-  private armTimer(phase: TimerPhase): void {
-    const ms = phase === 'first-chunk' ? this.opts.timeouts.firstChunkMs : this.opts.timeouts.idleMs
-    this.timer = { at: this._now + ms, phase, ms }
+  #armTimer(phase: TimerPhase): void {
+    const ms = phase === 'first-chunk' ? this.#opts.timeouts.firstChunkMs : this.#opts.timeouts.idleMs
+    this.#timer = { at: this.#_now + ms, phase, ms }
   }
 
   // ── connection and lifecycle ──────────────────────────────────────────────────────────────────────────────
 
-  private send(frame: object): void {
-    this.emit({ type: 'send', text: JSON.stringify(frame) })
+  #send(frame: object): void {
+    this.#emit({ type: 'send', text: JSON.stringify(frame) })
   }
 
   /** Drop a connection whose state is unknown (the node may still be streaming); reconnect re-keys the session. */
-  private recycle(): void {
-    if (this.connection !== 'none')
-      this.emit({ type: 'disconnect', code: 4000, reason: 'recycle', drop: false })
+  #recycle(): void {
+    if (this.#connection !== 'none')
+      this.#emit({ type: 'disconnect', code: 4000, reason: 'recycle', drop: false })
   }
 
-  private dropConnection(): void {
-    if (this.connection === 'none') return
-    this.connection = 'none'
-    this.emit({ type: 'disconnect', code: 1000, reason: '', drop: true })
+  #dropConnection(): void {
+    if (this.#connection === 'none') return
+    this.#connection = 'none'
+    this.#emit({ type: 'disconnect', code: 1000, reason: '', drop: true })
   }
 
-  private shutdown(final: 'closed' | 'failed', error: FabstirError): void {
+  #shutdown(final: 'closed' | 'failed', error: FabstirError): void {
     if (this.ended) return
-    const wasWaiting = this.step === 'slot'
-    if (this.step === 'signed') (this.protocol as Partial<EncryptedSession>).abandonInit?.()
-    this.phase = final
-    this.step = undefined
-    this.stepDeadline = undefined
-    this.timer = undefined
-    this.backoffAt = undefined
-    this.pausedUntil = undefined
-    this.flowDeadlineAt = undefined
-    if (this.holdsSlot || wasWaiting) this.emit({ type: 'slot', want: false })
-    this.holdsSlot = false
-    this.failActive(error)
-    for (const req of this.queue.splice(0)) this.settle(req, error)
-    this.flowHost?.close(error)
-    this.protocol.close()
-    this.dropConnection()
-    this.setStatus(final)
-    this.emit({ type: 'ended', status: final, error })
+    const wasWaiting = this.#step === 'slot'
+    if (this.#step === 'signed') (this.#protocol as Partial<EncryptedSession>).abandonInit?.()
+    this.#phase = final
+    this.#step = undefined
+    this.#stepDeadline = undefined
+    this.#timer = undefined
+    this.#backoffAt = undefined
+    this.#pausedUntil = undefined
+    this.#flowDeadlineAt = undefined
+    if (this.#holdsSlot || wasWaiting) this.#emit({ type: 'slot', want: false })
+    this.#holdsSlot = false
+    this.#failActive(error)
+    for (const req of this.#queue.splice(0)) this.#settle(req, error)
+    this.#flowHost?.close(error)
+    this.#protocol.close()
+    this.#dropConnection()
+    this.#setStatus(final)
+    this.#emit({ type: 'ended', status: final, error })
   }
 
-  private closedError(): FabstirError {
-    return new FabstirError('SESSION_CLOSED', `the session is ${this.phase}`, { sessionId: this.sessionId })
+  #notOpen(): FabstirError {
+    return new FabstirError('CONNECTION_LOST', 'the connection is not open', { sessionId: this.sessionId })
   }
 
-  private setStatus(status: ClientStatus): void {
-    if (this._status === status) return
-    this._status = status
-    this.emit({ type: 'status', status })
+  #closedError(): FabstirError {
+    return new FabstirError('SESSION_CLOSED', `the session is ${this.#phase}`, { sessionId: this.sessionId })
   }
 
-  private emit(output: DriverOutput): void {
-    this.out.push(output)
+  #setStatus(status: ClientStatus): void {
+    if (this.#_status === status) return
+    this.#_status = status
+    this.#emit({ type: 'status', status })
   }
 
-  private plaintextProtocol(sessionId: string | undefined): PlaintextSession {
+  #emit(output: DriverOutput): void {
+    this.#out.push(output)
+  }
+
+  #plaintextProtocol(sessionId: string | undefined): PlaintextSession {
     return createPlaintextSession({
-      jobId: this.start.jobId,
-      chainId: this.start.chainId,
+      jobId: this.#start.jobId,
+      chainId: this.#start.chainId,
       sessionId,
-      logger: this.opts.logger,
+      logger: this.#opts.logger,
     })
-  }
-}
-
-function pick(s: StartSessionOptions): StartSessionOptions {
-  return {
-    jobId: s.jobId,
-    chainId: s.chainId,
-    modelName: s.modelName,
-    pricePerToken: s.pricePerToken,
-    sessionId: s.sessionId,
-    vectorDatabase: s.vectorDatabase,
-    recoveryPublicKey: s.recoveryPublicKey,
   }
 }
 
