@@ -67,6 +67,13 @@ describe('deterministic simulation: the SDK client core against the node-sim cor
     expect(report.resolved).toBeGreaterThan(report.rejected)
   })
 
+  it('a second, independent client (the minimal reference client) passes the same invariants', async () => {
+    const report = await runSeeds({ from: 1, count: 150, client: 'reference' }, 1)
+    if (report.failureCount > 0)
+      expect.fail(formatReport(report, { from: 1, count: 150, client: 'reference' }, 1))
+    expect(report.resolved).toBeGreaterThan(0)
+  })
+
   describe('catches planted bugs, with a seed that replays the failure', () => {
     const cases: [PlantedBug, string][] = [
       ['clock-never-fires', 'lost'],

@@ -83,7 +83,7 @@ export interface Observations {
   thrown: readonly { label: string; error: unknown }[]
   /** Keys the SDK drew that were still not zero after the client closed (description), or undefined. */
   liveKeys: string | undefined
-  /** Client timers still armed after the client's close settled. */
+  /** How far in the future the client's timer was still armed when its close settled (0: not armed or due). */
   timersLeft: number
   /** The run ended because of its event/time limit, not because everything settled. */
   hitLimit: boolean
@@ -146,6 +146,7 @@ export function checkInvariants(o: Observations): Violation[] {
   for (const e of o.unhandled) add('unhandled-rejection', describe(e))
   for (const t of o.thrown) add('callback-threw', `${t.label}: ${describe(t.error)}`)
   if (o.liveKeys !== undefined) add('keys-not-zeroed', o.liveKeys)
-  if (o.timersLeft > 0) add('timer-left-armed', `${o.timersLeft} client timer(s) still armed after close`)
+  if (o.timersLeft > 0)
+    add('timer-left-armed', `the client's timer is still armed ${o.timersLeft} ms ahead after close`)
   return out
 }

@@ -61,14 +61,24 @@ export interface RunOptions {
  * The shell's clock on the virtual scheduler: one timer slot, re-armed on every call. A timer fires up to `lateMs`
  * after its time (a busy event loop; the contract says "at or after").
  */
-export function virtualClock(sched: VirtualScheduler, lateMs = 0, prng?: Prng): Clock {
+export function virtualClock(
+  sched: VirtualScheduler,
+  lateMs = 0,
+  prng?: Prng,
+): Clock & { readonly armedFor: number | undefined } {
   let armed: Scheduled | undefined
+  let armedFor: number | undefined
   return {
     now: () => sched.now,
+    /** The time the armed timer was asked for (before any lateness), if one is armed. */
+    get armedFor() {
+      return armed === undefined ? undefined : armedFor
+    },
     arm(at, fire) {
       armed?.cancel()
       armed = undefined
       if (at === undefined) return
+      armedFor = at
       const late = lateMs > 0 && prng ? prng.int(0, lateMs) : 0
       const slot: Scheduled = sched.at(at + late, CLIENT_TIMER, () => {
         if (armed === slot) armed = undefined
@@ -133,7 +143,9 @@ export async function runSchedule(
     workload.start()
     const first = await sched.run(() => workload.done, MAX_EVENTS, MAX_VIRTUAL_MS)
     if (first === 'limit') hitLimit = true
-    timersLeft = sched.pendingWith(CLIENT_TIMER)
+    // A timer due now (a step the core runs on its next firing) is fine; a deadline still waiting after close is not.
+    const due = baseClock.armedFor
+    timersLeft = due !== undefined && due > sched.now ? due - sched.now : 0
     // Let in-flight frames, node streams and sleeps run out, then the node forgets connections still open.
     if ((await sched.run(() => false, MAX_EVENTS, MAX_VIRTUAL_MS)) === 'limit') hitLimit = true
     net.teardown()
