@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { PLANTED_BUGS, type PlantedBug } from '../src/simulation/bugs.js'
-import { tamperCiphertext } from '../src/simulation/network.js'
+import { tamperCiphertext, tamperField } from '../src/simulation/network.js'
 import { planSchedule } from '../src/simulation/plan.js'
 import { runSeeds } from '../src/simulation/pool.js'
 import { Prng } from '../src/simulation/prng.js'
@@ -46,6 +46,14 @@ describe('deterministic simulation: the SDK client core against the node-sim cor
     expect(diff).toHaveLength(1)
     expect(out.indexOf('"nonceHex":"ab"')).toBe(frame.indexOf('"nonceHex":"ab"'))
     expect(tamperCiphertext('{"type":"stream_end"}', new Prng(5))).toBeUndefined()
+    const chunk = '{"type":"encrypted_chunk","id":"req-01","index":3}'
+    const changed = new Set<string>()
+    for (let seed = 0; seed < 20; seed++) changed.add(tamperField(chunk, new Prng(seed))!)
+    expect([...changed].sort()).toEqual([
+      '{"type":"encrypted_chunk","id":"req-01","index":2}',
+      '{"type":"encrypted_chunk","id":"req-01","index":4}',
+      '{"type":"encrypted_chunk","id":"req-0x","index":3}',
+    ])
   })
 
   it(`runs ${SCHEDULES} seeded schedules with every invariant holding`, { timeout: 900_000 }, async () => {

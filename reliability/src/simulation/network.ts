@@ -39,7 +39,7 @@ export interface NetworkPlan {
  * so later ones overtake them, and replay the client's frames to the node.
  */
 export interface AdversaryPlan {
-  /** Flip one hex digit of an encrypted node → client frame's ciphertext. */
+  /** Flip one hex digit of an encrypted node → client frame's ciphertext (or alter its unauthenticated `index`/`id`). */
   tamperRate: number
   /** Deliver a node → client frame again, later. */
   replayRate: number
@@ -84,6 +84,24 @@ export function tamperCiphertext(text: string, prng: Prng): string | undefined {
   const digit = Number.parseInt(text[at]!, 16)
   if (Number.isNaN(digit)) return undefined
   return `${text.slice(0, at)}${(digit ^ 0x1).toString(16)}${text.slice(at + 1)}`
+}
+
+/**
+ * Alter an unauthenticated field the way a relay could: shift a numeric `index`, or change the last character of the
+ * request `id`. Undefined when the frame has neither.
+ */
+export function tamperField(text: string, prng: Prng): string | undefined {
+  const index = /"index":(\d+)/.exec(text)
+  const id = /"id":"([^"]+)"/.exec(text)
+  if (index && (!id || prng.chance(0.5))) {
+    const n = Number(index[1])
+    const to = n === 0 || prng.chance(0.5) ? n + 1 : n - 1
+    return `${text.slice(0, index.index)}"index":${to}${text.slice(index.index + index[0].length)}`
+  }
+  if (!id) return undefined
+  const end = id.index + id[0].length - 1
+  const last = text[end - 1]
+  return `${text.slice(0, end - 1)}${last === 'x' ? 'y' : 'x'}${text.slice(end)}`
 }
 
 /** Counters of what the network did (for the report). */
@@ -278,7 +296,7 @@ export class SimLink implements Connection {
     let out = text
     let note = ''
     if (adv.chance(net.adversary.tamperRate)) {
-      const tampered = tamperCiphertext(text, adv)
+      const tampered = adv.chance(0.7) ? tamperCiphertext(text, adv) : tamperField(text, adv)
       if (tampered !== undefined) {
         out = tampered
         note = ' tampered'
