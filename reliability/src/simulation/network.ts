@@ -113,6 +113,10 @@ export interface NetworkStats {
   tampered: number
   replayed: number
   reordered: number
+  /** `SESSION_KEY_NOT_FOUND` errors the node sent (the resend-once path). */
+  keyNotFound: number
+  /** Session inits the client sent (first inits, re-inits and re-keys). */
+  inits: number
 }
 
 /** The simulated network between one client and the node: the client's {@link Carrier}. */
@@ -135,6 +139,8 @@ export class SimNetwork implements Carrier {
     tampered: 0,
     replayed: 0,
     reordered: 0,
+    keyNotFound: 0,
+    inits: 0,
   }
 
   constructor(
@@ -263,7 +269,10 @@ export class SimLink implements Connection {
       return
     }
     const type = frameType(text)
-    if (type === 'encrypted_session_init') net.inits.push(text)
+    if (type === 'encrypted_session_init') {
+      net.inits.push(text)
+      net.stats.inits++
+    }
     if (net.plan.synchronous) {
       net.sched.trace.record(net.sched.now, `${this.tag} c>n ${type} ${text.length} sync`)
       this.deliverToNode(text)
@@ -293,6 +302,7 @@ export class SimLink implements Connection {
     }
     const adv = net.adversaryPrng
     const type = frameType(text)
+    if (type === 'error' && text.includes('SESSION_KEY_NOT_FOUND')) net.stats.keyNotFound++
     let out = text
     let note = ''
     if (adv.chance(net.adversary.tamperRate)) {
