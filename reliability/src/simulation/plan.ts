@@ -139,7 +139,7 @@ export function planSchedule(seed: number): SchedulePlan {
     allowPlaintextFallback: keyless && r.chance(0.7),
   }
   const sessions: SessionPlan[] = []
-  const sessionCount = r.pick([1, 1, 1, 1, 1, 2, 3])
+  const sessionCount = r.pick([1, 1, 1, 1, 1, 1, 2, 3])
   for (let s = 0; s < sessionCount; s++) {
     const prompts: PromptPlan[] = []
     for (let p = r.int(1, 4); p > 0; p--) {
