@@ -9,6 +9,7 @@ export interface Violation {
     | 'lost'
     | 'wrong-answer'
     | 'tampered-text'
+    | 'stream-mismatch'
     | 'untyped-error'
     | 'late'
     | 'abort-ignored'
@@ -125,6 +126,12 @@ export function checkInvariants(o: Observations): Violation[] {
       add(
         'tampered-text',
         `${c.name} surfaced ${JSON.stringify(shown)}, not a prefix of ${JSON.stringify(expected)}`,
+      )
+    }
+    if (c.outcome === 'resolved' && shown !== c.text) {
+      add(
+        'stream-mismatch',
+        `${c.name} streamed ${JSON.stringify(shown)} but resolved with ${JSON.stringify(c.text)}`,
       )
     }
     if (c.abortedAt !== undefined) {
