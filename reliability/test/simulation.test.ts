@@ -88,6 +88,7 @@ describe('deterministic simulation: the SDK client core against the node-sim cor
       'rekey',
       'keyless-node',
       'sync-carrier',
+      'node-fault',
     ]) {
       expect(report.features[f], f).toBeGreaterThan(0)
     }

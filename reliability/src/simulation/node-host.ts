@@ -1,4 +1,10 @@
-import { createNodeCore, defaultResponder, type NodeCore, type Responder } from '@fabstir/node-sim'
+import {
+  createNodeCore,
+  defaultResponder,
+  type Faults,
+  type NodeCore,
+  type Responder,
+} from '@fabstir/node-sim'
 import type { VirtualScheduler } from './scheduler.js'
 
 /** How the simulated node behaves in one schedule. */
@@ -9,6 +15,8 @@ export interface NodePlan {
   chunkDelayMs: number
   /** Prompt requests per sliding minute (shared by every connection). */
   rateLimitPerMinute: number
+  /** A misbehaving node (node-sim's fault injection: truncation, forged ends, dropped or replayed chunks, …). */
+  faults?: Faults
   /**
    * A deliberately wrong model for the meta-test: when set, the answer to every prompt whose text contains this
    * marker loses its last chunk — authenticated, well-formed, and wrong. Never set in real schedules.
@@ -38,6 +46,7 @@ export class SimNode {
     this.core = createNodeCore({
       privateKey: privateKeyHex,
       encryption: plan.encryption,
+      ...(plan.faults ? { faults: plan.faults } : {}),
       chunkDelayMs: plan.chunkDelayMs,
       rateLimitPerMinute: plan.rateLimitPerMinute,
       responder,

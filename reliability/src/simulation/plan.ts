@@ -1,3 +1,4 @@
+import type { Faults } from '@fabstir/node-sim'
 import type { ClientPlan } from './client-under-test.js'
 import type { AdversaryPlan, NetworkPlan, NodeEvent } from './network.js'
 import type { NodePlan } from './node-host.js'
@@ -63,6 +64,49 @@ const SIGNER_FAULTS: readonly SignerFault[] = [
   'wrong-key',
 ]
 
+/** One fault of node-sim's injection set, for a misbehaving (or compromised) node. */
+function drawNodeFault(r: Prng): Faults {
+  const k = r.int(0, 6)
+  switch (
+    r.pick([
+      'tamper',
+      'reorder',
+      'replay',
+      'drop',
+      'wrongAad',
+      'forgeEnd',
+      'close',
+      'delay',
+      'wrongAddress',
+      'encFail',
+      'silent',
+    ] as const)
+  ) {
+    case 'tamper':
+      return { tamperChunk: k }
+    case 'reorder':
+      return { reorderChunks: [k, k + 1] }
+    case 'replay':
+      return { replayChunk: k }
+    case 'drop':
+      return { dropChunk: k }
+    case 'wrongAad':
+      return { wrongAadChunk: k }
+    case 'forgeEnd':
+      return { forgeStreamEnd: true }
+    case 'close':
+      return { closeMidStream: k }
+    case 'delay':
+      return { delayMs: r.pick([100, 3000, 20_000]) }
+    case 'wrongAddress':
+      return { wrongClientAddress: '0x000000000000000000000000000000000000dead' }
+    case 'encFail':
+      return { encryptionFailureAtChunk: k }
+    default:
+      return { silent: true }
+  }
+}
+
 /** Draw a schedule from its seed (deterministic: the same seed gives the same plan). */
 export function planSchedule(seed: number): SchedulePlan {
   const r = new Prng(seed, 'plan')
@@ -76,6 +120,7 @@ export function planSchedule(seed: number): SchedulePlan {
   const rekey = r.chance(0.1)
   const keyless = r.chance(0.05)
   const synchronous = r.chance(0.1)
+  const nodeFault = r.chance(0.08)
   if (lossy) features.push('lossy')
   if (restarts) features.push('restarts')
   if (hostile) features.push('hostile')
@@ -85,6 +130,7 @@ export function planSchedule(seed: number): SchedulePlan {
   if (rekey) features.push('rekey')
   if (keyless) features.push('keyless-node')
   if (synchronous) features.push('sync-carrier')
+  if (nodeFault) features.push('node-fault')
 
   const network: NetworkPlan = {
     latencyMs: [r.int(0, 5), r.int(5, 80)],
@@ -112,6 +158,7 @@ export function planSchedule(seed: number): SchedulePlan {
     encryption: !keyless,
     chunkDelayMs: slowNode ? r.pick([200, 1500, 6000]) : r.int(0, 20),
     rateLimitPerMinute: rateLimited ? r.int(1, 4) : 1_000_000,
+    ...(nodeFault ? { faults: drawNodeFault(r) } : {}),
   }
   const nodeEvents: NodeEvent[] = []
   if (restarts) {
