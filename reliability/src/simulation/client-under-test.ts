@@ -20,8 +20,11 @@ export interface SessionStart {
 
 /** The session API the workload drives. */
 export interface SessionUnderTest {
-  /** Send a prompt; resolves with the whole answer. `onText` sees each piece of text as it surfaces. */
-  send(prompt: string, options: { signal?: AbortSignal; onText?: (text: string) => void }): Promise<string>
+  /**
+   * Send a prompt; resolves with the whole answer. `onText` sees each piece of text as it surfaces; returning `true`
+   * stops reading (breaking out of the stream: the answer is cancelled).
+   */
+  send(prompt: string, options: { signal?: AbortSignal; onText?: (text: string) => boolean }): Promise<string>
   close(): Promise<void>
 }
 

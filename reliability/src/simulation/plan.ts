@@ -13,6 +13,8 @@ export interface PromptPlan {
   gapMs: number
   /** Aborted this long after it was sent, if set. */
   abortAfterMs?: number
+  /** The reader stops after this many pieces of text (breaks out of the stream), if set. */
+  stopAfterDeltas?: number
 }
 
 /** One session of a schedule's workload. */
@@ -196,6 +198,7 @@ export function planSchedule(seed: number): SchedulePlan {
         text: `s${s}p${prompts.length} ${words.join(' ')}`,
         gapMs: r.chance(0.5) ? 0 : r.int(0, 3000),
         ...(r.chance(0.15) ? { abortAfterMs: r.int(0, 2000) } : {}),
+        ...(r.chance(0.08) ? { stopAfterDeltas: r.int(1, 4) } : {}),
       })
     }
     sessions.push({

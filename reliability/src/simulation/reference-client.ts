@@ -42,7 +42,7 @@ interface Req {
   text: string
   resolve(text: string): void
   reject(e: FabstirError): void
-  onText?: (text: string) => void
+  onText?: (text: string) => boolean
   chunks: string[]
   id?: string
   settled: boolean
@@ -118,7 +118,7 @@ class RefSession implements SessionUnderTest {
         this.setDeadline(t.idleMs)
         if (req.settled || e.text === '') return
         req.chunks.push(e.text)
-        req.onText?.(e.text)
+        if (req.onText?.(e.text) === true) this.abort(req)
         return
       }
       case 'end': {
@@ -194,7 +194,7 @@ class RefSession implements SessionUnderTest {
     this.active = undefined
   }
 
-  send(text: string, options: { signal?: AbortSignal; onText?: (text: string) => void }): Promise<string> {
+  send(text: string, options: { signal?: AbortSignal; onText?: (text: string) => boolean }): Promise<string> {
     if (this.phase === 'done')
       return Promise.reject(new FabstirError('SESSION_CLOSED', 'the session is closed'))
     return new Promise((resolve, reject) => {

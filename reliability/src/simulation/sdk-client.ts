@@ -30,7 +30,7 @@ export function sdkClient(deps: ClientDeps): ClientUnderTest {
         send(prompt, { signal, onText }) {
           const stream = session.stream(prompt, signal ? { signal } : {})
           void (async () => {
-            for await (const delta of stream) onText?.(delta.text)
+            for await (const delta of stream) if (onText?.(delta.text) === true) break
           })().catch(() => {})
           return stream.result.then((reply) => reply.text)
         },

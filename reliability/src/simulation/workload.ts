@@ -17,7 +17,7 @@ export interface CallRecord {
   outcome?: 'resolved' | 'rejected'
   text?: string
   error?: unknown
-  /** Virtual time the user aborted it, if the abort came before it settled. */
+  /** Virtual time the user aborted it (signal, or stopped reading the stream), if that came before it settled. */
   abortedAt?: number
   /** The text pieces surfaced while streaming, in order. */
   surfaced: string[]
@@ -141,7 +141,15 @@ export class Workload {
         try {
           p = session.send(prompt.text, {
             ...(ctrl ? { signal: ctrl.signal } : {}),
-            onText: (text) => rec.surfaced.push(text),
+            onText: (text) => {
+              rec.surfaced.push(text)
+              if (prompt.stopAfterDeltas === undefined || rec.surfaced.length < prompt.stopAfterDeltas)
+                return false
+              if (rec.settledAt !== undefined || rec.abortedAt !== undefined) return false
+              rec.abortedAt = this.sched.now
+              this.sched.trace.record(this.sched.now, `user s${i}p${j} stops reading`)
+              return true
+            },
           })
         } catch (e) {
           p = Promise.reject(e)
