@@ -2,7 +2,7 @@ import { type Carrier, FabstirError } from '@fabstir/protocol'
 import { connectFailure, defaultSocketFactory } from '#socket-factory'
 import { displayUrl, type SocketFactory, type SocketLike } from './socket.js'
 
-/** A {@link Carrier} over WebSockets: one socket per connection, text frames only. */
+/** A `Carrier` (of `@fabstir/protocol`) over WebSockets: one socket per connection, text frames only. */
 export function webSocketCarrier(url: string, factory: SocketFactory = defaultSocketFactory): Carrier {
   return {
     connect(events) {
@@ -38,7 +38,8 @@ export function webSocketCarrier(url: string, factory: SocketFactory = defaultSo
         events.closed({ code, reason, opened, failure })
       }
       return {
-        send: (text) => socket.send(text),
+        // Only while OPEN: a socket already closing drops the frame (its close event follows).
+        send: (text) => socket.readyState === 1 && socket.send(text),
         close(code, reason) {
           socket.close(code, reason)
         },

@@ -125,7 +125,7 @@ export class HandshakeGate {
 
 let shared: HandshakeGate | undefined
 
-/** The process-wide gate every client uses unless given its own (`ClientOptions.handshakeGate`). */
+/** The process-wide gate every client uses unless given its own (`ClientCoreOptions.handshakeGate`). */
 export function handshakeGate(): HandshakeGate {
   shared ??= new HandshakeGate()
   return shared

@@ -10,7 +10,7 @@ import { FabstirError } from '../errors.js'
 import type { PromptInput } from '../options.js'
 import type { AdmissionTicket, ReleaseSlot } from './admission.js'
 import { Emitter } from './emitter.js'
-import type { ResolvedOptions } from './options.js'
+import type { ResolvedClientOptions } from './options.js'
 import { ResponseStream } from './response-stream.js'
 import type { Carrier, Connection } from './shell.js'
 import type { TimerHandle, Timers } from './timers.js'
@@ -44,7 +44,7 @@ export interface SessionShell {
 
 /**
  * One encrypted (or plaintext) session over its own connection: the promise and async-iterator face of a
- * {@link SessionDriver}, which makes every decision. This class only carries the driver's outputs out (frames to the
+ * `SessionDriver` of `@fabstir/protocol`, which makes every decision. This class only carries the driver's outputs out (frames to the
  * carrier, the one deadline to the clock, answers to their streams) and its inputs in. Closing the session closes
  * the connection, which makes the node settle the session's job on-chain.
  */
@@ -60,11 +60,11 @@ export class ClientSession extends Emitter<SessionEvents> {
   #opening: { resolve: () => void; reject: (e: FabstirError) => void } | undefined
   #flushing = false
 
-  /** @internal use `client.startSession()` */
-  readonly #opts: ResolvedOptions
+  readonly #opts: ResolvedClientOptions
   readonly #shell: SessionShell
 
-  constructor(opts: ResolvedOptions, start: StartSessionOptions, shell: SessionShell) {
+  /** @internal use `client.startSession()` */
+  constructor(opts: ResolvedClientOptions, start: StartSessionOptions, shell: SessionShell) {
     super()
     this.#opts = opts
     this.#shell = shell

@@ -1,7 +1,7 @@
 import { FabstirError } from '../errors.js'
 import { ClientSession, type ClientStatus, type StartSessionOptions } from './client-session.js'
 import { Emitter } from './emitter.js'
-import { type ClientCoreOptions, type ResolvedOptions, resolveOptions } from './options.js'
+import { type ClientCoreOptions, type ResolvedClientOptions, resolveClientOptions } from './options.js'
 import type { Carrier, Clock } from './shell.js'
 import { systemClock, Timers } from './timers.js'
 
@@ -24,19 +24,19 @@ export interface ClientShell {
  * serves one request at a time per connection and settles a job when its connection closes).
  */
 export class FabstirClient extends Emitter<ClientEvents> {
-  readonly #opts: ResolvedOptions
+  readonly #opts: ResolvedClientOptions
   readonly #sessions = new Set<ClientSession>()
   readonly #timers: Timers
   #closed = false
   #_status: ClientStatus = 'closed'
 
-  /** @internal use `createClientCore` (or `createClient` of a transport) */
   readonly #shell: ClientShell
 
+  /** @internal use `createClientCore` (or `createClient` of a transport) */
   constructor(options: ClientCoreOptions, shell: ClientShell) {
     super()
     this.#shell = shell
-    this.#opts = resolveOptions(options)
+    this.#opts = resolveClientOptions(options)
     this.#timers = new Timers(shell.clock ?? systemClock())
   }
 

@@ -5,7 +5,7 @@ import type { DigestSigner } from '../signer.js'
 import { type HandshakeGate, handshakeGate } from './admission.js'
 
 /**
- * Default of {@link ClientOptions.rekeyAfterFrames}: the replay detector then holds at most 2,048 nonce
+ * Default of {@link ClientCoreOptions.rekeyAfterFrames}: the replay detector then holds at most 2,048 nonce
  * fingerprints — a 32 KiB table — per session between answers (a re-key costs about one session init).
  */
 export const DEFAULT_REKEY_AFTER_FRAMES = 2048
@@ -14,7 +14,7 @@ export const DEFAULT_REKEY_AFTER_FRAMES = 2048
 export interface Timeouts {
   /**
    * Socket open + the node's `connected` greeting. Default 10 s. Counted from the moment the handshake is admitted
-   * (see {@link ClientOptions.handshakeGate}), not while it waits for a slot.
+   * (see {@link ClientCoreOptions.handshakeGate}), not while it waits for a slot.
    */
   connectMs?: number
   /** `session_init_ack` after the init frame. Default 15 s. */
@@ -98,24 +98,21 @@ export interface ClientCoreOptions {
   plaintextRag?: boolean
 }
 
-/** {@link ClientOptions} after validation, with every default filled in (internal to the client). */
-export interface ResolvedOptions {
-  nodePublicKey: Uint8Array | string | undefined
-  expectedNodeAddress: string | undefined
-  signer: DigestSigner | undefined
-  encryption: boolean
-  allowPlaintextFallback: boolean
-  timeouts: Required<Timeouts>
-  reconnect: Required<ReconnectPolicy> | false
-  retryOnRateLimit: Required<RateLimitRetryPolicy> | false
-  /** Re-key after this many authenticated node frames under one key. */
-  rekeyAfterFrames: number
-  logger: Logger
-  handshakeGate: HandshakeGate
-  random: () => number
-  /** Plaintext RAG allowed (explicit opt-in). */
-  plaintextRag: boolean
-}
+/** {@link ClientCoreOptions} after validation, with every default filled in (what a `SessionDriver` runs on). */
+export type ResolvedClientOptions = Required<
+  Omit<
+    ClientCoreOptions,
+    'nodePublicKey' | 'expectedNodeAddress' | 'signer' | 'timeouts' | 'reconnect' | 'retryOnRateLimit'
+  >
+> &
+  Pick<ClientCoreOptions, 'nodePublicKey' | 'expectedNodeAddress' | 'signer'> & {
+    /** Every timeout, defaults filled in. */
+    timeouts: Required<Timeouts>
+    /** The reconnect policy with its defaults, or `false`. */
+    reconnect: Required<ReconnectPolicy> | false
+    /** The rate-limit retry policy with its defaults, or `false`. */
+    retryOnRateLimit: Required<RateLimitRetryPolicy> | false
+  }
 
 function positive(value: number | undefined, fallback: number, field: string): number {
   if (value === undefined) return fallback
@@ -128,7 +125,7 @@ function positive(value: number | undefined, fallback: number, field: string): n
 }
 
 /** Validate and complete client options; throws `INVALID_CONFIG` with the offending field. */
-export function resolveOptions(o: ClientCoreOptions): ResolvedOptions {
+export function resolveClientOptions(o: ClientCoreOptions): ResolvedClientOptions {
   const encryption = o.encryption ?? true
   if (encryption && (o.nodePublicKey === undefined || o.signer === undefined)) {
     throw new FabstirError(

@@ -1,5 +1,6 @@
 import type { FabstirError } from '../errors.js'
 import type { Reply, StreamDelta } from './replies.js'
+import type { SessionDriver } from './session-driver.js'
 
 /** What `session.status` reports; `session.encrypted` is the source of truth for the indicator. */
 export type ClientStatus =
@@ -12,40 +13,112 @@ export type ClientStatus =
   | 'failed'
 
 /** A frame the signer's call produced, or why it failed: the input {@link SessionDriver.signed} takes. */
-export type SignResult = { frame: object } | { error: unknown }
+export type SignResult =
+  | {
+      /** The signed session-init frame. */
+      frame: object
+    }
+  | {
+      /** Whatever the call threw or rejected with (the driver makes it a typed error). */
+      error: unknown
+    }
 
 /**
  * Something the {@link SessionDriver} asks its shell to do, or tells its user. Taken one at a time with
- * {@link SessionDriver.poll}, in order.
+ * {@link SessionDriver.poll}, in order. `request` names a prompt by the key {@link SessionDriver.prompt} returned.
  */
 export type DriverOutput =
-  /** Wait for a handshake slot (`true`: then call `slotGranted`) or give the slot (or the place in line) back. */
-  | { type: 'slot'; want: boolean }
+  /** Wait for a handshake slot (`want: true`: then call `slotGranted`) or give the slot (or the place in line) back. */
+  | {
+      /** Discriminant. */
+      type: 'slot'
+      /** True: wait for a slot; false: give it (or the place in line) back. */
+      want: boolean
+    }
   /** Open a connection and report its life with `connected`, `receive`, `connectionClosed`. */
-  | { type: 'connect' }
+  | {
+      /** Discriminant. */
+      type: 'connect'
+    }
   /** Send one text frame on the open connection. */
-  | { type: 'send'; text: string }
-  /**
-   * Close the connection. `drop`: forget it at once (report nothing more of it); otherwise its close is awaited
-   * and reported with `connectionClosed` (recycling a connection in doubt).
-   */
-  | { type: 'disconnect'; code: number; reason: string; drop: boolean }
-  /**
-   * Run the one async step, the wallet's signature of the session init: call `init()` (after letting other work
-   * run) and report its frame or failure with `signed(attempt, result)`.
-   */
-  | { type: 'sign'; attempt: number; init: () => Promise<object> | object }
+  | {
+      /** Discriminant. */
+      type: 'send'
+      /** The frame, JSON text. */
+      text: string
+    }
+  /** Close the connection. */
+  | {
+      /** Discriminant. */
+      type: 'disconnect'
+      /** Close code: 1000 normal, 4000 recycling a connection in doubt. */
+      code: number
+      /** Close reason. */
+      reason: string
+      /** Forget the connection at once (report nothing more of it); otherwise report its close with `connectionClosed`. */
+      drop: boolean
+    }
+  /** Run the one async step, the wallet's signature of the session init, and report it with `signed`. */
+  | {
+      /** Discriminant. */
+      type: 'sign'
+      /** Names this signing; pass it back to `signed`. A result for an older attempt is dropped. */
+      attempt: number
+      /** Builds and signs the init frame; call it after letting other work run (one handshake's crypto per turn). */
+      init: () => Promise<object> | object
+    }
   /** The session's status changed. */
-  | { type: 'status'; status: ClientStatus }
+  | {
+      /** Discriminant. */
+      type: 'status'
+      /** The new status. */
+      status: ClientStatus
+    }
   /** The node sent something wrong that cost nothing (the authenticated value was kept). */
-  | { type: 'warning'; warning: FabstirError }
+  | {
+      /** Discriminant. */
+      type: 'warning'
+      /** What was wrong. */
+      warning: FabstirError
+    }
   /** The first handshake succeeded: the session is open. */
-  | { type: 'opened' }
-  /** The session ended (`closed` by the user, or `failed`); every pending request failed with `error`. */
-  | { type: 'ended'; status: 'closed' | 'failed'; error: FabstirError }
-  /** An authenticated piece of the answer to request `request`. */
-  | { type: 'delta'; request: number; delta: StreamDelta }
-  /** The whole answer to request `request`. */
-  | { type: 'reply'; request: number; reply: Reply }
-  /** Request `request` failed (and will get no further output). */
-  | { type: 'failed'; request: number; error: FabstirError }
+  | {
+      /** Discriminant. */
+      type: 'opened'
+    }
+  /** The session ended; every pending request failed before this output. */
+  | {
+      /** Discriminant. */
+      type: 'ended'
+      /** `closed` by the user, or `failed`. */
+      status: 'closed' | 'failed'
+      /** Why: `SESSION_CLOSED` after `close`, else the failure. */
+      error: FabstirError
+    }
+  /** An authenticated piece of an answer. */
+  | {
+      /** Discriminant. */
+      type: 'delta'
+      /** The prompt's key. */
+      request: number
+      /** The piece. */
+      delta: StreamDelta
+    }
+  /** The whole answer to a prompt. */
+  | {
+      /** Discriminant. */
+      type: 'reply'
+      /** The prompt's key. */
+      request: number
+      /** The answer. */
+      reply: Reply
+    }
+  /** A prompt failed (and gets no further output). */
+  | {
+      /** Discriminant. */
+      type: 'failed'
+      /** The prompt's key. */
+      request: number
+      /** Why. */
+      error: FabstirError
+    }

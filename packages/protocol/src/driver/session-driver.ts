@@ -1,4 +1,4 @@
-import type { ResolvedOptions } from '../client/options.js'
+import type { ResolvedClientOptions } from '../client/options.js'
 import type { ConnectionClosed } from '../client/shell.js'
 import { createSession, type EncryptedSession, type EncryptedSessionOptions } from '../encrypted-session.js'
 import { FabstirError } from '../errors.js'
@@ -9,7 +9,7 @@ import type { ClientStatus, DriverOutput, SignResult } from './outputs.js'
 import type { Reply } from './replies.js'
 
 /**
- * What a session needs to open: the session fields of {@link EncryptedSessionOptions} (the plaintext path uses only
+ * What a session needs to open: the session fields of `EncryptedSessionOptions` (the plaintext path uses only
  * `jobId`, `chainId` and `sessionId`). Invalid values make `startSession` reject with `INVALID_CONFIG` (with
  * `details.field`) before anything is sent.
  */
@@ -37,7 +37,7 @@ export interface FlowPort {
   /** Drop the connection (the session reconnects and re-keys the same session id). */
   recycle(): void
   /** The client's resolved options. */
-  opts: ResolvedOptions
+  opts: ResolvedClientOptions
   /** The time of the input being handled. */
   now(): number
   /** Set (or clear) the flow's deadline; the host's `expire(now)` is called when it passes. */
@@ -109,10 +109,10 @@ export class SessionDriver {
   #flowHost: FlowHostHooks | undefined
   #flowDeadlineAt: number | undefined
 
-  readonly #opts: ResolvedOptions
+  readonly #opts: ResolvedClientOptions
   readonly #start: StartSessionOptions
 
-  constructor(opts: ResolvedOptions, start: StartSessionOptions) {
+  constructor(opts: ResolvedClientOptions, start: StartSessionOptions) {
     this.#opts = opts
     this.#start = start
     this.#protocol = opts.encryption
@@ -259,7 +259,6 @@ export class SessionDriver {
     const step = this.#stepDeadline
     if (step && step.at <= now) {
       this.#stepDeadline = undefined
-      if (this.#step === 'signed') (this.#protocol as Partial<EncryptedSession>).abandonInit?.()
       this.#handshakeFailed(
         new FabstirError(
           'TIMEOUT',
@@ -341,7 +340,7 @@ export class SessionDriver {
     if (this.#active?.key === key) this.#abandonActive(this.#active, error)
   }
 
-  /** The action-flow host of this session, created on first use by `create` (flows ship only with apps using them). */
+  /** @internal The action-flow host of this session, created on first use by `create` (flows ship only with apps using them). */
   flows<H extends FlowHostHooks>(create: (port: FlowPort) => H, now: number): H {
     this.#_now = now
     this.#flowHost ??= create({
@@ -421,7 +420,11 @@ export class SessionDriver {
   /** A handshake step failed; `connectionGone` when the connection closed (no need to drop it). */
   #handshakeFailed(error: FabstirError, connectionGone = false): void {
     if (this.#phase !== 'handshake') return
-    if (this.#step === 'signed') this.#signAttempt++
+    if (this.#step === 'signed') {
+      // The signature in flight (if it ever comes) belongs to an abandoned init: drop it, zero its key.
+      this.#signAttempt++
+      ;(this.#protocol as Partial<EncryptedSession>).abandonInit?.()
+    }
     const purpose = this.#purpose
     if (
       purpose === 'start' &&

@@ -1,5 +1,4 @@
 import { createNodeCore, type NodeConnection, type NodeCore, type NodeCoreOptions } from '@fabstir/node-sim'
-import { resolveOptions } from '../../src/client/options.js'
 import {
   type ClientCoreOptions,
   type ClientStatus,
@@ -8,6 +7,7 @@ import {
   type FabstirError,
   HandshakeGate,
   type Reply,
+  resolveClientOptions,
   SessionDriver,
   type StreamDelta,
 } from '../../src/index.js'
@@ -73,7 +73,7 @@ export class Rig {
       now: () => this.now,
     })
     this.signer = createTestSigner()
-    const opts = resolveOptions({
+    const opts = resolveClientOptions({
       nodePublicKey: this.core.publicKey,
       signer: this.signer,
       handshakeGate: new HandshakeGate(1),

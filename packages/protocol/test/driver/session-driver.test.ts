@@ -2,6 +2,7 @@ import type { Responder } from '@fabstir/node-sim'
 import { describe, expect, it } from 'vitest'
 import { type DigestSigner, FabstirError, isFabstirError } from '../../src/index.js'
 import { capture32, isZeroed } from '../helpers/random-capture.js'
+import { createTestSigner } from '../helpers/signers.js'
 import { Rig } from './rig.js'
 
 /** A model that starts and then never produces a chunk until the answer is abandoned. */
@@ -122,6 +123,48 @@ describe('SessionDriver: the signer', () => {
     await rig.settle()
     expect(rig.sent).toEqual([])
     expect(rig.driver.nextDeadline()).toBeUndefined()
+  })
+
+  it('a connection lost while the wallet signs a reconnect zeroes the pending session key and drops the late signature', async () => {
+    const wallet = createTestSigner()
+    let signing = false
+    let release: () => void = () => {}
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const signer: DigestSigner = {
+      address: wallet.address,
+      signDigest: async (digest) => {
+        // The first handshake signs at once; the reconnect's signature hangs until released.
+        if (signing) await gate
+        signing = true
+        return wallet.signDigest(digest)
+      },
+    }
+    const rig = new Rig({ client: { signer }, sign: false })
+    rig.driver.open(rig.now)
+    await rig.settle()
+    await rig.runSign()
+    await rig.settle()
+    expect(rig.driver.status).toBe('encrypted')
+    rig.dropFromNode()
+    await rig.advance(rig.driver.nextDeadline()! - rig.now)
+    const request = rig.signRequests.shift()!
+    let late: Promise<unknown> = Promise.resolve()
+    const { draws } = await capture32(async () => {
+      late = Promise.resolve(request.init()).catch((e: unknown) => e)
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    })
+    expect(draws.length).toBeGreaterThan(0)
+    expect(draws.every((d) => isZeroed(d.live))).toBe(false)
+    rig.dropFromNode()
+    // Every key the abandoned init drew is zeroed now, before the wallet answers.
+    expect(draws.every((d) => isZeroed(d.live))).toBe(true)
+    release()
+    const frame = await late
+    rig.driver.signed(request.attempt, { frame: frame as object }, rig.now)
+    await rig.settle()
+    expect(rig.sent.filter((f) => f.type === 'encrypted_session_init')).toHaveLength(1)
   })
 
   const garbage: [string, DigestSigner['signDigest']][] = [

@@ -4,7 +4,7 @@ import type { EncryptedSession } from '../../encrypted-session.js'
 import { FabstirError } from '../../errors.js'
 import type { ProtocolEvent } from '../../events.js'
 import type { PlaintextSession } from '../../plaintext-session.js'
-import type { ResolvedOptions } from '../options.js'
+import type { ResolvedClientOptions } from '../options.js'
 
 /** @internal One queued or running flow of a {@link FlowHost}. */
 export interface FlowJob {
@@ -34,7 +34,7 @@ export class FlowHost implements FlowHostHooks {
   constructor(private readonly port: FlowPort) {}
 
   /** The client's resolved options (e.g. the plaintext-RAG opt-in). */
-  get opts(): ResolvedOptions {
+  get opts(): ResolvedClientOptions {
     return this.port.opts
   }
 
