@@ -22,9 +22,17 @@ export interface SessionStart {
 export interface SessionUnderTest {
   /**
    * Send a prompt; resolves with the whole answer. `onText` sees each piece of text as it surfaces; returning `true`
-   * stops reading (breaking out of the stream: the answer is cancelled).
+   * stops reading (breaking out of the stream: the answer is cancelled); `onStopped` then says whether the answer had
+   * already ended (the reader was behind), in which case stopping changes nothing.
    */
-  send(prompt: string, options: { signal?: AbortSignal; onText?: (text: string) => boolean }): Promise<string>
+  send(
+    prompt: string,
+    options: {
+      signal?: AbortSignal
+      onText?: (text: string) => boolean
+      onStopped?: (alreadyEnded: boolean) => void
+    },
+  ): Promise<string>
   close(): Promise<void>
 }
 

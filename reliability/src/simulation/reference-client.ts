@@ -43,6 +43,7 @@ interface Req {
   resolve(text: string): void
   reject(e: FabstirError): void
   onText?: (text: string) => boolean
+  onStopped?: (alreadyEnded: boolean) => void
   chunks: string[]
   id?: string
   settled: boolean
@@ -118,7 +119,10 @@ class RefSession implements SessionUnderTest {
         this.setDeadline(t.idleMs)
         if (req.settled || e.text === '') return
         req.chunks.push(e.text)
-        if (req.onText?.(e.text) === true) this.abort(req)
+        if (req.onText?.(e.text) === true) {
+          req.onStopped?.(req.settled)
+          this.abort(req)
+        }
         return
       }
       case 'end': {
@@ -194,7 +198,14 @@ class RefSession implements SessionUnderTest {
     this.active = undefined
   }
 
-  send(text: string, options: { signal?: AbortSignal; onText?: (text: string) => boolean }): Promise<string> {
+  send(
+    text: string,
+    options: {
+      signal?: AbortSignal
+      onText?: (text: string) => boolean
+      onStopped?: (alreadyEnded: boolean) => void
+    },
+  ): Promise<string> {
     if (this.phase === 'done')
       return Promise.reject(new FabstirError('SESSION_CLOSED', 'the session is closed'))
     return new Promise((resolve, reject) => {
@@ -205,6 +216,7 @@ class RefSession implements SessionUnderTest {
         chunks: [],
         settled: false,
         ...(options.onText ? { onText: options.onText } : {}),
+        ...(options.onStopped ? { onStopped: options.onStopped } : {}),
       }
       options.signal?.addEventListener('abort', () => this.abort(req), { once: true })
       this.queue.push(req)

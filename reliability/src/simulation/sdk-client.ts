@@ -27,10 +27,14 @@ export function sdkClient(deps: ClientDeps): ClientUnderTest {
     async startSession(options) {
       const session = await client.startSession(options)
       return {
-        send(prompt, { signal, onText }) {
+        send(prompt, { signal, onText, onStopped }) {
           const stream = session.stream(prompt, signal ? { signal } : {})
           void (async () => {
-            for await (const delta of stream) if (onText?.(delta.text) === true) break
+            for await (const delta of stream) {
+              if (onText?.(delta.text) !== true) continue
+              onStopped?.(stream.settled)
+              break
+            }
           })().catch(() => {})
           return stream.result.then((reply) => reply.text)
         },

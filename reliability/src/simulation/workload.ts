@@ -143,12 +143,15 @@ export class Workload {
             ...(ctrl ? { signal: ctrl.signal } : {}),
             onText: (text) => {
               rec.surfaced.push(text)
-              if (prompt.stopAfterDeltas === undefined || rec.surfaced.length < prompt.stopAfterDeltas)
-                return false
-              if (rec.settledAt !== undefined || rec.abortedAt !== undefined) return false
-              rec.abortedAt = this.sched.now
-              this.sched.trace.record(this.sched.now, `user s${i}p${j} stops reading`)
-              return true
+              return prompt.stopAfterDeltas !== undefined && rec.surfaced.length === prompt.stopAfterDeltas
+            },
+            onStopped: (alreadyEnded) => {
+              this.sched.trace.record(
+                this.sched.now,
+                `user s${i}p${j} stops reading${alreadyEnded ? ' (ended)' : ''}`,
+              )
+              // A reader behind an answer that already ended changes nothing; otherwise this is an abort.
+              if (!alreadyEnded && rec.settledAt === undefined) rec.abortedAt = this.sched.now
             },
           })
         } catch (e) {
