@@ -1,60 +1,17 @@
 import type { ResolvedClientOptions } from '../client/options.js'
 import type { ConnectionClosed } from '../client/shell.js'
-import { createSession, type EncryptedSession, type EncryptedSessionOptions } from '../encrypted-session.js'
+import { createSession, type EncryptedSession } from '../encrypted-session.js'
 import { FabstirError } from '../errors.js'
 import type { ProtocolEvent } from '../events.js'
 import type { PromptInput } from '../options.js'
 import { createPlaintextSession, type PlaintextSession } from '../plaintext-session.js'
+import { asFabstirError, backoffDelay, connectFailure } from './failures.js'
 import type { ClientStatus, DriverOutput, SignResult } from './outputs.js'
 import type { Reply } from './replies.js'
+import type { AnyProtocol, FlowHostHooks, FlowPort, StartSessionOptions } from './types.js'
 
-/**
- * What a session needs to open: the session fields of `EncryptedSessionOptions` (the plaintext path uses only
- * `jobId`, `chainId` and `sessionId`). Invalid values make `startSession` reject with `INVALID_CONFIG` (with
- * `details.field`) before anything is sent.
- */
-export type StartSessionOptions = Pick<
-  EncryptedSessionOptions,
-  'jobId' | 'chainId' | 'modelName' | 'pricePerToken' | 'sessionId' | 'vectorDatabase' | 'recoveryPublicKey'
->
-
-/** The session's sans-IO protocol object (encrypted, or plaintext after an allowed fallback). */
-export type AnyProtocol = EncryptedSession | PlaintextSession
-
-/**
- * What the driver lends an action-flow host (image, transcode, LTX, RAG: `client/flows/`, loaded only by apps that
- * use them). Everything is synchronous: the host sends through the driver and sets one deadline of its own.
- */
-export interface FlowPort {
-  /** The session's current protocol object. */
-  protocol(): AnyProtocol
-  /** True when the connection is open, no chat prompt is active or queued, and the protocol is ready. */
-  idle(): boolean
-  /** Send a frame (throws `CONNECTION_LOST` when the connection is not open). */
-  send(frame: object): void
-  /** Let the session start its next queued chat prompt (or flow). */
-  pump(): void
-  /** Drop the connection (the session reconnects and re-keys the same session id). */
-  recycle(): void
-  /** The client's resolved options. */
-  opts: ResolvedClientOptions
-  /** The time of the input being handled. */
-  now(): number
-  /** Set (or clear) the flow's deadline; the host's `expire(now)` is called when it passes. */
-  deadline(at: number | undefined): void
-}
-
-/** The driver's side of a flow host. */
-export interface FlowHostHooks {
-  /** Start the next flow if the connection is idle. */
-  kick(): void
-  /** Route a protocol event: true when it belonged to the running flow and the session has nothing more to do. */
-  onEvent(ev: ProtocolEvent): boolean
-  /** The flow deadline passed at `now`. */
-  expire(now: number): void
-  /** The session ended: every flow fails with `error`. */
-  close(error: FabstirError): void
-}
+export { asFabstirError, backoffDelay } from './failures.js'
+export type { AnyProtocol, FlowHostHooks, FlowPort, StartSessionOptions } from './types.js'
 
 interface Request {
   key: number
@@ -782,32 +739,4 @@ export class SessionDriver {
       logger: this.#opts.logger,
     })
   }
-}
-
-/** Exponential backoff with full jitter: a random delay in [0, min(max, base·2^attempt)]. */
-export function backoffDelay(
-  policy: { baseDelayMs: number; maxDelayMs: number },
-  attempt: number,
-  random: () => number,
-): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt)
-  return Math.floor(random() * ceiling)
-}
-
-/** Any thrown value as a typed error (a signer may reject with anything: null, undefined, a string). */
-export function asFabstirError(e: unknown): FabstirError {
-  return e instanceof FabstirError
-    ? e
-    : new FabstirError('CONNECTION_FAILED', 'unexpected failure', { cause: e })
-}
-
-/** Why a connection closed before the node's greeting: the carrier's diagnosis, or what the driver can tell. */
-function connectFailure(info: ConnectionClosed): FabstirError {
-  if (info.failure) return info.failure
-  const [cause, text] = info.opened
-    ? ['closed-before-greeting', `opened but closed (code ${info.code}) before the node's greeting`]
-    : ['unknown', `failed before it opened (code ${info.code})`]
-  return new FabstirError('CONNECTION_FAILED', `cannot connect to the node: the connection ${text}`, {
-    details: { cause },
-  })
 }
