@@ -19,8 +19,7 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..')
  * Plain throws not yet in the model, each with its reason. Remove an entry when its file is fixed (the test then
  * fails on any plain throw that comes back).
  */
-const KNOWN_PLAIN_THROWS: Readonly<Record<string, string>> = {
-}
+const KNOWN_PLAIN_THROWS: Readonly<Record<string, string>> = {}
 
 const ENTRY_POINTS: Record<string, Record<string, unknown>> = {
   '@fabstir/wire': wire,

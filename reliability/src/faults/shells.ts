@@ -1,9 +1,7 @@
-import { MessageChannel } from 'node:worker_threads'
 import { MAX_FRAME_BYTES } from '@fabstir/protocol'
 import { type ClientOptions, createClient, type FabstirClient } from '@fabstir/transport-ws'
 import WebSocket from 'ws'
-import { createPortClient, type RelayEndpoint } from '../../../tools/release/examples/port-client.js'
-import { type ConnectSource, relay } from '../../../tools/release/examples/port-relay.js'
+import { portShellClient } from '../../../tools/release/examples/port-pair.js'
 
 /** An I/O shell around the client core: how the fault matrix gets a client for a node. */
 export interface FaultShell {
@@ -20,27 +18,11 @@ export const WS_SHELL: FaultShell = { name: 'ws', createClient }
  */
 export const PORT_SHELL: FaultShell = {
   name: 'port',
-  createClient(options) {
-    const { port1, port2 } = new MessageChannel()
-    relay(
-      port2 as unknown as ConnectSource,
+  createClient: (options) =>
+    portShellClient(
+      options,
       () => new WebSocket(options.url, { perMessageDeflate: false, maxPayload: MAX_FRAME_BYTES }),
-    )
-    const dispose = () => {
-      port1.close()
-      port2.close()
-    }
-    let client: FabstirClient
-    try {
-      client = createPortClient(port1 as unknown as RelayEndpoint, options)
-    } catch (e) {
-      dispose()
-      throw e
-    }
-    const close = client.close.bind(client)
-    client.close = () => close().finally(dispose)
-    return client
-  },
+    ),
 }
 
 /** Every shell the matrix runs on; the first is the reference the others are compared with. */

@@ -1,6 +1,5 @@
-import { MessageChannel } from 'node:worker_threads'
-import { createPortClient, type RelayEndpoint } from '../../../../tools/release/examples/port-client.js'
-import { type ConnectSource, type RelaySocket, relay } from '../../../../tools/release/examples/port-relay.js'
+import { portShellClient } from '../../../../tools/release/examples/port-pair.js'
+import type { RelaySocket } from '../../../../tools/release/examples/port-relay.js'
 import { type ClientOptions, createClient, type FabstirClient, type SocketLike } from '../../src/index.js'
 import { defaultSocketFactory } from '../../src/socket-node.js'
 
@@ -26,24 +25,8 @@ export const WS_SHELL: Shell = { name: 'ws', createClient }
 export const PORT_SHELL: Shell = {
   name: 'port',
   createClient(options) {
-    const { port1, port2 } = new MessageChannel()
     const factory = options.socketFactory ?? defaultSocketFactory
-    relay(port2 as unknown as ConnectSource, () => relaySocket(factory(options.url)))
-    const dispose = () => {
-      port1.close()
-      port2.close()
-    }
-    let client: FabstirClient
-    try {
-      client = createPortClient(port1 as unknown as RelayEndpoint, options)
-    } catch (e) {
-      dispose()
-      throw e
-    }
-    // The relay's port is listened to, which keeps a process alive: close it with the client.
-    const close = client.close.bind(client)
-    client.close = () => close().finally(dispose)
-    return client
+    return portShellClient(options, () => relaySocket(factory(options.url)))
   },
 }
 
