@@ -11,7 +11,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type CryptoBackendName, getCryptoBackend, setCryptoBackend } from '@fabstir/crypto'
+import { getCryptoBackend, setCryptoBackend } from '@fabstir/crypto'
+import { type BenchArgs, parseBenchArgs, USAGE } from './args.js'
 import { FULL, QUICK } from './measure.js'
 import { environment, figuresTable, markdown, targetsTable } from './report.js'
 import type { SuiteResult } from './report-types.js'
@@ -23,15 +24,16 @@ import { receiveChunkSuite } from './suites/receive-chunk.js'
 import { sealPromptSuite } from './suites/seal-prompt.js'
 import { sessionInitSuite } from './suites/session-init.js'
 
-const args = process.argv.slice(2)
-const quick = args.includes('--quick')
-const only = args
-  .find((a) => a.startsWith('--only='))
-  ?.slice('--only='.length)
-  .split(',')
-const forced = args.find((a) => a.startsWith('--backend='))?.slice('--backend='.length)
+let args: BenchArgs
+try {
+  args = parseBenchArgs(process.argv.slice(2))
+} catch (error) {
+  console.error(`bench: ${(error as Error).message.split('\n')[0]}\n${USAGE}`)
+  process.exit(2)
+}
+const { quick, only } = args
 const profile = quick ? QUICK : FULL
-if (forced) setCryptoBackend(forced as CryptoBackendName)
+if (args.backend) setCryptoBackend(args.backend)
 const backend = getCryptoBackend()
 
 const suites: Array<[string, string, () => Promise<SuiteResult>]> = [

@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 import { type Environment, markdown, verdict } from './report.js'
 import type { Figure, TargetCheck } from './report-types.js'
 
@@ -46,10 +47,28 @@ export function resultsSection(results: Results, before?: Results): string {
   return [...parts, END].join('\n')
 }
 
-const args = process.argv.slice(2)
-const beforeAt = args.indexOf('--before')
-const beforeFile = beforeAt >= 0 ? args.splice(beforeAt, 2)[1] : undefined
-const file = resolve(args[0] ?? join(here, '..', 'results', 'latest.json'))
+const USAGE = 'usage: pnpm --filter @fabstir/bench run docs [RESULTS.json] [--before BEFORE.json]'
+
+function parseCommandLine() {
+  const parsed = parseArgs({
+    args: process.argv.slice(2),
+    strict: true,
+    allowPositionals: true,
+    options: { before: { type: 'string' } },
+  })
+  if (parsed.positionals.length > 1) throw new Error(`unexpected argument "${parsed.positionals[1]}"`)
+  return parsed
+}
+
+let parsed: ReturnType<typeof parseCommandLine>
+try {
+  parsed = parseCommandLine()
+} catch (error) {
+  process.stderr.write(`bench docs: ${(error as Error).message.split('\n')[0]}\n${USAGE}\n`)
+  process.exit(2)
+}
+const beforeFile = parsed.values.before
+const file = resolve(parsed.positionals[0] ?? join(here, '..', 'results', 'latest.json'))
 const docs = join(here, '..', '..', 'docs', 'benchmarks.md')
 const text = readFileSync(docs, 'utf8')
 const from = text.indexOf(START)

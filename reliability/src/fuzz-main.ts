@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { parseArgs } from 'node:util'
-import { err, intFlag, out } from './common/cli.js'
+import { err, intFlag, out, parseFlags, reportFailure } from './common/cli.js'
 import type { FuzzJob } from './fuzz/jobs.js'
 import { LONG_RUN_LIMITS } from './fuzz/mutations.js'
 import { runPool } from './fuzz/pool.js'
@@ -33,23 +32,21 @@ Targets: ${FUZZ_TARGETS.map((t) => t.name).join(', ')}
 `
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      total: { type: 'string' },
-      targets: { type: 'string' },
-      seed: { type: 'string' },
-      workers: { type: 'string' },
-      'case-timeout-ms': { type: 'string' },
-      'max-hangs': { type: 'string' },
-      'max-minutes': { type: 'string' },
-      nonces: { type: 'string' },
-      'max-string': { type: 'string' },
-      'slow-case-ms': { type: 'string' },
-      json: { type: 'string' },
-      replay: { type: 'string' },
-      run: { type: 'boolean' },
-      help: { type: 'boolean' },
-    },
+  const values = parseFlags({
+    total: { type: 'string' },
+    targets: { type: 'string' },
+    seed: { type: 'string' },
+    workers: { type: 'string' },
+    'case-timeout-ms': { type: 'string' },
+    'max-hangs': { type: 'string' },
+    'max-minutes': { type: 'string' },
+    nonces: { type: 'string' },
+    'max-string': { type: 'string' },
+    'slow-case-ms': { type: 'string' },
+    json: { type: 'string' },
+    replay: { type: 'string' },
+    run: { type: 'boolean' },
+    help: { type: 'boolean' },
   })
   if (values.help) {
     out(USAGE)
@@ -132,12 +129,6 @@ function weightCost(target: string): number {
   return 1
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code
-  },
-  (e: unknown) => {
-    err(e instanceof Error ? (e.stack ?? e.message) : String(e))
-    process.exitCode = 2
-  },
-)
+main().then((code) => {
+  process.exitCode = code
+}, reportFailure)

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
-import { err, intFlag, out } from './common/cli.js'
+import { err, intFlag, out, parseFlags, reportFailure } from './common/cli.js'
 import { NODE_IDENTITY } from './common/identities.js'
 import { runResourceCycles } from './load/resource-cycles.js'
 import { GENEROUS_TIMEOUTS, runLoad } from './load/run-load.js'
@@ -27,20 +26,18 @@ nothing leaks. Prints a JSON summary.
 `
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      scenario: { type: 'string' },
-      sessions: { type: 'string' },
-      prompts: { type: 'string' },
-      'open-batch': { type: 'string' },
-      cycles: { type: 'string' },
-      concurrency: { type: 'string' },
-      sim: { type: 'string' },
-      inline: { type: 'boolean' },
-      deadlines: { type: 'string' },
-      json: { type: 'string' },
-      help: { type: 'boolean' },
-    },
+  const values = parseFlags({
+    scenario: { type: 'string' },
+    sessions: { type: 'string' },
+    prompts: { type: 'string' },
+    'open-batch': { type: 'string' },
+    cycles: { type: 'string' },
+    concurrency: { type: 'string' },
+    sim: { type: 'string' },
+    inline: { type: 'boolean' },
+    deadlines: { type: 'string' },
+    json: { type: 'string' },
+    help: { type: 'boolean' },
   })
   if (values.help) {
     out(USAGE)
@@ -119,12 +116,6 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code
-  },
-  (e: unknown) => {
-    err(e instanceof Error ? (e.stack ?? e.message) : String(e))
-    process.exitCode = 2
-  },
-)
+main().then((code) => {
+  process.exitCode = code
+}, reportFailure)

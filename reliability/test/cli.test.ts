@@ -112,7 +112,18 @@ describe('the documented commands (small sizes)', () => {
   it('rejects bad flags with a usage error', async () => {
     const bad = await run('src/fuzz-main.ts', ['--total', 'lots'])
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toMatch(/--total must be a non-negative integer/)
+    expect(bad.stderr).toBe('--total must be a non-negative integer, got lots (see --help)\n')
+    // node:util parseArgs errors are usage errors too: one line, exit 2, no stack trace.
+    const unknown = await run('src/load-main.ts', ['--sesions', '3'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toBe("Unknown option '--sesions' (see --help)\n")
+    const missing = await run('src/fuzz-main.ts', ['--total'])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(/^Option '--total <value>' argument missing \(see --help\)\n$/)
+    // What `pnpm load -- --help` passes on.
+    const dashed = await run('src/load-main.ts', ['--', '--help'])
+    expect(dashed.code).toBe(0)
+    expect(dashed.stdout).toMatch(/--scenario load\|resources/)
     const help = await run('src/load-main.ts', ['--help'])
     expect(help.code).toBe(0)
     expect(help.stdout).toMatch(/--scenario load\|resources/)

@@ -1,3 +1,4 @@
+import { parseJsonLossless } from '@fabstir/node-sim'
 import { parseJson } from '@fabstir/wire'
 import { describe, expect, it } from 'vitest'
 
@@ -45,5 +46,15 @@ describe('parseJson work is linear in the input', () => {
       expect(() => parseJson(text)).toThrow(/invalid JSON/)
     })
     expect(scanned).toBeLessThanOrEqual(4 * text.length)
+  })
+
+  it("the simulated node's serde-like parser (the same reader) on a long escaped string, valid and not", () => {
+    const valid = `{"n":18446744073709551615,"s":"${'\\u00e9'.repeat(ESCAPES)}"}`
+    expect(charactersScanned(valid, () => parseJsonLossless(valid))).toBeLessThanOrEqual(4 * valid.length)
+    const bad = `{"s":"${'\\u00e9'.repeat(ESCAPES)}" garbage`
+    const scanned = charactersScanned(bad, () => {
+      expect(() => parseJsonLossless(bad)).toThrow(/expected ',' or '}'/)
+    })
+    expect(scanned).toBeLessThanOrEqual(4 * bad.length)
   })
 })

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { startNodeSim, upstreamResponder } from '@fabstir/node-sim'
+import { startOpenAiServer } from '@fabstir/node-sim/testing'
 import { describe, expect, it } from 'vitest'
-import { startOpenAiServer } from '../../../packages/node-sim/test/helpers/openai-server.js'
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url))
 

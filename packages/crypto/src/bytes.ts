@@ -1,21 +1,12 @@
+import { equalBytes as nobleEqualBytes } from '@noble/curves/utils.js'
+import { bytesToHex as nobleBytesToHex, hexToBytes as nobleHexToBytes } from '@noble/hashes/utils.js'
 import { CryptoError } from './errors.js'
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
-// Maps a char code to its nibble value, or 255 for a non-hex character.
-const NIBBLE = new Uint8Array(128).fill(255)
-for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i
-for (let i = 0; i < 6; i++) {
-  NIBBLE[65 + i] = 10 + i
-  NIBBLE[97 + i] = 10 + i
-}
 
 /** Lowercase hex without a `0x` prefix — the node's output format. */
 export function bytesToHex(bytes: Uint8Array): string {
   if (!(bytes instanceof Uint8Array))
     throw new CryptoError('INVALID_INPUT', 'bytesToHex expects a Uint8Array')
-  let out = ''
-  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!]
-  return out
+  return nobleBytesToHex(bytes)
 }
 
 /**
@@ -24,22 +15,15 @@ export function bytesToHex(bytes: Uint8Array): string {
  */
 export function hexToBytes(hex: string): Uint8Array {
   if (typeof hex !== 'string') throw new CryptoError('INVALID_HEX', 'hex input must be a string')
-  const start = hex.startsWith('0x') ? 2 : 0
-  const digits = hex.length - start
-  if (digits % 2 !== 0)
-    throw new CryptoError('INVALID_HEX', `hex string has an odd number of digits (${digits})`)
-  const out = new Uint8Array(digits / 2)
-  for (let i = 0, j = start; i < out.length; i++, j += 2) {
-    const hiCode = hex.charCodeAt(j)
-    const loCode = hex.charCodeAt(j + 1)
-    const hi = hiCode < 128 ? NIBBLE[hiCode]! : 255
-    const lo = loCode < 128 ? NIBBLE[loCode]! : 255
-    if (hi === 255 || lo === 255) {
-      throw new CryptoError('INVALID_HEX', `invalid hex character at position ${hi === 255 ? j : j + 1}`)
-    }
-    out[i] = (hi << 4) | lo
+  const digits = hex.startsWith('0x') ? hex.slice(2) : hex
+  if (digits.length % 2 !== 0)
+    throw new CryptoError('INVALID_HEX', `hex string has an odd number of digits (${digits.length})`)
+  try {
+    return nobleHexToBytes(digits)
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : String(cause)
+    throw new CryptoError('INVALID_HEX', `invalid hex after any 0x prefix: ${detail}`, { cause })
   }
-  return out
 }
 
 const encoder = new TextEncoder()
@@ -110,10 +94,7 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array)) {
     throw new CryptoError('INVALID_INPUT', 'equalBytes expects two Uint8Arrays')
   }
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!
-  return diff === 0
+  return nobleEqualBytes(a, b)
 }
 
 /** Internal guard: `value` must be a `Uint8Array` of exactly `length` bytes, else a CryptoError with `code`. */

@@ -1,4 +1,8 @@
+import { randomBytes as nobleRandomBytes } from '@noble/hashes/utils.js'
 import { CryptoError } from './errors.js'
+
+/** The most bytes one `crypto.getRandomValues` call may fill (Web Crypto quota); noble enforces it per call. */
+const MAX_PER_CALL = 65536
 
 /**
  * `n` bytes from the platform CSPRNG (`crypto.getRandomValues`, in Node and browsers), any size: the 65,536-byte
@@ -9,21 +13,21 @@ export function randomBytes(n: number): Uint8Array {
   if (!Number.isSafeInteger(n) || n < 0) {
     throw new CryptoError('INVALID_INPUT', 'randomBytes length must be a non-negative safe integer')
   }
-  const c = (globalThis as { crypto?: Crypto }).crypto
-  if (!c || typeof c.getRandomValues !== 'function') {
-    throw new CryptoError('RANDOM_UNAVAILABLE', 'crypto.getRandomValues is not available on this platform')
-  }
+  if (n <= MAX_PER_CALL) return fromCsprng(n)
   let out: Uint8Array
   try {
     out = new Uint8Array(n)
   } catch (cause) {
     throw new CryptoError('INVALID_INPUT', `cannot allocate ${n} random bytes`, { cause })
   }
-  try {
-    // getRandomValues fills at most 65536 bytes per call.
-    for (let off = 0; off < n; off += 65536) c.getRandomValues(out.subarray(off, Math.min(n, off + 65536)))
-  } catch (cause) {
-    throw new CryptoError('RANDOM_UNAVAILABLE', 'crypto.getRandomValues failed', { cause })
-  }
+  for (let off = 0; off < n; off += MAX_PER_CALL) out.set(fromCsprng(Math.min(MAX_PER_CALL, n - off)), off)
   return out
+}
+
+function fromCsprng(n: number): Uint8Array {
+  try {
+    return nobleRandomBytes(n)
+  } catch (cause) {
+    throw new CryptoError('RANDOM_UNAVAILABLE', 'crypto.getRandomValues is missing or failed', { cause })
+  }
 }

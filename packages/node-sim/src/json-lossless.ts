@@ -9,14 +9,25 @@
  * errors).
  * @module
  */
-import { FabstirBaseError } from '@fabstir/wire'
+import {
+  FabstirBaseError,
+  type JsonBuilder,
+  type JsonLimits,
+  JsonRejection,
+  MAX_JSON_DEPTH,
+  parseJsonWith,
+  U64_MAX,
+} from '@fabstir/wire'
 
-/** Largest value of a Rust `u64`. */
-export const U64_MAX = 18446744073709551615n
+/** Largest value of a Rust `u64` (`@fabstir/wire`'s constant). */
+export { U64_MAX }
 /** Largest value of a Rust `u32`. */
 export const U32_MAX = 4294967295n
-/** serde_json's default recursion limit: at most 127 nested arrays/objects are accepted. */
-export const MAX_DEPTH = 127
+/**
+ * serde_json's default recursion limit: at most 127 nested arrays/objects are accepted (its depth budget of
+ * {@link MAX_JSON_DEPTH} runs out on the 128th).
+ */
+export const MAX_DEPTH = MAX_JSON_DEPTH - 1
 
 /** A JSON number with its source text, classified the way serde_json classifies it. */
 export class JsonNumber {
@@ -95,234 +106,40 @@ export class JsonSyntaxError extends FabstirBaseError {
   }
 }
 
-const NUMBER_RE = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y
-
-class Parser {
-  private pos = 0
-  private depth = 0
-
-  constructor(private readonly text: string) {}
-
-  parseDocument(): JsonValue {
-    this.skipWhitespace()
-    const value = this.parseValue()
-    this.skipWhitespace()
-    if (this.pos !== this.text.length) this.fail('trailing characters')
-    return value
-  }
-
-  private fail(message: string): never {
-    throw new JsonSyntaxError(message, this.pos)
-  }
-
-  private skipWhitespace(): void {
-    const t = this.text
-    while (this.pos < t.length) {
-      const c = t.charCodeAt(this.pos)
-      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) this.pos++
-      else break
-    }
-  }
-
-  private parseValue(): JsonValue {
-    const c = this.text[this.pos]
-    switch (c) {
-      case '{':
-        return this.parseObject()
-      case '[':
-        return this.parseArray()
-      case '"':
-        return this.parseString()
-      case 't':
-        return this.parseLiteral('true', true)
-      case 'f':
-        return this.parseLiteral('false', false)
-      case 'n':
-        return this.parseLiteral('null', null)
-      case undefined:
-        return this.fail('EOF while parsing a value')
-      default:
-        if (c === '-' || (c >= '0' && c <= '9')) return this.parseNumber()
-        return this.fail('expected value')
-    }
-  }
-
-  private parseLiteral<T>(word: string, value: T): T {
-    if (!this.text.startsWith(word, this.pos)) this.fail('expected value')
-    this.pos += word.length
-    return value
-  }
-
-  private parseNumber(): JsonNumber {
-    NUMBER_RE.lastIndex = this.pos
-    const m = NUMBER_RE.exec(this.text)
-    if (!m) return this.fail('invalid number')
-    const raw = m[0]
-    const next = this.text[this.pos + raw.length]
-    // serde rejects leading zeros such as `01` and dangling fractions/exponents such as `1.` or `1e`.
-    if (next !== undefined && /[0-9.eE+-]/.test(next)) this.fail('invalid number')
+/** Builds {@link JsonValue}s with serde_json's rules on top of `@fabstir/wire`'s exact reader. */
+const SERDE_BUILDER: JsonBuilder<JsonObject> = {
+  number(raw) {
     const n = new JsonNumber(raw)
-    if (!Number.isFinite(n.float)) this.fail('number out of range')
-    this.pos += raw.length
+    if (!Number.isFinite(n.float)) throw new JsonRejection('number out of range')
     return n
-  }
-
-  private enter(): void {
-    this.depth++
-    if (this.depth > MAX_DEPTH) this.fail('recursion limit exceeded')
-  }
-
-  private parseArray(): JsonValue[] {
-    this.enter()
-    this.pos++
-    const out: JsonValue[] = []
-    this.skipWhitespace()
-    if (this.text[this.pos] === ']') {
-      this.pos++
-      this.depth--
-      return out
+  },
+  startObject: () => new JsonObject(new Map(), new Set()),
+  setProperty(object, key, value) {
+    const { entries } = object
+    if (entries.has(key)) {
+      ;(object.duplicateKeys as Set<string>).add(key)
+      entries.delete(key) // re-inserted last, as serde_json::Value's map keeps the last value
     }
-    for (;;) {
-      this.skipWhitespace()
-      out.push(this.parseValue())
-      this.skipWhitespace()
-      const c = this.text[this.pos]
-      if (c === ',') {
-        this.pos++
-        continue
-      }
-      if (c === ']') {
-        this.pos++
-        this.depth--
-        return out
-      }
-      this.fail('expected `,` or `]`')
-    }
-  }
-
-  private parseObject(): JsonObject {
-    this.enter()
-    this.pos++
-    const entries = new Map<string, JsonValue>()
-    const duplicates = new Set<string>()
-    this.skipWhitespace()
-    if (this.text[this.pos] === '}') {
-      this.pos++
-      this.depth--
-      return new JsonObject(entries, duplicates)
-    }
-    for (;;) {
-      this.skipWhitespace()
-      if (this.text[this.pos] !== '"') this.fail('key must be a string')
-      const key = this.parseString()
-      this.skipWhitespace()
-      if (this.text[this.pos] !== ':') this.fail('expected `:`')
-      this.pos++
-      this.skipWhitespace()
-      const value = this.parseValue()
-      if (entries.has(key)) {
-        duplicates.add(key)
-        entries.delete(key)
-      }
-      entries.set(key, value)
-      this.skipWhitespace()
-      const c = this.text[this.pos]
-      if (c === ',') {
-        this.pos++
-        continue
-      }
-      if (c === '}') {
-        this.pos++
-        this.depth--
-        return new JsonObject(entries, duplicates)
-      }
-      this.fail('expected `,` or `}`')
-    }
-  }
-
-  private parseHex4(): number {
-    const hex = this.text.slice(this.pos, this.pos + 4)
-    if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('invalid escape')
-    this.pos += 4
-    return Number.parseInt(hex, 16)
-  }
-
-  private parseString(): string {
-    const t = this.text
-    this.pos++ // opening quote
-    let out = ''
-    let start = this.pos
-    for (;;) {
-      if (this.pos >= t.length) this.fail('EOF while parsing a string')
-      const c = t.charCodeAt(this.pos)
-      if (c === 0x22) {
-        out += t.slice(start, this.pos)
-        this.pos++
-        return out
-      }
-      if (c < 0x20) this.fail('control character (\\u0000-\\u001F) found while parsing a string')
-      if (c !== 0x5c) {
-        this.pos++
-        continue
-      }
-      out += t.slice(start, this.pos)
-      this.pos++
-      const e = t[this.pos]
-      this.pos++
-      switch (e) {
-        case '"':
-          out += '"'
-          break
-        case '\\':
-          out += '\\'
-          break
-        case '/':
-          out += '/'
-          break
-        case 'b':
-          out += '\b'
-          break
-        case 'f':
-          out += '\f'
-          break
-        case 'n':
-          out += '\n'
-          break
-        case 'r':
-          out += '\r'
-          break
-        case 't':
-          out += '\t'
-          break
-        case 'u': {
-          const unit = this.parseHex4()
-          if (unit >= 0xdc00 && unit <= 0xdfff) this.fail('lone trailing surrogate in hex escape')
-          if (unit >= 0xd800 && unit <= 0xdbff) {
-            if (t[this.pos] !== '\\' || t[this.pos + 1] !== 'u')
-              this.fail('lone leading surrogate in hex escape')
-            this.pos += 2
-            const low = this.parseHex4()
-            if (low < 0xdc00 || low > 0xdfff) this.fail('lone leading surrogate in hex escape')
-            out += String.fromCharCode(unit, low)
-          } else {
-            out += String.fromCharCode(unit)
-          }
-          break
-        }
-        default:
-          this.fail('invalid escape')
-      }
-      start = this.pos
-    }
-  }
+    entries.set(key, value as JsonValue)
+  },
+  endObject: (object) => object,
+  rejectLoneSurrogates: true,
 }
+
+/** serde_json's recursion limit, and no value count: the node's only other bound is its 64 MiB message limit. */
+const SERDE_LIMITS: JsonLimits = { maxDepth: MAX_DEPTH, maxValues: Number.POSITIVE_INFINITY }
 
 /**
  * Parse JSON text with serde_json's rules, keeping numbers exact. Throws {@link JsonSyntaxError} on any input that
  * serde_json would reject.
  */
 export function parseJsonLossless(text: string): JsonValue {
-  return new Parser(text).parseDocument()
+  return parseJsonWith(
+    text,
+    SERDE_BUILDER,
+    SERDE_LIMITS,
+    (problem, position) => new JsonSyntaxError(problem, position),
+  ) as JsonValue
 }
 
 /** Like {@link parseJsonLossless} but returns `undefined` instead of throwing. */

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
+import { MAX_FRAME_BYTES } from '@fabstir/wire'
 import { type RawData, type WebSocket, WebSocketServer } from 'ws'
 import { createNodeCore } from './core/node-core.js'
 import { TurnBudget } from './core/turn-budget.js'
@@ -9,8 +10,8 @@ import { NodeSimError } from './errors.js'
 
 /** The only WebSocket route the node serves. */
 export const WS_PATH = '/v1/ws'
-/** The node's message size limit (64 MiB). */
-export const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
+/** The node's message size limit (64 MiB): `@fabstir/wire`'s `MAX_FRAME_BYTES`, the one constant for it. */
+export const MAX_PAYLOAD_BYTES = MAX_FRAME_BYTES
 /** Pending TCP connections the listener queues before accepting them (the kernel caps it at `somaxconn`). */
 export const LISTEN_BACKLOG = 4096
 /** Time per event-loop turn the server spends on inbound frames (and the answers they start) before yielding. */

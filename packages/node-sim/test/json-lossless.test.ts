@@ -95,6 +95,34 @@ describe('parseJsonLossless (serde_json rules)', () => {
     expect(parseJsonLossless('"\\ud83d\\ude00 \\u00e9 \\/"')).toBe('😀 é /')
   })
 
+  it('rejects everything JSON.parse rejects, and agrees with it elsewhere except on lone surrogates (property)', () => {
+    const jsonish = fc.string({
+      unit: fc.constantFrom(...'{}[],:"\\ 0123456789-+.eEtruefalsn\n\tud8'),
+      maxLength: 30,
+    })
+    fc.assert(
+      fc.property(jsonish, (text) => {
+        let expected: unknown
+        try {
+          expected = JSON.parse(text)
+        } catch {
+          expect(() => parseJsonLossless(text), text).toThrow(JsonSyntaxError)
+          return
+        }
+        let parsed: unknown
+        try {
+          parsed = toPlain(parseJsonLossless(text))
+        } catch (error) {
+          expect(error, text).toBeInstanceOf(JsonSyntaxError)
+          expect((error as Error).message, text).toMatch(/lone surrogate|out of range/)
+          return
+        }
+        expect(normalize(parsed), text).toEqual(expected)
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
   it('keeps the last duplicate and records duplicated keys', () => {
     const o = parseJsonLossless('{"a":1,"b":2,"a":3}') as JsonObject
     expect(toPlain(o)).toEqual({ b: 2, a: 3 })

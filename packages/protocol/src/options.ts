@@ -1,7 +1,6 @@
-import { checkPromptRequest, type PromptRequest } from '@fabstir/wire'
+import { checkPromptRequest, type PromptRequest, U64_MAX } from '@fabstir/wire'
 import { FabstirError } from './errors.js'
 
-const U64_MAX = (1n << 64n) - 1n
 const U32_MAX = 0xffff_ffff
 
 /** A prompt: plain text, or the node's prompt object (snake_case fields, PROTOCOL.md §5). */

@@ -1,12 +1,9 @@
 // Building blocks for wallet adapters that implement `DigestSigner` (their error class is in signer-error.ts): digest
 // and signature checks, and recovery of the signing address. `@fabstir/signer-viem` and `@fabstir/signer-ethers` are built from
 // them; so can an adapter for any other wallet library.
-import { CryptoError, hexToBytes, recoverAddress } from '@fabstir/crypto'
+import { hexToBytes } from '@fabstir/crypto'
 import { SignerError } from './signer-error.js'
-
-/** secp256k1 group order. */
-const CURVE_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
-const HALF_CURVE_ORDER = CURVE_ORDER >> 1n
+import { type SignatureProblem, toWireSignature, verifyDigestSignature } from './wallet-signature.js'
 
 /**
  * Why wallets limited to EIP-191 `personal_sign` are refused. Shared by every `UNSUPPORTED_SIGNER` message.
@@ -35,14 +32,8 @@ export function copyDigest(digest: unknown): Uint8Array {
   return digest.slice()
 }
 
-function bytesToBigInt(bytes: Uint8Array): bigint {
-  let n = 0n
-  for (const b of bytes) n = (n << 8n) | BigInt(b)
-  return n
-}
-
 function decodeSignature(signature: unknown): Uint8Array {
-  if (signature instanceof Uint8Array) return signature.slice()
+  if (signature instanceof Uint8Array) return signature // toWireSignature copies it
   if (typeof signature === 'string') {
     try {
       return hexToBytes(signature)
@@ -60,54 +51,31 @@ function decodeSignature(signature: unknown): Uint8Array {
  * v 27/28 is normalised; r and s must be in range and s must be low (the node rejects high-S signatures).
  */
 export function normaliseSignature(signature: unknown): Uint8Array {
-  const bytes = decodeSignature(signature)
-  if (bytes.length !== 65) {
-    throw new SignerError(
-      'INVALID_SIGNATURE',
-      `the signer returned ${bytes.length} bytes; a recoverable signature r‖s‖v is 65 bytes`,
-      { context: { length: bytes.length } },
-    )
-  }
-  const r = bytesToBigInt(bytes.subarray(0, 32))
-  const s = bytesToBigInt(bytes.subarray(32, 64))
-  if (r === 0n || r >= CURVE_ORDER || s === 0n || s >= CURVE_ORDER) {
-    throw new SignerError('INVALID_SIGNATURE', 'the signature r or s value is out of range')
-  }
-  if (s > HALF_CURVE_ORDER) {
-    throw new SignerError(
-      'INVALID_SIGNATURE',
-      'the signature has a high S value; the node accepts only low-S',
-    )
-  }
-  const v = bytes[64]!
-  if (v === 27 || v === 28) bytes[64] = v - 27
-  else if (v !== 0 && v !== 1) {
-    throw new SignerError('INVALID_SIGNATURE', `the signature v must be 0, 1, 27 or 28; got ${v}`, {
-      context: { v },
+  const checked = toWireSignature(decodeSignature(signature))
+  if (checked instanceof Uint8Array) return checked
+  throw signatureError(checked)
+}
+
+function signatureError(problem: SignatureProblem, expected = ''): SignerError {
+  if (problem.kind === 'malformed') {
+    return new SignerError('INVALID_SIGNATURE', problem.message, {
+      cause: problem.cause,
+      context: problem.context ?? {},
     })
   }
-  return bytes
+  return new SignerError(
+    'SIGNER_MISMATCH',
+    `the signature recovers to ${problem.recovered}, not to the signer's address ${expected}; ` +
+      'the account signs with a different key than its address claims, or does not sign raw digests',
+    { context: { expected, recovered: problem.recovered } },
+  )
 }
 
 /**
- * Recover the signer of `signature` over `digest` and require it to be `expected` (compared case-insensitively).
+ * Recover the signer of `signature` over `digest` and require it to be `expected` (compared case-insensitively):
+ * the same check the session runs before a session-init signature leaves (`verifyDigestSignature`).
  */
 export function assertRecoversTo(digest: Uint8Array, signature: Uint8Array, expected: string): void {
-  let recovered: string
-  try {
-    recovered = recoverAddress(digest, signature)
-  } catch (cause) {
-    const reason = cause instanceof CryptoError ? `: ${cause.message}` : ''
-    throw new SignerError('INVALID_SIGNATURE', `no address can be recovered from the signature${reason}`, {
-      cause,
-    })
-  }
-  if (recovered !== expected.toLowerCase()) {
-    throw new SignerError(
-      'SIGNER_MISMATCH',
-      `the signature recovers to ${recovered}, not to the signer's address ${expected}; ` +
-        'the account signs with a different key than its address claims, or does not sign raw digests',
-      { context: { expected, recovered } },
-    )
-  }
+  const checked = verifyDigestSignature(digest, signature, expected)
+  if (!(checked instanceof Uint8Array)) throw signatureError(checked, expected)
 }

@@ -33,7 +33,8 @@ export { SHAPE_B_ERRORS, type ShapeBErrorRule, shapeBErrorCode } from './generat
 export type * from './generated/types.js'
 export * from './generated/validators.js'
 export type { CheckResult, WireIssue } from './issues.js'
-export { parseJson, stringifyJson, WireJsonError, type WireJsonErrorCode } from './json.js'
+export { parseJson, parseJsonWith, stringifyJson, WireJsonError, type WireJsonErrorCode } from './json.js'
+export { type JsonBuilder, JsonRejection } from './json-exact.js'
 export {
   FRAME_JSON_LIMITS,
   type JsonLimits,
@@ -42,3 +43,4 @@ export {
   MAX_JSON_VALUES,
 } from './json-scan.js'
 export { capNodeText, MAX_NODE_TEXT_CHARS } from './node-text.js'
+export { U64_MAX } from './runtime.js'

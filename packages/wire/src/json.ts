@@ -3,6 +3,7 @@
  * values are written back as exact integer literals. Everything else behaves like `JSON.parse`/`JSON.stringify`.
  */
 import { FabstirBaseError } from './errors.js'
+import { type JsonBuilder, type JsonFail, readJsonExact } from './json-exact.js'
 import {
   checkJsonShape,
   FRAME_JSON_LIMITS,
@@ -32,9 +33,8 @@ export class WireJsonError extends FabstirBaseError {
   }
 }
 
-const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y
-// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON forbids raw control characters in strings
-const CONTROL_CHAR = /[\u0000-\u001f]/
+/** The limits were checked before the fast path; the exact re-parse need not count again. */
+const NO_LIMITS: JsonLimits = { maxDepth: Number.POSITIVE_INFINITY, maxValues: Number.POSITIVE_INFINITY }
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 const MIN_SAFE = -MAX_SAFE
 
@@ -65,7 +65,7 @@ export function parseJson(text: string, limits: JsonLimits = FRAME_JSON_LIMITS):
   }
   // Fast path: JSON.parse is exact unless it produced an unsafe integer, which every integer literal beyond
   // 2^53 − 1 becomes (it rounds to at least 2^53). Only then is the text parsed again, exactly.
-  return hasUnsafeInteger(value) ? new LosslessParser(text).parse() : value
+  return hasUnsafeInteger(value) ? parseJsonWith(text, PLAIN_BUILDER, NO_LIMITS) : value
 }
 
 /** `position (line L, column C)` of a UTF-16 offset; one pass over the text before it. */
@@ -113,8 +113,6 @@ function hasUnsafeInteger(root: unknown): boolean {
   return false
 }
 
-type Container = { array: unknown[] } | { object: Record<string, unknown>; key: string }
-
 function setProperty(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') {
     // Like JSON.parse: an own data property, not a prototype change.
@@ -124,164 +122,43 @@ function setProperty(target: Record<string, unknown>, key: string, value: unknow
   }
 }
 
-/**
- * Iterative recursive-descent parser (no recursion: nesting depth is limited only by memory). Runs only on text
- * `JSON.parse` accepted, so its error paths are a safety net.
- */
-class LosslessParser {
-  private pos = 0
-  private nextBackslash = -1
-  private nextQuote = -1
-
-  constructor(private readonly text: string) {}
-
-  parse(): unknown {
-    const stack: Container[] = []
-    let value: unknown
-    for (;;) {
-      this.skipWhitespace()
-      const c = this.text.charCodeAt(this.pos)
-      if (c === 0x7b /* { */) {
-        this.pos++
-        this.skipWhitespace()
-        if (this.text.charCodeAt(this.pos) === 0x7d /* } */) {
-          this.pos++
-          value = {}
-        } else {
-          stack.push({ object: {}, key: this.readKey() })
-          continue
-        }
-      } else if (c === 0x5b /* [ */) {
-        this.pos++
-        this.skipWhitespace()
-        if (this.text.charCodeAt(this.pos) === 0x5d /* ] */) {
-          this.pos++
-          value = []
-        } else {
-          stack.push({ array: [] })
-          continue
-        }
-      } else {
-        value = this.readScalar(c)
-      }
-      // Attach the completed value to its parents, closing every container that ends here.
-      for (;;) {
-        const top = stack[stack.length - 1]
-        if (top === undefined) {
-          this.skipWhitespace()
-          if (this.pos < this.text.length) this.fail('unexpected data after the JSON value')
-          return value
-        }
-        this.skipWhitespace()
-        const next = this.text.charCodeAt(this.pos)
-        if ('array' in top) {
-          top.array.push(value)
-          if (next === 0x2c /* , */) {
-            this.pos++
-            break
-          }
-          if (next !== 0x5d /* ] */) this.fail("expected ',' or ']' in array")
-          this.pos++
-          value = top.array
-        } else {
-          setProperty(top.object, top.key, value)
-          if (next === 0x2c /* , */) {
-            this.pos++
-            this.skipWhitespace()
-            top.key = this.readKey()
-            break
-          }
-          if (next !== 0x7d /* } */) this.fail("expected ',' or '}' in object")
-          this.pos++
-          value = top.object
-        }
-        stack.pop()
-      }
-    }
-  }
-
-  /** Reads `"key" :` and leaves the position at the value. */
-  private readKey(): string {
-    if (this.text.charCodeAt(this.pos) !== 0x22 /* " */) this.fail('expected a property name string')
-    const key = this.readString()
-    this.skipWhitespace()
-    if (this.text.charCodeAt(this.pos) !== 0x3a /* : */) this.fail("expected ':' after a property name")
-    this.pos++
-    return key
-  }
-
-  private readScalar(c: number): unknown {
-    if (c === 0x22 /* " */) return this.readString()
-    if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) return this.readNumber()
-    if (this.text.startsWith('true', this.pos)) return this.literal(4, true)
-    if (this.text.startsWith('false', this.pos)) return this.literal(5, false)
-    if (this.text.startsWith('null', this.pos)) return this.literal(4, null)
-    if (this.pos >= this.text.length) this.fail('unexpected end of input')
-    return this.fail('unexpected character')
-  }
-
-  private literal(length: number, value: boolean | null): boolean | null {
-    this.pos += length
-    return value
-  }
-
-  private readNumber(): number | bigint {
-    NUMBER.lastIndex = this.pos
-    const m = NUMBER.exec(this.text)
-    if (m === null) return this.fail('invalid number')
-    const token = m[0]
-    this.pos += token.length
-    const isInteger = m[1] === undefined && m[2] === undefined
+/** Integer literals beyond the safe range as exact bigints, everything else as JSON.parse builds it. */
+const PLAIN_BUILDER: JsonBuilder<Record<string, unknown>> = {
+  number(raw, integer) {
     // 16+ characters (with sign) is the only way past the safe range; shorter literals are always safe.
-    if (isInteger && token.length >= 16) {
-      const big = BigInt(token)
+    if (integer && raw.length >= 16) {
+      const big = BigInt(raw)
       if (big > MAX_SAFE || big < MIN_SAFE) return big
     }
-    return Number(token)
-  }
+    return Number(raw)
+  },
+  startObject: () => ({}),
+  setProperty,
+  endObject: (object) => object,
+}
 
-  private readString(): string {
-    const text = this.text
-    const start = this.pos
-    let i = start + 1
-    let escaped = false
-    for (;;) {
-      // Both positions are cached across escapes (and strings): rescanning to the closing quote after every escape
-      // would make a string of many escapes quadratic.
-      if (this.nextQuote < i) this.nextQuote = text.indexOf('"', i)
-      const quote = this.nextQuote
-      if (quote < 0) this.fail('unterminated string', start)
-      if (this.nextBackslash < i) this.nextBackslash = text.indexOf('\\', i)
-      if (this.nextBackslash < 0) this.nextBackslash = text.length
-      if (this.nextBackslash > quote) {
-        i = quote
-        break
-      }
-      // Skip the escape: `\"` must not end the string. The escape itself is checked by JSON.parse below.
-      escaped = true
-      i = this.nextBackslash + 2
-    }
-    const raw = text.slice(start, i + 1)
-    const control = raw.search(CONTROL_CHAR)
-    if (control >= 0) this.fail('control character in string', start + control)
-    this.pos = i + 1
-    if (!escaped) return raw.slice(1, -1)
-    try {
-      return JSON.parse(raw) as string
-    } catch (cause) {
-      return this.fail('invalid escape sequence in string', start, cause)
-    }
+/**
+ * Parses JSON text exactly, building values with `builder` (numbers arrive as their source text, objects through
+ * its hooks) — for callers that need more than {@link parseJson}'s plain values, such as the serde_json-faithful
+ * parser of `@fabstir/node-sim`. Same grammar, `limits` and {@link WireJsonError}s as {@link parseJson}, except
+ * that `toError`, when given, makes the error instead (it receives the problem without the text, and its offset).
+ * Unlike {@link parseJson} there is no `JSON.parse` fast path: every text is read by the exact parser.
+ */
+export function parseJsonWith<O>(
+  text: string,
+  builder: JsonBuilder<O>,
+  limits: JsonLimits = FRAME_JSON_LIMITS,
+  toError?: (problem: string, position: number, cause?: unknown) => Error,
+): unknown {
+  if (typeof text !== 'string') throw new WireJsonError('invalid JSON: expected a string')
+  const over = checkJsonShape(text, limits)
+  const fail: JsonFail = (problem, position, cause) => {
+    throw toError
+      ? toError(problem, position, cause)
+      : problemError(text, { position, problem, kind: 'syntax' }, cause)
   }
-
-  private skipWhitespace(): void {
-    const text = this.text
-    let c = text.charCodeAt(this.pos)
-    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++this.pos)
-  }
-
-  private fail(problem: string, at: number = this.pos, cause?: unknown): never {
-    throw problemError(this.text, { position: at, problem, kind: 'syntax' }, cause)
-  }
+  if (over) throw toError ? toError(over.problem, over.position) : problemError(text, over)
+  return readJsonExact(text, builder, fail)
 }
 
 /**

@@ -316,7 +316,8 @@ export function numberOf(min: number, max: number): Leaf {
   return (x) => numberIssue(x, min, max)
 }
 
-const U64_MAX = 18446744073709551615n
+/** Largest unsigned 64-bit integer (2^64 − 1): the bound of every u64 field of the protocol. The one constant for it. */
+export const U64_MAX = 18446744073709551615n
 /** Leaf: an unsigned 64-bit integer (safe-integer number or bigint). */
 export const isU64: Leaf = (x) => u64Issue(x, U64_MAX)
 

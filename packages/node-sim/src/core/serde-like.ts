@@ -7,7 +7,7 @@
  * @module
  */
 import { FabstirBaseError } from '@fabstir/wire'
-import { JsonNumber, JsonObject, type JsonValue, U32_MAX } from '../json-lossless.js'
+import { JsonNumber, JsonObject, type JsonValue, U32_MAX, U64_MAX } from '../json-lossless.js'
 
 /** The field types the node's request structs use. */
 export type SerdeKind =
@@ -79,7 +79,7 @@ function decodeKind(v: JsonValue, kind: SerdeKind): Decoded {
     if (!(v instanceof JsonNumber) || v.kind === 'f64') return invalidType(v, kind)
     const n = v.integer!
     if (n < 0n || (kind === 'u32' && n > U32_MAX)) fail(`invalid value: integer \`${n}\`, expected ${kind}`)
-    if (kind === 'usize' && n > 2n ** 64n - 1n) fail(`invalid value: integer \`${n}\`, expected usize`)
+    if (kind === 'usize' && n > U64_MAX) fail(`invalid value: integer \`${n}\`, expected usize`)
     return kind === 'u32' ? Number(n) : n
   }
   if (kind === 'f32') return v instanceof JsonNumber ? Math.fround(v.float) : invalidType(v, 'f32')

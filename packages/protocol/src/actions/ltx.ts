@@ -7,6 +7,7 @@ import {
   type LtxGenerateRequest,
   type LtxManifest,
   stringifyJson,
+  U64_MAX,
 } from '@fabstir/wire'
 import type { EncryptedSession } from '../encrypted-session.js'
 import { actionError, flowViolation, invalidRequest, parseInner } from './action-error.js'
@@ -96,7 +97,7 @@ export function startLtx(
     const issue = checked.issues[0]
     throw invalidRequest('ltx', `${issue?.path || '/'}: ${issue?.message}`, issue?.path, checked.issues)
   }
-  if (!/^(0|[1-9][0-9]*)$/.test(inner.seed) || BigInt(inner.seed) > (1n << 64n) - 1n) {
+  if (!/^(0|[1-9][0-9]*)$/.test(inner.seed) || BigInt(inner.seed) > U64_MAX) {
     throw invalidRequest('ltx', 'seed must be a decimal integer from 0 to 2^64 − 1', 'seed')
   }
   const frame = session.sealAction(stringifyJson(checked.value), id)

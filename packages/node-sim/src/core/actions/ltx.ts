@@ -1,6 +1,6 @@
 import { bytesToHex, utf8ToBytes } from '@fabstir/crypto'
 import { keccak_256 } from '@noble/hashes/sha3.js'
-import type { JsonValue } from '../../json-lossless.js'
+import { type JsonValue, U64_MAX } from '../../json-lossless.js'
 import { blobCid, decodeCapabilityCid, fakeCapabilityCid } from '../cid.js'
 import type { OutFrame } from '../frames.js'
 import { decodeStruct, type StructSpec } from '../serde-like.js'
@@ -22,7 +22,6 @@ import {
 } from './ltx-allowlist.js'
 
 const ERROR = 'ltx_error'
-const U64_MAX = 2n ** 64n - 1n
 const U128_MAX = 2n ** 128n - 1n
 
 /** The LTX job struct (node src/ltx/types.rs:27–55), camelCase, in declaration order. */

@@ -3,8 +3,11 @@ import type { AddressInfo } from 'node:net'
 
 /** One request the fake model received. */
 export interface ReceivedRequest {
+  /** Request path, e.g. `/v1/chat/completions`. */
   path: string
+  /** Request headers as Node received them. */
   headers: IncomingMessage['headers']
+  /** The JSON request body. */
   // biome-ignore lint/suspicious/noExplicitAny: the request body is inspected dynamically
   body: any
   /** True once the client closed the connection before the answer was complete. */
