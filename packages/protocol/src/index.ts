@@ -13,6 +13,19 @@
 export { MAX_FRAME_BYTES } from '@fabstir/wire'
 
 export * from './actions/index.js'
+export { type ClientShell, createClientCore } from './client/client.js'
+export * from './client/index.js'
+export type { ClientCoreOptions } from './client/options.js'
+export type { Carrier, CarrierEvents, Clock, Connection, ConnectionClosed } from './client/shell.js'
+export { systemClock } from './client/timers.js'
+export type { DriverOutput, SignResult } from './driver/outputs.js'
+export {
+  type AnyProtocol,
+  backoffDelay,
+  type FlowHostHooks,
+  type FlowPort,
+  SessionDriver,
+} from './driver/session-driver.js'
 export { createSession, EncryptedSession, type EncryptedSessionOptions } from './encrypted-session.js'
 export {
   FabstirBaseError,

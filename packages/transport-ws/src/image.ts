@@ -3,6 +3,4 @@
  * diverted to image generation. A separate entry point: chat-only apps do not ship it.
  * @packageDocumentation
  */
-export type { ImageRequest, ImageResult } from '@fabstir/protocol'
-export { generateImage, imageOf } from './actions/image.js'
-export type { FlowOptions } from './actions/job.js'
+export * from '@fabstir/protocol/image'

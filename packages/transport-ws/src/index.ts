@@ -9,37 +9,7 @@
  * ```
  * @packageDocumentation
  */
-export {
-  type DigestSigner,
-  FabstirError,
-  type FabstirErrorCode,
-  isFabstirError,
-  type Logger,
-  type PromptInput,
-  type Usage,
-} from '@fabstir/protocol'
-export {
-  type AdmissionTicket,
-  DEFAULT_MAX_CONCURRENT_HANDSHAKES,
-  HandshakeGate,
-  handshakeGate,
-  type ReleaseSlot,
-  setMaxConcurrentHandshakes,
-} from './admission.js'
-export { type ClientEvents, createClient, FabstirClient } from './client.js'
-export {
-  ClientSession,
-  type ClientStatus,
-  type PromptOptions,
-  type SessionEvents,
-  type StartSessionOptions,
-} from './client-session.js'
-export {
-  type ClientOptions,
-  DEFAULT_REKEY_AFTER_FRAMES,
-  type RateLimitRetryPolicy,
-  type ReconnectPolicy,
-  type Timeouts,
-} from './options.js'
-export { type Reply, ResponseStream, type RoutedImage, type StreamDelta } from './response-stream.js'
+export * from '@fabstir/protocol/client'
+export { webSocketCarrier } from './carrier.js'
+export { type ClientOptions, createClient } from './client.js'
 export type { SocketFactory, SocketLike } from './socket.js'

@@ -3,6 +3,4 @@
  * A separate entry point: chat-only apps do not ship it.
  * @packageDocumentation
  */
-export type { VideoProgress, VideoRequest, VideoResult } from '@fabstir/protocol'
-export type { FlowOptions, JobHandle } from './actions/job.js'
-export { generateVideo, type VideoJob } from './actions/ltx.js'
+export * from '@fabstir/protocol/ltx'

@@ -1,5 +1,5 @@
 import { FabstirError } from '@fabstir/protocol'
-import type { SocketFactory, SocketLike } from './socket.js'
+import { plainFailure, type SocketFactory, type SocketLike } from './socket.js'
 
 /** Browsers (and runtimes with a global WebSocket): the native implementation. */
 export const defaultSocketFactory: SocketFactory = (url) => {
@@ -12,3 +12,7 @@ export const defaultSocketFactory: SocketFactory = (url) => {
   }
   return new Native(url)
 }
+
+/** Why a socket closed before the greeting: browsers do not say, so only "opened or not". */
+export const connectFailure = (url: string, code: number, _error: unknown, upgraded: boolean) =>
+  plainFailure(url, code, upgraded)

@@ -3,6 +3,4 @@
  * A separate entry point: chat-only apps do not ship it.
  * @packageDocumentation
  */
-export type { TranscodeProgress, TranscodeRequest, TranscodeResult } from '@fabstir/protocol'
-export type { FlowOptions, JobHandle } from './actions/job.js'
-export { type TranscodeJob, transcode } from './actions/transcode.js'
+export * from '@fabstir/protocol/transcode'

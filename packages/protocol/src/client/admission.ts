@@ -1,4 +1,4 @@
-import { FabstirError } from '@fabstir/protocol'
+import { FabstirError } from '../errors.js'
 
 /** Default number of session handshakes (connect + greeting + init + ack) that run at once in one process. */
 export const DEFAULT_MAX_CONCURRENT_HANDSHAKES = 32
@@ -35,44 +35,44 @@ function checkLimit(limit: number): number {
  * calls from running hundreds of key agreements and signatures in one event-loop turn.
  */
 export class HandshakeGate {
-  private _limit: number
-  private _active = 0
-  private _peak = 0
-  private readonly queue: Waiter[] = []
+  #_limit: number
+  #_active = 0
+  #_peak = 0
+  readonly #queue: Waiter[] = []
 
   constructor(limit: number = DEFAULT_MAX_CONCURRENT_HANDSHAKES) {
-    this._limit = checkLimit(limit)
+    this.#_limit = checkLimit(limit)
   }
 
   /** Most handshakes admitted at once. */
   get limit(): number {
-    return this._limit
+    return this.#_limit
   }
 
   /** Handshakes admitted and not yet released. */
   get active(): number {
-    return this._active
+    return this.#_active
   }
 
   /** Handshakes waiting for a slot. */
   get queued(): number {
-    return this.queue.length
+    return this.#queue.length
   }
 
   /** Highest number of handshakes that were admitted at the same time (since creation or {@link resetPeak}). */
   get peak(): number {
-    return this._peak
+    return this.#_peak
   }
 
   /** Start counting {@link peak} afresh from the current number of active handshakes. */
   resetPeak(): void {
-    this._peak = this._active
+    this.#_peak = this.#_active
   }
 
   /** Change the limit; a higher limit admits queued handshakes at once, a lower one takes effect as slots free up. */
   setLimit(limit: number): void {
-    this._limit = checkLimit(limit)
-    this.admit()
+    this.#_limit = checkLimit(limit)
+    this.#admit()
   }
 
   /** Wait for a slot; resolves with the function that gives it back (call it however the handshake ended). */
@@ -85,40 +85,40 @@ export class HandshakeGate {
    * rejects it with `error` if it is still queued (and does nothing once admitted).
    */
   enqueue(): AdmissionTicket {
-    if (this._active < this._limit && this.queue.length === 0) {
-      return { promise: Promise.resolve(this.take()), withdraw: () => {} }
+    if (this.#_active < this.#_limit && this.#queue.length === 0) {
+      return { promise: Promise.resolve(this.#take()), withdraw: () => {} }
     }
     let waiter: Waiter | undefined
     const promise = new Promise<ReleaseSlot>((grant, refuse) => {
       waiter = { grant, refuse }
-      this.queue.push(waiter)
+      this.#queue.push(waiter)
     })
     return {
       promise,
       withdraw: (error) => {
-        const i = waiter ? this.queue.indexOf(waiter) : -1
+        const i = waiter ? this.#queue.indexOf(waiter) : -1
         if (i < 0) return
-        this.queue.splice(i, 1)
+        this.#queue.splice(i, 1)
         waiter!.refuse(error)
       },
     }
   }
 
-  private take(): ReleaseSlot {
-    this._active++
-    if (this._active > this._peak) this._peak = this._active
+  #take(): ReleaseSlot {
+    this.#_active++
+    if (this.#_active > this.#_peak) this.#_peak = this.#_active
     let released = false
     return () => {
       if (released) return
       released = true
-      this._active--
-      this.admit()
+      this.#_active--
+      this.#admit()
     }
   }
 
-  private admit(): void {
-    while (this._active < this._limit && this.queue.length > 0) {
-      this.queue.shift()!.grant(this.take())
+  #admit(): void {
+    while (this.#_active < this.#_limit && this.#queue.length > 0) {
+      this.#queue.shift()!.grant(this.#take())
     }
   }
 }

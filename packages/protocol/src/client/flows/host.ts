@@ -1,30 +1,10 @@
-import {
-  cancelFlow,
-  type EncryptedSession,
-  endFlowLocally,
-  expireFlow,
-  FabstirError,
-  flowDeadline,
-  type PlaintextSession,
-  type ProtocolEvent,
-} from '@fabstir/protocol'
+import { cancelFlow, endFlowLocally, expireFlow, flowDeadline } from '../../actions/slot.js'
+import type { FlowHostHooks, FlowPort } from '../../driver/session-driver.js'
+import type { EncryptedSession } from '../../encrypted-session.js'
+import { FabstirError } from '../../errors.js'
+import type { ProtocolEvent } from '../../events.js'
+import type { PlaintextSession } from '../../plaintext-session.js'
 import type { ResolvedOptions } from '../options.js'
-
-/** @internal What a {@link ClientSession} lends its flow host: the live protocol object and a few levers. */
-export interface FlowPort {
-  /** The session's current sans-IO protocol object. */
-  protocol(): EncryptedSession | PlaintextSession
-  /** True when the connection is open, no chat prompt is active or queued, and the protocol is ready. */
-  idle(): boolean
-  /** Send a frame (throws `CONNECTION_LOST` when the socket is not open). */
-  send(frame: object): void
-  /** Let the session start its next queued chat prompt (or flow). */
-  pump(): void
-  /** Drop the connection (the session reconnects and re-keys the same session id). */
-  recycle(): void
-  /** The client's resolved options. */
-  opts: ResolvedOptions
-}
 
 /** @internal One queued or running flow of a {@link FlowHost}. */
 export interface FlowJob {
@@ -45,12 +25,11 @@ export interface FlowJob {
 /**
  * @internal Runs a session's action flows one at a time, after any chat prompt (the node drops frames sent while it
  * streams or runs a transcode/LTX loop, PROTOCOL-SURFACE §3.3): queued flows wait, nothing is sent into a busy
- * connection. Arms the flow's deadline (computed by the sans-IO core from `now`) as a timer.
+ * connection. Hands the flow's deadline (computed by the sans-IO core from `now`) to the session driver.
  */
-export class FlowHost {
+export class FlowHost implements FlowHostHooks {
   private readonly queue: FlowJob[] = []
   private active: FlowJob | undefined
-  private timer: ReturnType<typeof setTimeout> | undefined
 
   constructor(private readonly port: FlowPort) {}
 
@@ -92,10 +71,10 @@ export class FlowHost {
     const protocol = this.port.protocol()
     let frame: object
     try {
-      frame = job.start(protocol, Date.now())
+      frame = job.start(protocol, this.port.now())
     } catch (e) {
       job.reject(e instanceof FabstirError ? e : new FabstirError('INVALID_PROMPT', String(e), { cause: e }))
-      queueMicrotask(() => this.kick())
+      this.kick()
       return
     }
     this.active = job
@@ -121,10 +100,7 @@ export class FlowHost {
     }
     const deadline = flowDeadline(protocol)
     if (deadline !== undefined) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined
-        if (this.active === job) this.apply(expireFlow(protocol, Math.max(Date.now(), deadline)))
-      }, deadline - Date.now())
+      this.port.deadline(deadline)
     }
   }
 
@@ -176,13 +152,17 @@ export class FlowHost {
     for (const job of this.queue.splice(0)) job.reject(error)
   }
 
+  /** The flow's deadline passed at `now`. */
+  expire(now: number): void {
+    if (this.active) this.apply(expireFlow(this.port.protocol(), now))
+  }
+
   private apply(events: ProtocolEvent[]): void {
     for (const ev of events) this.onEvent(ev)
   }
 
   private finish(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer)
-    this.timer = undefined
+    this.port.deadline(undefined)
     this.active = undefined
   }
 }

@@ -7,7 +7,7 @@ import {
   isFabstirError,
   type ReleaseSlot,
   setMaxConcurrentHandshakes,
-} from '../src/index.js'
+} from '../../src/index.js'
 
 /** Let queued promise reactions run. */
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve))

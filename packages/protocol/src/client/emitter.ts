@@ -2,14 +2,14 @@ type AnyListener = (...args: unknown[]) => void
 
 /** Minimal typed event emitter (no Node `events` import, so it runs in browsers). */
 export class Emitter<Events extends Record<string, unknown[]>> {
-  private readonly listeners = new Map<keyof Events, Set<AnyListener>>()
+  readonly #listeners = new Map<keyof Events, Set<AnyListener>>()
 
   /** Subscribe; returns the unsubscribe function. */
   on<K extends keyof Events>(event: K, listener: (...args: Events[K]) => void): () => void {
-    let set = this.listeners.get(event)
+    let set = this.#listeners.get(event)
     if (!set) {
       set = new Set()
-      this.listeners.set(event, set)
+      this.#listeners.set(event, set)
     }
     set.add(listener as unknown as AnyListener)
     return () => this.off(event, listener)
@@ -17,12 +17,12 @@ export class Emitter<Events extends Record<string, unknown[]>> {
 
   /** Unsubscribe a listener added with `on`; unknown listeners are ignored. */
   off<K extends keyof Events>(event: K, listener: (...args: Events[K]) => void): void {
-    this.listeners.get(event)?.delete(listener as unknown as AnyListener)
+    this.#listeners.get(event)?.delete(listener as unknown as AnyListener)
   }
 
   /** Calls every listener; a throwing listener cannot break the client (its error goes to `onListenerError`). */
   protected emit<K extends keyof Events>(event: K, ...args: Events[K]): void {
-    for (const listener of [...(this.listeners.get(event) ?? [])]) {
+    for (const listener of [...(this.#listeners.get(event) ?? [])]) {
       try {
         listener(...args)
       } catch (e) {
@@ -34,6 +34,6 @@ export class Emitter<Events extends Record<string, unknown[]>> {
   protected onListenerError(_error: unknown): void {}
 
   protected removeAllListeners(): void {
-    this.listeners.clear()
+    this.#listeners.clear()
   }
 }

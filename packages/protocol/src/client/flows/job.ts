@@ -1,4 +1,6 @@
-import { type EncryptedSession, FabstirError, type PlaintextSession } from '@fabstir/protocol'
+import type { EncryptedSession } from '../../encrypted-session.js'
+import { FabstirError } from '../../errors.js'
+import type { PlaintextSession } from '../../plaintext-session.js'
 import type { ClientSession } from '../client-session.js'
 import { type FlowHost, type FlowJob, FlowHost as Host } from './host.js'
 
@@ -23,9 +25,9 @@ export interface JobHandle<P, R> extends AsyncIterable<P> {
   cancel(): void
 }
 
-/** @internal The flow host of `session` (created on first use). */
-export function hostOf(session: ClientSession): FlowHost {
-  return session.flows((port) => new Host(port))
+/** @internal Use the flow host of `session` (created on first use); the session acts on what it did. */
+export function withHost<R>(session: ClientSession, use: (host: FlowHost) => R): R {
+  return session.flows((port) => new Host(port), use)
 }
 
 /** @internal A {@link FlowJob} whose progress and outcome feed a {@link JobHandle}. */
@@ -38,7 +40,7 @@ export class ProgressJob<P, R> implements JobHandle<P, R>, FlowJob {
   private failure: FabstirError | undefined
   private resolveResult!: (r: R) => void
   private rejectResult!: (e: FabstirError) => void
-  private host: FlowHost | undefined
+  private session: ClientSession | undefined
   private detach: () => void = () => {}
   recycleOnAbandon?: boolean
 
@@ -65,13 +67,13 @@ export class ProgressJob<P, R> implements JobHandle<P, R>, FlowJob {
       this.reject(new FabstirError('ABORTED', 'the request was aborted', { cause: signal.reason }))
       return this
     }
-    this.host = hostOf(session)
-    this.host.enqueue(this)
+    this.session = session
+    withHost(session, (host) => host.enqueue(this))
     return this
   }
 
   cancel(reason?: unknown): void {
-    if (!this.ended) this.host?.cancel(this, reason)
+    if (!this.ended && this.session) withHost(this.session, (host) => host.cancel(this, reason))
   }
 
   progress(value: unknown): void {

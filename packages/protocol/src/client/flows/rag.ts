@@ -1,6 +1,5 @@
 import {
   batchVectors,
-  FabstirError,
   type RagVectorInput,
   type SearchOptions,
   type SearchResults,
@@ -8,9 +7,10 @@ import {
   startRagUpload,
   type UploadBatchResult,
   type VectorRejection,
-} from '@fabstir/protocol'
+} from '../../actions/rag.js'
+import { FabstirError } from '../../errors.js'
 import type { ClientSession } from '../client-session.js'
-import { type FlowOptions, hostOf, ProgressJob } from './job.js'
+import { type FlowOptions, ProgressJob, withHost } from './job.js'
 
 /** The outcome of an upload over one or more frames. */
 export interface UploadResult {
@@ -63,7 +63,7 @@ export interface Vectors {
  */
 export function vectors(session: ClientSession): Vectors {
   const run = <R>(start: ConstructorParameters<typeof ProgressJob>[0], options: FlowOptions): Promise<R> => {
-    if (!hostOf(session).opts.plaintextRag) {
+    if (!withHost(session, (host) => host.opts.plaintextRag)) {
       return Promise.reject(
         new FabstirError(
           'INVALID_CONFIG',

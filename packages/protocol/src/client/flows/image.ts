@@ -1,12 +1,7 @@
-import {
-  decodeImageReply,
-  type EncryptedSession,
-  type ImageRequest,
-  type ImageResult,
-  startImage,
-} from '@fabstir/protocol'
+import { decodeImageReply, type ImageRequest, type ImageResult, startImage } from '../../actions/image.js'
+import type { Reply } from '../../driver/replies.js'
+import type { EncryptedSession } from '../../encrypted-session.js'
 import type { ClientSession } from '../client-session.js'
-import type { Reply } from '../response-stream.js'
 import { type FlowOptions, ProgressJob } from './job.js'
 
 /**

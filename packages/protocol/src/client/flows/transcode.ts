@@ -1,10 +1,10 @@
 import {
-  type EncryptedSession,
   startTranscode,
   type TranscodeProgress,
   type TranscodeRequest,
   type TranscodeResult,
-} from '@fabstir/protocol'
+} from '../../actions/transcode.js'
+import type { EncryptedSession } from '../../encrypted-session.js'
 import type { ClientSession } from '../client-session.js'
 import { type FlowOptions, type JobHandle, ProgressJob } from './job.js'
 

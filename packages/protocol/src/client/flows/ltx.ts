@@ -1,10 +1,5 @@
-import {
-  type EncryptedSession,
-  startLtx,
-  type VideoProgress,
-  type VideoRequest,
-  type VideoResult,
-} from '@fabstir/protocol'
+import { startLtx, type VideoProgress, type VideoRequest, type VideoResult } from '../../actions/ltx.js'
+import type { EncryptedSession } from '../../encrypted-session.js'
 import type { ClientSession } from '../client-session.js'
 import { type FlowOptions, type JobHandle, ProgressJob } from './job.js'
 

@@ -1,6 +1,8 @@
-import { type DigestSigner, FabstirError, type Logger, verifyNodePublicKey } from '@fabstir/protocol'
+import { FabstirError } from '../errors.js'
+import type { Logger } from '../logger.js'
+import { verifyNodePublicKey } from '../node-key.js'
+import type { DigestSigner } from '../signer.js'
 import { type HandshakeGate, handshakeGate } from './admission.js'
-import type { SocketFactory } from './socket.js'
 
 /**
  * Default of {@link ClientOptions.rekeyAfterFrames}: the replay detector then holds at most 2,048 nonce
@@ -46,14 +48,12 @@ export interface RateLimitRetryPolicy {
 }
 
 /**
- * Options of {@link createClient}. Checked when the client is created: invalid values throw `INVALID_CONFIG`
- * with `details.field`, and a `nodePublicKey` that does not match `expectedNodeAddress` throws
- * `NODE_KEY_MISMATCH` (without `expectedNodeAddress`, a malformed `nodePublicKey` is reported by
- * `startSession`).
+ * Options of a client, whatever carries its frames (`createClient` of `@fabstir/transport-ws` adds the URL and the
+ * socket factory). Checked when the client is created: invalid values throw `INVALID_CONFIG` with `details.field`,
+ * and a `nodePublicKey` that does not match `expectedNodeAddress` throws `NODE_KEY_MISMATCH` (without
+ * `expectedNodeAddress`, a malformed `nodePublicKey` is reported by `startSession`).
  */
-export interface ClientOptions {
-  /** Node WebSocket URL, e.g. `ws://host:8080/v1/ws`. */
-  url: string
+export interface ClientCoreOptions {
   /** Required when encryption is on: the node's static secp256k1 public key, obtained out of band. */
   nodePublicKey?: Uint8Array | string
   /**
@@ -82,8 +82,6 @@ export interface ClientOptions {
   rekeyAfterFrames?: number
   /** Receives frame types, ids, sizes and error codes only — never keys, session data or plaintext. */
   logger?: Logger
-  /** Custom socket factory (tests, proxies, other runtimes). */
-  socketFactory?: SocketFactory
   /**
    * Admission control for handshakes (connect, greeting, init, acknowledgement — also on reconnect and re-key).
    * Default: the process-wide gate shared by every client, which admits 32 at once (`setMaxConcurrentHandshakes`
@@ -102,7 +100,6 @@ export interface ClientOptions {
 
 /** {@link ClientOptions} after validation, with every default filled in (internal to the client). */
 export interface ResolvedOptions {
-  url: string
   nodePublicKey: Uint8Array | string | undefined
   expectedNodeAddress: string | undefined
   signer: DigestSigner | undefined
@@ -114,7 +111,6 @@ export interface ResolvedOptions {
   /** Re-key after this many authenticated node frames under one key. */
   rekeyAfterFrames: number
   logger: Logger
-  socketFactory: SocketFactory | undefined
   handshakeGate: HandshakeGate
   random: () => number
   /** Plaintext RAG allowed (explicit opt-in). */
@@ -132,12 +128,7 @@ function positive(value: number | undefined, fallback: number, field: string): n
 }
 
 /** Validate and complete client options; throws `INVALID_CONFIG` with the offending field. */
-export function resolveOptions(o: ClientOptions): ResolvedOptions {
-  if (!o || typeof o.url !== 'string' || !/^wss?:\/\//.test(o.url)) {
-    throw new FabstirError('INVALID_CONFIG', 'url must be a ws:// or wss:// URL', {
-      details: { field: 'url' },
-    })
-  }
+export function resolveOptions(o: ClientCoreOptions): ResolvedOptions {
   const encryption = o.encryption ?? true
   if (encryption && (o.nodePublicKey === undefined || o.signer === undefined)) {
     throw new FabstirError(
@@ -154,7 +145,6 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
   const r = o.reconnect
   const rl = o.retryOnRateLimit
   return {
-    url: o.url,
     nodePublicKey: o.nodePublicKey,
     expectedNodeAddress: o.expectedNodeAddress,
     signer: o.signer,
@@ -182,7 +172,6 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
             maxWaitMs: positive(rl.maxWaitMs, 60_000, 'retryOnRateLimit.maxWaitMs'),
           },
     logger: o.logger ?? {},
-    socketFactory: o.socketFactory,
     handshakeGate: o.handshakeGate ?? handshakeGate(),
     random: o.random ?? Math.random,
     rekeyAfterFrames: Math.max(
@@ -191,14 +180,4 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
     ),
     plaintextRag: o.plaintextRag === true,
   }
-}
-
-/** Exponential backoff with full jitter: a random delay in [0, min(max, base·2^attempt)]. */
-export function backoffDelay(
-  policy: Required<ReconnectPolicy>,
-  attempt: number,
-  random: () => number,
-): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt)
-  return Math.floor(random() * ceiling)
 }
