@@ -12,7 +12,7 @@
  *   shown as "Before"). Type-checked with every free name declared as `any`, so SDK names are not imported into it.
  * - `<!-- verified: <path> -->`: a copy of a file the test suite runs (workspace imports shown with the package
  *   names, {@link publishedSource}); `--sync` rewrites stale copies. A TypeScript copy is type-checked too, under its
- *   file name, so other blocks of the same page can import it (`./custom-transport.js`).
+ *   file name, so other blocks of the same page can import it (`./port-client.js`).
  * - `<!-- run -->`: a complete program that `tools/test/doc-blocks.test.ts` also runs against the node simulator.
  *
  *   tsx release/doc-blocks.ts            rewrite stale verified copies

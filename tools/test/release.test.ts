@@ -190,7 +190,11 @@ describe('verified documentation samples', () => {
   it('every verified sample in docs/ equals the file the tests run', () => {
     const samples = syncDocExamples(repoRoot, false)
     expect(samples.map((s) => s.source).sort()).toEqual(
-      ['tools/release/examples/custom-transport.ts', 'tools/release/examples/quickstart.mjs'].sort(),
+      [
+        'tools/release/examples/port-client.ts',
+        'tools/release/examples/port-relay.ts',
+        'tools/release/examples/quickstart.mjs',
+      ].sort(),
     )
     for (const s of samples) expect(s, `${s.doc} ← ${s.source}`).toMatchObject({ fresh: true })
   })

@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest'
 import { FabstirError } from '../src/index.js'
 import { Gate, HOLD } from './helpers/gated-responder.js'
 import { rejectionOf, useHarness } from './helpers/harness.js'
+import { SHELLS } from './helpers/shells.js'
 
 const HELD = `${HOLD} tell me a very long story`
 
-describe('aborting answers', () => {
-  const h = useHarness()
+describe.each(SHELLS)('aborting answers ($name shell)', (shell) => {
+  const h = useHarness(shell)
 
   it('AbortController after the first delta: ABORTED, the node got stream_cancel, the next prompt works', async () => {
     const gate = new Gate()

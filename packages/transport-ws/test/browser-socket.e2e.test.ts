@@ -7,6 +7,7 @@ import { rejectionOf, SESSION, StatusLog, useHarness } from './helpers/harness.j
 const globals = globalThis as { WebSocket?: unknown }
 const originalWebSocket = globals.WebSocket
 
+// ws shell only: transport-ws's own socket factories (the browser's WebSocket, a factory that throws).
 describe('the browser socket path (native WebSocket API)', () => {
   const h = useHarness()
   afterEach(() => {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { expectCode } from './helpers/flows.js'
 import { useHarness } from './helpers/harness.js'
+import { SHELLS } from './helpers/shells.js'
 
 const PNG_1PX =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='
 
-describe('vision and web search over a real socket (node-sim)', () => {
-  const h = useHarness()
+describe.each(SHELLS)('vision and web search over a real socket (node-sim) ($name shell)', (shell) => {
+  const h = useHarness(shell)
 
   it('vision images travel inside the ciphertext; the reply reports vlm_tokens', async () => {
     const sim = await h.startSim()

@@ -1,14 +1,15 @@
 import { expectedAnswer } from '@fabstir/node-sim'
 import { describe, expect, it } from 'vitest'
 import { SESSION, useHarness } from './helpers/harness.js'
+import { SHELLS } from './helpers/shells.js'
 
 /** The node's per-session key material is private; distinct init ephemeral keys and ciphertexts show distinct keys. */
 function initPayloads(frames: { json: Record<string, unknown> | undefined }[]) {
   return frames.map((f) => f.json?.payload as { ephPubHex: string; ciphertextHex: string })
 }
 
-describe('concurrent sessions', () => {
-  const h = useHarness()
+describe.each(SHELLS)('concurrent sessions ($name shell)', (shell) => {
+  const h = useHarness(shell)
 
   it('3 clients, one session each, with interleaved prompts: no cross-talk', async () => {
     const sim = await h.startSim({ chunkDelayMs: 1 })

@@ -1,9 +1,10 @@
 import { bytesToHex, generateEphemeralKey } from '@fabstir/crypto'
 import { expectedAnswer } from '@fabstir/node-sim'
 import { describe, expect, it } from 'vitest'
-import { createClient, FabstirError, isFabstirError } from '../src/index.js'
+import { FabstirError, isFabstirError } from '../src/index.js'
 import { newSigner, rejectionOf, SESSION, StatusLog, useHarness } from './helpers/harness.js'
 import { mutateFrames, rewritingSocketFactory } from './helpers/rewriting-socket.js'
+import { SHELLS } from './helpers/shells.js'
 
 const TWO_PLUS_TWO = 'What is 2+2?'
 
@@ -13,79 +14,92 @@ function expectFabstir(e: unknown, code: string): FabstirError {
   return e as FabstirError
 }
 
-describe('configuration errors are caught client-side as INVALID_CONFIG', () => {
-  const h = useHarness()
+describe.each(SHELLS)(
+  'configuration errors are caught client-side as INVALID_CONFIG ($name shell)',
+  (shell) => {
+    const h = useHarness(shell)
 
-  it.each([
-    ['a float', 1.5],
-    ['a negative number', -1],
-    ['an unsafe integer', 2 ** 60],
-    ['a string', '0.0001'],
-  ])('pricePerToken as %s never reaches the node', async (_what, price) => {
-    const sim = await h.startSim()
-    const client = h.client(sim)
-    const e = await rejectionOf(client.startSession({ ...SESSION, pricePerToken: price as number }))
-    expect(expectFabstir(e, 'INVALID_CONFIG').details).toMatchObject({ field: 'pricePerToken' })
-    expect(sim.tap.ofType('encrypted_session_init', 'in')).toHaveLength(0)
-  })
-
-  it('rejects a bad url, a missing key or signer, a bad node key, and bad timeouts', () => {
-    const signer = newSigner()
-    const nodePublicKey = bytesToHex(generateEphemeralKey().publicKey)
-    const cases: [() => unknown, string][] = [
-      [() => createClient({ url: 'http://127.0.0.1:1/v1/ws', nodePublicKey, signer }), 'url'],
-      [() => createClient({ url: 'ws://127.0.0.1:1/v1/ws', signer }), 'nodePublicKey'],
-      [() => createClient({ url: 'ws://127.0.0.1:1/v1/ws', nodePublicKey }), 'signer'],
-      [
-        () =>
-          createClient({ url: 'ws://127.0.0.1:1/v1/ws', nodePublicKey, signer, timeouts: { idleMs: -1 } }),
-        'timeouts.idleMs',
-      ],
-      [
-        () =>
-          createClient({
-            url: 'ws://127.0.0.1:1/v1/ws',
-            nodePublicKey,
-            signer,
-            reconnect: { attempts: Number.NaN },
-          }),
-        'reconnect.attempts',
-      ],
-    ]
-    for (const [make, field] of cases) {
-      let thrown: unknown
-      try {
-        make()
-      } catch (e) {
-        thrown = e
-      }
-      expect(expectFabstir(thrown, 'INVALID_CONFIG').details).toMatchObject({ field })
-    }
-  })
-
-  it('rejects a node public key that is not a curve point', async () => {
-    const client = createClient({
-      url: 'ws://127.0.0.1:1/v1/ws',
-      nodePublicKey: `02${'00'.repeat(32)}`,
-      signer: newSigner(),
+    it.each([
+      ['a float', 1.5],
+      ['a negative number', -1],
+      ['an unsafe integer', 2 ** 60],
+      ['a string', '0.0001'],
+    ])('pricePerToken as %s never reaches the node', async (_what, price) => {
+      const sim = await h.startSim()
+      const client = h.client(sim)
+      const e = await rejectionOf(client.startSession({ ...SESSION, pricePerToken: price as number }))
+      expect(expectFabstir(e, 'INVALID_CONFIG').details).toMatchObject({ field: 'pricePerToken' })
+      expect(sim.tap.ofType('encrypted_session_init', 'in')).toHaveLength(0)
     })
-    const e = await rejectionOf(client.startSession(SESSION))
-    expect(expectFabstir(e, 'INVALID_CONFIG').details).toMatchObject({ field: 'nodePublicKey' })
-    await client.close()
-  })
 
-  it('rejects an invalid prompt (INVALID_PROMPT) before sending, and the session goes on', async () => {
-    const sim = await h.startSim()
-    const { session } = await h.session(sim)
-    const e = await rejectionOf(session.send({ prompt: 'x', max_tokens: 2 ** 32 }))
-    expect(JSON.stringify(expectFabstir(e, 'INVALID_PROMPT').details)).toContain('/max_tokens')
-    expect(sim.tap.ofType('encrypted_message', 'in')).toHaveLength(0)
-    expect((await session.send(TWO_PLUS_TWO)).text).toBe('2 + 2 = 4.')
-  })
-})
+    it('rejects a bad url, a missing key or signer, a bad node key, and bad timeouts', () => {
+      const signer = newSigner()
+      const nodePublicKey = bytesToHex(generateEphemeralKey().publicKey)
+      const cases: [() => unknown, string][] = [
+        [() => shell.createClient({ url: 'ws://127.0.0.1:1/v1/ws', signer }), 'nodePublicKey'],
+        [() => shell.createClient({ url: 'ws://127.0.0.1:1/v1/ws', nodePublicKey }), 'signer'],
+        [
+          () =>
+            shell.createClient({
+              url: 'ws://127.0.0.1:1/v1/ws',
+              nodePublicKey,
+              signer,
+              timeouts: { idleMs: -1 },
+            }),
+          'timeouts.idleMs',
+        ],
+        [
+          () =>
+            shell.createClient({
+              url: 'ws://127.0.0.1:1/v1/ws',
+              nodePublicKey,
+              signer,
+              reconnect: { attempts: Number.NaN },
+            }),
+          'reconnect.attempts',
+        ],
+      ]
+      // Only the ws shell reads the URL; a custom carrier decides itself where it connects.
+      if (shell.name === 'ws')
+        cases.push([
+          () => shell.createClient({ url: 'http://127.0.0.1:1/v1/ws', nodePublicKey, signer }),
+          'url',
+        ])
+      for (const [make, field] of cases) {
+        let thrown: unknown
+        try {
+          make()
+        } catch (e) {
+          thrown = e
+        }
+        expect(expectFabstir(thrown, 'INVALID_CONFIG').details).toMatchObject({ field })
+      }
+    })
 
-describe('node errors surface as typed FabstirErrors', () => {
-  const h = useHarness()
+    it('rejects a node public key that is not a curve point', async () => {
+      const client = shell.createClient({
+        url: 'ws://127.0.0.1:1/v1/ws',
+        nodePublicKey: `02${'00'.repeat(32)}`,
+        signer: newSigner(),
+      })
+      const e = await rejectionOf(client.startSession(SESSION))
+      expect(expectFabstir(e, 'INVALID_CONFIG').details).toMatchObject({ field: 'nodePublicKey' })
+      await client.close()
+    })
+
+    it('rejects an invalid prompt (INVALID_PROMPT) before sending, and the session goes on', async () => {
+      const sim = await h.startSim()
+      const { session } = await h.session(sim)
+      const e = await rejectionOf(session.send({ prompt: 'x', max_tokens: 2 ** 32 }))
+      expect(JSON.stringify(expectFabstir(e, 'INVALID_PROMPT').details)).toContain('/max_tokens')
+      expect(sim.tap.ofType('encrypted_message', 'in')).toHaveLength(0)
+      expect((await session.send(TWO_PLUS_TWO)).text).toBe('2 + 2 = 4.')
+    })
+  },
+)
+
+describe.each(SHELLS)('node errors surface as typed FabstirErrors ($name shell)', (shell) => {
+  const h = useHarness(shell)
 
   it('ENCRYPTION_NOT_SUPPORTED from a keyless node (fallback off): startSession rejects, status failed', async () => {
     const sim = await h.startSim({ encryption: false })
@@ -217,54 +231,63 @@ describe('node errors surface as typed FabstirErrors', () => {
 
 type Frame = Record<string, unknown> & { payload: Record<string, unknown> }
 
-describe('node validation errors (reached by corrupting frames in flight) surface with their codes', () => {
-  const h = useHarness()
+describe.each(SHELLS)(
+  'node validation errors (reached by corrupting frames in flight) surface with their codes ($name shell)',
+  (shell) => {
+    const h = useHarness(shell)
 
-  it.each<[string, (f: Frame) => void]>([
-    ['MISSING_PAYLOAD', (f) => delete (f as Partial<Frame>).payload],
-    ['INVALID_PAYLOAD', (f) => delete f.payload.signatureHex],
-    ['INVALID_HEX_ENCODING', (f) => (f.payload.ephPubHex = 'zz')],
-    ['INVALID_NONCE_SIZE', (f) => (f.payload.nonceHex = '00'.repeat(12))],
-    ['DECRYPTION_FAILED', (f) => (f.payload.ciphertextHex = `ff${String(f.payload.ciphertextHex).slice(2)}`)],
-  ])('session init → %s: startSession rejects, session failed', async (code, mutate) => {
-    const sim = await h.startSim()
-    const client = h.client(sim, {
-      socketFactory: rewritingSocketFactory({
-        outbound: mutateFrames('encrypted_session_init', (f) => mutate(f as Frame)),
-      }),
-    })
-    const e = expectFabstir(await rejectionOf(client.startSession(SESSION)), code)
-    expect(e.fatal).toBe(true)
-    expect(client.status).toBe('failed')
-    expect(sim.tap.ofType('error', 'out')[0]?.json?.code).toBe(code)
-  })
-
-  it.each<[string, (f: Frame) => void]>([
-    ['MISSING_PAYLOAD', (f) => delete (f as Partial<Frame>).payload],
-    ['MISSING_PAYLOAD_FIELDS', (f) => delete f.payload.nonceHex],
-    ['INVALID_HEX_ENCODING', (f) => (f.payload.ciphertextHex = 'xyz')],
-    ['INVALID_NONCE_SIZE', (f) => (f.payload.nonceHex = '00'.repeat(16))],
-    ['DECRYPTION_FAILED', (f) => (f.payload.ciphertextHex = `ff${String(f.payload.ciphertextHex).slice(2)}`)],
-  ])('prompt → %s: that prompt fails, the session goes on', async (code, mutate) => {
-    const sim = await h.startSim()
-    let corrupt = true
-    const { session } = await h.session(sim, {
-      socketFactory: rewritingSocketFactory({
-        outbound: mutateFrames('encrypted_message', (f) => {
-          if (corrupt) mutate(f as Frame)
-          corrupt = false
+    it.each<[string, (f: Frame) => void]>([
+      ['MISSING_PAYLOAD', (f) => delete (f as Partial<Frame>).payload],
+      ['INVALID_PAYLOAD', (f) => delete f.payload.signatureHex],
+      ['INVALID_HEX_ENCODING', (f) => (f.payload.ephPubHex = 'zz')],
+      ['INVALID_NONCE_SIZE', (f) => (f.payload.nonceHex = '00'.repeat(12))],
+      [
+        'DECRYPTION_FAILED',
+        (f) => (f.payload.ciphertextHex = `ff${String(f.payload.ciphertextHex).slice(2)}`),
+      ],
+    ])('session init → %s: startSession rejects, session failed', async (code, mutate) => {
+      const sim = await h.startSim()
+      const client = h.client(sim, {
+        socketFactory: rewritingSocketFactory({
+          outbound: mutateFrames('encrypted_session_init', (f) => mutate(f as Frame)),
         }),
-      }),
+      })
+      const e = expectFabstir(await rejectionOf(client.startSession(SESSION)), code)
+      expect(e.fatal).toBe(true)
+      expect(client.status).toBe('failed')
+      expect(sim.tap.ofType('error', 'out')[0]?.json?.code).toBe(code)
     })
-    const e = expectFabstir(await rejectionOf(session.send(TWO_PLUS_TWO)), code)
-    expect(e.fatal).toBe(false)
-    expect(e.requestId).toBe(sim.tap.ofType('encrypted_message', 'in')[0]?.json?.id)
-    expect((await session.send(TWO_PLUS_TWO)).text).toBe('2 + 2 = 4.')
-  })
-})
 
-describe('node key pinning (expectedNodeAddress)', () => {
-  const h = useHarness()
+    it.each<[string, (f: Frame) => void]>([
+      ['MISSING_PAYLOAD', (f) => delete (f as Partial<Frame>).payload],
+      ['MISSING_PAYLOAD_FIELDS', (f) => delete f.payload.nonceHex],
+      ['INVALID_HEX_ENCODING', (f) => (f.payload.ciphertextHex = 'xyz')],
+      ['INVALID_NONCE_SIZE', (f) => (f.payload.nonceHex = '00'.repeat(16))],
+      [
+        'DECRYPTION_FAILED',
+        (f) => (f.payload.ciphertextHex = `ff${String(f.payload.ciphertextHex).slice(2)}`),
+      ],
+    ])('prompt → %s: that prompt fails, the session goes on', async (code, mutate) => {
+      const sim = await h.startSim()
+      let corrupt = true
+      const { session } = await h.session(sim, {
+        socketFactory: rewritingSocketFactory({
+          outbound: mutateFrames('encrypted_message', (f) => {
+            if (corrupt) mutate(f as Frame)
+            corrupt = false
+          }),
+        }),
+      })
+      const e = expectFabstir(await rejectionOf(session.send(TWO_PLUS_TWO)), code)
+      expect(e.fatal).toBe(false)
+      expect(e.requestId).toBe(sim.tap.ofType('encrypted_message', 'in')[0]?.json?.id)
+      expect((await session.send(TWO_PLUS_TWO)).text).toBe('2 + 2 = 4.')
+    })
+  },
+)
+
+describe.each(SHELLS)('node key pinning (expectedNodeAddress) ($name shell)', (shell) => {
+  const h = useHarness(shell)
 
   it('accepts the key of the expected host', async () => {
     const sim = await h.startSim()

@@ -3,11 +3,12 @@ import { expectedAnswer } from '@fabstir/node-sim'
 import { describe, expect, it } from 'vitest'
 import { FabstirError } from '../src/index.js'
 import { rejectionOf, SESSION, StatusLog, useHarness } from './helpers/harness.js'
+import { SHELLS } from './helpers/shells.js'
 
 const PROMPT = 'What is 2+2?'
 
-describe('plaintext fallback and the encryption indicator', () => {
-  const h = useHarness()
+describe.each(SHELLS)('plaintext fallback and the encryption indicator ($name shell)', (shell) => {
+  const h = useHarness(shell)
 
   it('keyless node + allowPlaintextFallback → status plaintext, encrypted false, answers work', async () => {
     const sim = await h.startSim({ encryption: false })

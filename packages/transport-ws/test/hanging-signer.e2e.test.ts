@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { type DigestSigner, FabstirError } from '../src/index.js'
 import { newSigner, rejectionOf, SESSION, TEST_TIMEOUTS, useHarness } from './helpers/harness.js'
+import { SHELLS } from './helpers/shells.js'
 
 // Issue 15 #2: `timeouts.ackMs` was armed only after the signer returned, so a wallet that never signs hung
 // startSession forever, and client.close() during signing did not end the wait either.
-
-const h = useHarness()
 
 /** A wallet that never answers; `asked` resolves when it is asked to sign. */
 function neverSigns(): { signer: DigestSigner; asked: Promise<void> } {
@@ -26,7 +25,9 @@ function neverSigns(): { signer: DigestSigner; asked: Promise<void> } {
   }
 }
 
-describe('a wallet that never signs', () => {
+describe.each(SHELLS)('a wallet that never signs ($name shell)', (shell) => {
+  const h = useHarness(shell)
+
   it('fails startSession with TIMEOUT (phase "sign") after timeouts.ackMs; nothing is sent', async () => {
     const sim = await h.startSim()
     const { signer } = neverSigns()
@@ -52,7 +53,9 @@ describe('a wallet that never signs', () => {
   }, 5_000)
 })
 
-describe('a wallet that stops signing mid-session', () => {
+describe.each(SHELLS)('a wallet that stops signing mid-session ($name shell)', (shell) => {
+  const h = useHarness(shell)
+
   it('a re-key after a node restart fails the queued prompt with TIMEOUT instead of hanging it', async () => {
     const sim = await h.startSim()
     const real = newSigner()

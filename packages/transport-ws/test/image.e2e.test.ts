@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { generateImage, imageOf } from '../src/image.js'
 import { expectCode } from './helpers/flows.js'
 import { eventually, useHarness } from './helpers/harness.js'
+import { SHELLS } from './helpers/shells.js'
 
 const PNG = [0x89, 0x50, 0x4e, 0x47]
 
-describe('generateImage over a real socket (node-sim)', () => {
-  const h = useHarness()
+describe.each(SHELLS)('generateImage over a real socket (node-sim) ($name shell)', (shell) => {
+  const h = useHarness(shell)
 
   it('returns PNG bytes, metadata and billing; the request and reply are encrypted on the wire', async () => {
     const sim = await h.startSim()
@@ -151,8 +152,8 @@ describe('generateImage over a real socket (node-sim)', () => {
   })
 })
 
-describe('auto-routed chat prompts (node-sim default routing)', () => {
-  const h = useHarness()
+describe.each(SHELLS)('auto-routed chat prompts (node-sim default routing) ($name shell)', (shell) => {
+  const h = useHarness(shell)
 
   it('a chat prompt the node diverts to image generation resolves with an image, never STREAM_TRUNCATED', async () => {
     const sim = await h.startSim()

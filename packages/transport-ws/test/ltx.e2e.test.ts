@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { generateVideo } from '../src/ltx.js'
 import { expectCode, progressOf } from './helpers/flows.js'
 import { eventually, useHarness } from './helpers/harness.js'
+import { SHELLS } from './helpers/shells.js'
 
 const T2V = {
   templateId: 'ltx-t2v-hdr',
@@ -14,8 +15,8 @@ const T2V = {
   resolution: { w: 1280, h: 720 },
 }
 
-describe('generateVideo (LTX) over a real socket (node-sim)', () => {
-  const h = useHarness()
+describe.each(SHELLS)('generateVideo (LTX) over a real socket (node-sim) ($name shell)', (shell) => {
+  const h = useHarness(shell)
 
   it('accepted → generating → encrypting → uploading → finalising → result with billing from the requested frames', async () => {
     const sim = await h.startSim()

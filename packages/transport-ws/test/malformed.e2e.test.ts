@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { FabstirError } from '../src/index.js'
 import { collect, StatusLog, useHarness } from './helpers/harness.js'
 import { rewritingSocketFactory } from './helpers/rewriting-socket.js'
+import { SHELLS } from './helpers/shells.js'
 
 const PROMPT = 'What is 2+2?'
 
@@ -16,8 +17,8 @@ function onceOfType(type: string, rewrite: (text: string) => string | string[]) 
   }
 }
 
-describe('unusable frames from the node (man in the middle)', () => {
-  const h = useHarness()
+describe.each(SHELLS)('unusable frames from the node (man in the middle) ($name shell)', (shell) => {
+  const h = useHarness(shell)
 
   it('a non-JSON frame in the middle of an answer fails that answer; the queue goes on', async () => {
     const sim = await h.startSim()

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { vectors } from '../src/rag.js'
 import { expectCode } from './helpers/flows.js'
 import { eventually, useHarness } from './helpers/harness.js'
+import { SHELLS } from './helpers/shells.js'
 
 const vec = (x: number) => Array.from({ length: 384 }, (_, i) => (i === x ? 1 : i === x + 1 ? 0.5 : 0))
 
-describe('RAG over a real socket (node-sim; plaintext by design)', () => {
-  const h = useHarness()
+describe.each(SHELLS)('RAG over a real socket (node-sim; plaintext by design) ($name shell)', (shell) => {
+  const h = useHarness(shell)
 
   it('is refused without the plaintextRag opt-in (INVALID_CONFIG), nothing is sent', async () => {
     const sim = await h.startSim()

@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest'
 import { type ClientStatus, FabstirError, type Reply } from '../src/index.js'
 import { Gate, HOLD } from './helpers/gated-responder.js'
 import { collect, rejectionOf, SESSION, StatusLog, useHarness } from './helpers/harness.js'
+import { SHELLS } from './helpers/shells.js'
 
 const PROMPT = 'What is 2+2?'
 
-describe('node restart', () => {
-  const h = useHarness()
+describe.each(SHELLS)('node restart ($name shell)', (shell) => {
+  const h = useHarness(shell)
 
   it('between prompts: the next prompt re-keys the same session once and succeeds transparently', async () => {
     const sim = await h.startSim()
@@ -31,8 +32,8 @@ describe('node restart', () => {
   })
 })
 
-describe('socket drop and reconnect', () => {
-  const h = useHarness()
+describe.each(SHELLS)('socket drop and reconnect ($name shell)', (shell) => {
+  const h = useHarness(shell)
 
   it('a drop between prompts: reconnecting → encrypted, same session id re-keyed, next prompt works', async () => {
     const sim = await h.startSim()

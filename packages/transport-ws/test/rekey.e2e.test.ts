@@ -1,9 +1,10 @@
 import { expectedAnswer } from '@fabstir/node-sim'
 import { describe, expect, it } from 'vitest'
 import { useHarness } from './helpers/harness.js'
+import { SHELLS } from './helpers/shells.js'
 
-describe('periodic re-key (bounds the replay detector)', () => {
-  const h = useHarness()
+describe.each(SHELLS)('periodic re-key (bounds the replay detector) ($name shell)', (shell) => {
+  const h = useHarness(shell)
 
   it('re-keys the same session between answers once rekeyAfterFrames authenticated frames were seen', async () => {
     const sim = await h.startSim()

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { eventually, SESSION, StatusLog, useHarness } from './helpers/harness.js'
+import { SHELLS } from './helpers/shells.js'
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/close-and-exit.mjs', import.meta.url))
 /** Far below every default timeout (10–60 s) and the fixture's 30 s reconnect backoff, far above a normal run. */
@@ -40,6 +41,8 @@ function runChild(scenario: string): Promise<ChildResult> {
   })
 }
 
+// ws shell only: the fixture is a separate Node process built on `createClient` (the port shell's ports and relay
+// would be part of what it measures).
 describe('resource safety: nothing keeps the process alive after close', () => {
   it.each([
     ['idle', ['resolved'], 'closed'],
@@ -58,8 +61,8 @@ describe('resource safety: nothing keeps the process alive after close', () => {
   })
 })
 
-describe('resource safety: sockets', () => {
-  const h = useHarness()
+describe.each(SHELLS)('resource safety: sockets ($name shell)', (shell) => {
+  const h = useHarness(shell)
 
   it('after client.close() no connection stays open and the node settles every job', async () => {
     const sim = await h.startSim()

@@ -10,6 +10,7 @@ import {
   isZeroed,
   sessionKeyDraws,
 } from './helpers/random-capture.js'
+import { SHELLS } from './helpers/shells.js'
 
 const SECRET_PROMPTS = [
   'The launch code is swordfish-7781 tonight',
@@ -21,8 +22,8 @@ function secretsOf(prompts: string[]): string[] {
   return [...prompts.flatMap((p) => [p, expectedAnswer(p)]), 'swordfish', 'Halvorsen', 'quarry']
 }
 
-describe('wire secrecy', () => {
-  const h = useHarness()
+describe.each(SHELLS)('wire secrecy ($name shell)', (shell) => {
+  const h = useHarness(shell)
 
   it('in encrypted mode no prompt or answer text appears in any frame, either direction', async () => {
     const sim = await h.startSim()
@@ -50,8 +51,8 @@ describe('wire secrecy', () => {
   })
 })
 
-describe('key hygiene', () => {
-  const h = useHarness()
+describe.each(SHELLS)('key hygiene ($name shell)', (shell) => {
+  const h = useHarness(shell)
   let capture: ReturnType<typeof captureRandom32> | undefined
   afterEach(() => {
     capture?.stop()

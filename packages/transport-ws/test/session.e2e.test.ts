@@ -2,11 +2,12 @@ import { expectedAnswer } from '@fabstir/node-sim'
 import { describe, expect, it } from 'vitest'
 import { Gate, HOLD } from './helpers/gated-responder.js'
 import { collect, newSigner, SESSION, StatusLog, useHarness } from './helpers/harness.js'
+import { SHELLS } from './helpers/shells.js'
 
 const TWO_PLUS_TWO = 'What is 2+2?'
 
-describe('encrypted session over a real socket', () => {
-  const h = useHarness()
+describe.each(SHELLS)('encrypted session over a real socket ($name shell)', (shell) => {
+  const h = useHarness(shell)
 
   it('initialises: connecting → connected → encrypted, acknowledged for the wallet', async () => {
     const sim = await h.startSim()

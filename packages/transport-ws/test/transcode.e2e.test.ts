@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { transcode } from '../src/transcode.js'
 import { expectCode, progressOf } from './helpers/flows.js'
 import { eventually, SESSION, useHarness } from './helpers/harness.js'
+import { SHELLS } from './helpers/shells.js'
 
 const REQUEST = { sourceCid: 'u-source', mediaFormats: [{ id: 1, ext: 'mp4', vf: 'scale=1280x720' }] }
 
-describe('transcode over a real socket (node-sim)', () => {
-  const h = useHarness()
+describe.each(SHELLS)('transcode over a real socket (node-sim) ($name shell)', (shell) => {
+  const h = useHarness(shell)
 
   it('progress then result; the SDK sends transcode_cancel after completion so later prompts are not swallowed', async () => {
     const sim = await h.startSim()

@@ -40,6 +40,7 @@ async function startFailure(url: string): Promise<FabstirError> {
   return e as FabstirError
 }
 
+// ws shell only: classifying refused / DNS / TLS / HTTP failures is transport-ws's job, with the URL it dialled.
 describe('unreachable nodes give CONNECTION_FAILED with the URL and the cause', () => {
   it('a refused port: cause "refused", retryable, names the URL', async () => {
     const sim = await h.startSim()

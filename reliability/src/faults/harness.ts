@@ -5,12 +5,7 @@ import {
   type NodeSimOptions,
   startNodeSim,
 } from '@fabstir/node-sim'
-import {
-  type ClientOptions,
-  type ClientSession,
-  createClient,
-  type FabstirClient,
-} from '@fabstir/transport-ws'
+import type { ClientOptions, ClientSession, FabstirClient } from '@fabstir/transport-ws'
 import { NODE_IDENTITY, type TestIdentity } from '../common/identities.js'
 import {
   captureKeyDraws,
@@ -22,6 +17,7 @@ import {
 import { type ScriptedNodeOptions, startScriptedNode } from '../common/scripted-node.js'
 import { withTimeout } from '../common/wait.js'
 import type { Consumed } from './consume.js'
+import { type FaultShell, WS_SHELL } from './shells.js'
 
 /** The prompt every fault is injected into: 10 answer chunks plus the final empty one. */
 export const FAULT_PROMPT = 'Tell me a story about reliable encrypted streams'
@@ -143,10 +139,11 @@ function liveAtObservation(keys: KeyState, alive: boolean): string[] {
   return problems
 }
 
-/** Start the node, run the scenario with a key capture around it, and judge the outcome. */
+/** Start the node, run the scenario with a key capture around it on the clients of `shell`, and judge the outcome. */
 export async function runFaultScenario(
   scenario: FaultScenario,
   signer: NonNullable<ClientOptions['signer']>,
+  shell: FaultShell = WS_SHELL,
 ): Promise<FaultRow> {
   let clock = Date.now()
   const inits: InitPayloadHex[] = []
@@ -195,7 +192,7 @@ export async function runFaultScenario(
   const ctx: FaultContext = {
     url,
     client: (overrides = {}) => {
-      const c = createClient({
+      const c = shell.createClient({
         url,
         nodePublicKey: clientNodeKey.publicKey,
         signer,

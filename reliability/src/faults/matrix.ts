@@ -1,5 +1,34 @@
 import type { FaultRow } from './harness.js'
 
+/** One row of `FAULT-MATRIX.md`: a fault as the ws shell saw it, and how the port shell's view compares. */
+export interface MatrixRow extends FaultRow {
+  /** `same` when every cell of the port shell's run equals the ws shell's; otherwise the cells that differ. */
+  portShell: string
+}
+
+/** The cells of a single run, compared between shells (everything but the fault's name). */
+function runCells(row: FaultRow): string[] {
+  return [
+    row.expected,
+    row.observed,
+    row.delivered,
+    row.deliveredOk ? 'yes' : 'NO',
+    row.stateAfter,
+    row.keysZeroed,
+    row.pass ? 'PASS' : 'FAIL',
+  ]
+}
+
+/** One fault's row from its run on the ws shell and on the port shell: it passes when both runs pass. */
+export function matrixRow(ws: FaultRow, port: FaultRow): MatrixRow {
+  const a = runCells(ws)
+  const b = runCells(port)
+  const differ = MATRIX_COLUMNS.slice(1, 8).flatMap((column, i) =>
+    a[i] === b[i] ? [] : [`${column}: ${b[i]}`],
+  )
+  return { ...ws, pass: ws.pass && port.pass, portShell: differ.length === 0 ? 'same' : differ.join('; ') }
+}
+
 /** Column headers of `FAULT-MATRIX.md`. */
 export const MATRIX_COLUMNS = [
   'fault',
@@ -10,24 +39,16 @@ export const MATRIX_COLUMNS = [
   'state after',
   'keys zeroed',
   'PASS',
+  'port shell',
 ] as const
 
 /** The table cells of one row, as written to the matrix. */
-export function rowCells(row: FaultRow): string[] {
-  return [
-    row.fault,
-    row.expected,
-    row.observed,
-    row.delivered,
-    row.deliveredOk ? 'yes' : 'NO',
-    row.stateAfter,
-    row.keysZeroed,
-    row.pass ? 'PASS' : 'FAIL',
-  ].map((c) => c.replaceAll('|', '\\|'))
+export function rowCells(row: MatrixRow): string[] {
+  return [row.fault, ...runCells(row), row.portShell].map((c) => c.replaceAll('|', '\\|'))
 }
 
 /** The whole `FAULT-MATRIX.md` document. Deterministic: no timings, no random values. */
-export function renderMatrix(rows: readonly FaultRow[]): string {
+export function renderMatrix(rows: readonly MatrixRow[]): string {
   const body = rows.map(rowCells)
   // Columns padded to equal width, as the repository's formatter (biome) writes Markdown tables.
   const widths = MATRIX_COLUMNS.map((h, i) => Math.max(h.length, 3, ...body.map((r) => [...r[i]!].length)))
@@ -42,7 +63,9 @@ export function renderMatrix(rows: readonly FaultRow[]): string {
     '',
     'Each fault is injected by the node simulator (`@fabstir/node-sim` faults) or by a raw WebSocket server of the',
     'suite that speaks the protocol through the simulator core, and observed through the real client',
-    '(`@fabstir/transport-ws` over 127.0.0.1). Faults hit chunk 2 of a 10-chunk answer unless stated.',
+    '(`@fabstir/transport-ws` over 127.0.0.1). Faults hit chunk 2 of a 10-chunk answer unless stated. Every fault runs',
+    'twice: on the ws shell (`createClient`), whose cells are shown, and on the MessagePort shell of',
+    '[docs/custom-transports.md](../docs/custom-transports.md) (client core → `MessageChannel` → relay → WebSocket).',
     '',
     '- **delivered to caller**: deltas the application received for the faulty prompt; every delivered byte must be an',
     '  authentic prefix of the true answer (never a tampered, replayed, reordered or unauthenticated chunk).',
@@ -50,6 +73,8 @@ export function renderMatrix(rows: readonly FaultRow[]): string {
     '- **keys zeroed**: every ephemeral private key and session key the client drew (captured at',
     '  `crypto.getRandomValues`) is all-zero once unused — at the failure for fatal faults, retired keys at re-key,',
     '  the last one at close.',
+    "- **port shell**: `same` when every cell of the port shell's run equals the ws shell's, or the cells that differ;",
+    '  a row passes when both runs pass.',
     '',
     line(MATRIX_COLUMNS),
     `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,

@@ -2,16 +2,16 @@ import { type NodeSimHandle, type NodeSimOptions, startNodeSim } from '@fabstir/
 import { fromViemAccount } from '@fabstir/signer-viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterEach } from 'vitest'
-import {
-  type ClientOptions,
-  type ClientSession,
-  type ClientStatus,
-  createClient,
-  type DigestSigner,
-  type FabstirClient,
-  type StartSessionOptions,
+import type {
+  ClientOptions,
+  ClientSession,
+  ClientStatus,
+  DigestSigner,
+  FabstirClient,
+  StartSessionOptions,
 } from '../../src/index.js'
 import { startProxy, type TcpProxy } from './proxy.js'
+import { type Shell, WS_SHELL } from './shells.js'
 import { FrameTap } from './tap.js'
 
 /** A running simulator plus the wire tap of every frame it saw or sent. */
@@ -40,9 +40,11 @@ export function newSigner(): DigestSigner {
 
 /**
  * Per-test resources that are always released in `afterEach`: every simulator, proxy and client created through the
- * harness is closed, even when the test failed half-way.
+ * harness is closed, even when the test failed half-way. Clients are made by the harness's {@link Shell}.
  */
 export class Harness {
+  constructor(readonly shell: Shell = WS_SHELL) {}
+
   private readonly sims: Sim[] = []
   private readonly clients: FabstirClient[] = []
   private readonly proxies: TcpProxy[] = []
@@ -85,7 +87,7 @@ export class Harness {
       reconnect: TEST_RECONNECT,
       ...overrides,
     }
-    const client = createClient(options)
+    const client = this.shell.createClient(options)
     this.clients.push(client)
     return client
   }
@@ -108,9 +110,9 @@ export class Harness {
   }
 }
 
-/** A harness whose resources are closed after every test of the calling file. */
-export function useHarness(): Harness {
-  const harness = new Harness()
+/** A harness whose resources are closed after every test of the calling file; its clients use `shell`. */
+export function useHarness(shell: Shell = WS_SHELL): Harness {
+  const harness = new Harness(shell)
   afterEach(() => harness.cleanup())
   return harness
 }
