@@ -3,7 +3,7 @@
 // installs the pinned pnpm (through npx when it is not on PATH), installs the workspace, then runs the task.
 //   node tools/bootstrap.mjs test   — build and run every test suite, print one summary line
 //   node tools/bootstrap.mjs demo   — build and run the encrypted chat demo against the embedded node simulator
-//   node tools/bootstrap.mjs bench|fuzz|load — build, then run the benchmarks / fuzzing / load test
+//   node tools/bootstrap.mjs bench|fuzz|load|simulate — build, then run the benchmarks / fuzzing / load test / simulation
 //   node tools/bootstrap.mjs check  — generated files fresh, typecheck, lint, every export documented, API reports current
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -64,7 +64,7 @@ if (task === 'test') {
     process.exit(1)
   }
   process.exit(run(process.execPath, [demo, ...rest]))
-} else if (task === 'bench' || task === 'fuzz' || task === 'load') {
+} else if (task === 'bench' || task === 'fuzz' || task === 'load' || task === 'simulate') {
   p('exec', 'turbo', 'run', 'build', '--output-logs=errors-only')
   const filter = task === 'bench' ? '@fabstir/bench' : '@fabstir/reliability'
   process.exit(run(pnpm, [...pre, '--filter', filter, 'run', task, ...rest]))
@@ -75,6 +75,6 @@ if (task === 'test') {
   p('run', 'docs:api:check')
   p('run', 'api:report:check')
 } else {
-  console.error(`unknown task "${task}" (expected test, demo, bench, fuzz, load or check)`)
+  console.error(`unknown task "${task}" (expected test, demo, bench, fuzz, load, simulate or check)`)
   process.exit(2)
 }
