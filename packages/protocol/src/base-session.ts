@@ -71,6 +71,18 @@ export abstract class BaseSession {
     return `${this.idPrefix}-${(this.idCounter++).toString(36)}`
   }
 
+  /**
+   * The request id a caller chose (it goes on the wire as is, so it must be a string), or a fresh one. The frames
+   * built from it need no re-validation: every other field was checked when the session or the prompt was made.
+   */
+  protected requestId(given: string | undefined): string {
+    if (given === undefined) return this.nextRequestId()
+    if (typeof given !== 'string') {
+      throw new FabstirError('INVALID_FRAME', 'a request id must be a string', { sessionId: this.sessionId })
+    }
+    return given
+  }
+
   /** Whether this session encrypts its traffic. */
   abstract readonly encrypted: boolean
 

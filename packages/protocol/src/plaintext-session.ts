@@ -1,7 +1,5 @@
 import {
   type ChatNodeFrame,
-  checkPromptFrame,
-  checkSessionInitFrame,
   type PromptFrame,
   type SessionInitAckFrame,
   type SessionInitFrame,
@@ -63,7 +61,7 @@ export class PlaintextSession extends BaseSession {
         sessionId: this.sessionId,
       })
     }
-    const id = options.id ?? this.nextRequestId()
+    const id = this.requestId(options.id)
     const frame: SessionInitFrame = {
       type: 'session_init',
       id,
@@ -72,8 +70,6 @@ export class PlaintextSession extends BaseSession {
     }
     const jobNumber = Number(this.jobId)
     if (Number.isSafeInteger(jobNumber)) frame.job_id = jobNumber
-    if (!checkSessionInitFrame(frame).ok)
-      throw new FabstirError('INVALID_FRAME', 'internal error: invalid session_init frame')
     this.initRequestId = id
     this._state = 'initializing'
     return frame
@@ -96,13 +92,11 @@ export class PlaintextSession extends BaseSession {
       )
     }
     const request = normalizePrompt(prompt)
-    const id = options.id ?? this.nextRequestId()
+    const id = this.requestId(options.id)
     const frame: PromptFrame = { type: 'prompt', id, session_id: this.sessionId, prompt: request.prompt }
     if (request.max_tokens !== undefined) frame.max_tokens = request.max_tokens
     if (request.temperature !== undefined) frame.temperature = request.temperature
     if (request.model !== undefined) frame.model = request.model
-    if (!checkPromptFrame(frame).ok)
-      throw new FabstirError('INVALID_FRAME', 'internal error: invalid prompt frame')
     this.inflight = { id, nextIndex: 0, sawFinal: false, finishReason: undefined, cancelRequested: false }
     this._state = 'streaming'
     return frame
