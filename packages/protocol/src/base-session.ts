@@ -4,7 +4,7 @@ import {
   checkChatNodeFrame,
   type ErrorFrame,
   MAX_FRAME_BYTES,
-  parseJson,
+  parseJsonUnlocated,
   type SessionInitAckFrame,
   type StreamCancelFrame,
   type StreamEndFrame,
@@ -238,7 +238,7 @@ export abstract class BaseSession {
         return this.malformed(undefined, `frame of ${input.length} characters exceeds the 64 MiB limit`)
       }
       try {
-        value = parseJson(input)
+        value = parseJsonUnlocated(input)
       } catch (e) {
         const limit = e instanceof WireJsonError && e.code === 'JSON_LIMIT_EXCEEDED'
         return this.malformed(

@@ -1,9 +1,9 @@
-import {
-  type ChatNodeFrame,
-  type PromptFrame,
-  type SessionInitAckFrame,
-  type SessionInitFrame,
-  type StreamChunkFrame,
+import type {
+  ChatNodeFrame,
+  PromptFrame,
+  SessionInitAckFrame,
+  SessionInitFrame,
+  StreamChunkFrame,
 } from '@fabstir/wire'
 import { BaseSession, type InFlight } from './base-session.js'
 import { FabstirError } from './errors.js'

@@ -50,6 +50,24 @@ const MIN_SAFE = -MAX_SAFE
  * length of the text, and the values built are bounded by `limits.maxValues`.
  */
 export function parseJson(text: string, limits: JsonLimits = FRAME_JSON_LIMITS): unknown {
+  return parseLocating(text, limits, findJsonSyntaxError)
+}
+
+/**
+ * {@link parseJson} for readers that never show where a malformed text goes wrong (a session turns every syntax
+ * error into the same `INVALID_FRAME`): same values, same limits, same codes, but an `INVALID_JSON` error has no
+ * `position` and a generic message, so the syntax locator is not shipped to browsers that only need this.
+ * @internal
+ */
+export function parseJsonUnlocated(text: string, limits: JsonLimits = FRAME_JSON_LIMITS): unknown {
+  return parseLocating(text, limits, undefined)
+}
+
+function parseLocating(
+  text: string,
+  limits: JsonLimits,
+  locate: ((text: string) => JsonProblem | undefined) | undefined,
+): unknown {
   if (typeof text !== 'string') throw new WireJsonError('invalid JSON: expected a string')
   const over = checkJsonShape(text, limits)
   if (over) throw problemError(text, over)
@@ -58,7 +76,7 @@ export function parseJson(text: string, limits: JsonLimits = FRAME_JSON_LIMITS):
     value = JSON.parse(text)
   } catch (cause) {
     // Locate the error without building anything (a second full parse could allocate per character).
-    const found = findJsonSyntaxError(text)
+    const found = locate?.(text)
     throw found
       ? problemError(text, found, cause)
       : new WireJsonError('invalid JSON', { cause, position: undefined })
