@@ -31,7 +31,11 @@ describe('parseJsonUnlocated', () => {
   })
 
   it('agrees with parseJson on arbitrary text and JSON (property)', () => {
-    const texts = fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify(v)))
+    const texts = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+    )
     fc.assert(
       fc.property(texts, (text) => {
         const a = outcome(() => parseJsonUnlocated(text))
