@@ -10,6 +10,7 @@ import {
   findJsonSyntaxError,
   type JsonLimits,
   type JsonProblem,
+  stringEnd,
 } from './json-scan.js'
 
 /** Codes of {@link WireJsonError}: malformed text, or well-formed so far but over a {@link JsonLimits} bound. */
@@ -33,8 +34,6 @@ export class WireJsonError extends FabstirBaseError {
   }
 }
 
-/** The limits were checked before the fast path; the exact re-parse need not count again. */
-const NO_LIMITS: JsonLimits = { maxDepth: Number.POSITIVE_INFINITY, maxValues: Number.POSITIVE_INFINITY }
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 const MIN_SAFE = -MAX_SAFE
 
@@ -83,7 +82,7 @@ function parseLocating(
   }
   // Fast path: JSON.parse is exact unless it produced an unsafe integer, which every integer literal beyond
   // 2^53 − 1 becomes (it rounds to at least 2^53). Only then is the text parsed again, exactly.
-  return hasUnsafeInteger(value) ? parseJsonWith(text, PLAIN_BUILDER, NO_LIMITS) : value
+  return hasUnsafeInteger(value) ? withExactIntegers(text, value) : value
 }
 
 /** `position (line L, column C)` of a UTF-16 offset; one pass over the text before it. */
@@ -131,28 +130,77 @@ function hasUnsafeInteger(root: unknown): boolean {
   return false
 }
 
-function setProperty(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    // Like JSON.parse: an own data property, not a prototype change.
-    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true })
-  } else {
-    target[key] = value
+const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y
+
+/**
+ * `text` (valid JSON, already parsed by `JSON.parse` into `parsed`) parsed again with every integer literal outside
+ * the safe range as an exact `bigint`. Such literals are rewritten as strings that start with a marker no string
+ * of `parsed` starts with (a run of NULs one longer than any string's leading run), and those strings are turned
+ * back into bigints; everything else is built by `JSON.parse` as before. Linear in the text: strings are skipped
+ * from quote to quote, and only a literal of 16+ characters can lie outside the safe range.
+ */
+function withExactIntegers(text: string, parsed: unknown): unknown {
+  const marker = '\u0000'.repeat(longestLeadingNuls(parsed) + 1)
+  const escapedMarker = '\\u0000'.repeat(marker.length)
+  let out = ''
+  let copied = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x22 /* " */) {
+      i = stringEnd(text, i)
+    } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
+      NUMBER.lastIndex = i
+      const m = NUMBER.exec(text) as RegExpExecArray
+      const raw = m[0]
+      if (m[1] === undefined && m[2] === undefined && raw.length >= 16) {
+        const big = BigInt(raw)
+        if (big > MAX_SAFE || big < MIN_SAFE) {
+          out += `${text.slice(copied, i)}"${escapedMarker}${raw}"`
+          copied = i + raw.length
+        }
+      }
+      i += raw.length - 1
+    }
   }
+  if (copied === 0) return parsed
+  return restoreIntegers(JSON.parse(out + text.slice(copied)), marker)
 }
 
-/** Integer literals beyond the safe range as exact bigints, everything else as JSON.parse builds it. */
-const PLAIN_BUILDER: JsonBuilder<Record<string, unknown>> = {
-  number(raw, integer) {
-    // 16+ characters (with sign) is the only way past the safe range; shorter literals are always safe.
-    if (integer && raw.length >= 16) {
-      const big = BigInt(raw)
-      if (big > MAX_SAFE || big < MIN_SAFE) return big
+/** The longest run of NUL characters any string value of `root` starts with. Iterative: no depth limit. */
+function longestLeadingNuls(root: unknown): number {
+  let longest = 0
+  const stack: unknown[] = [root]
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (typeof node === 'string') {
+      let n = 0
+      while (node.charCodeAt(n) === 0) n++
+      if (n > longest) longest = n
+    } else if (typeof node === 'object' && node !== null) {
+      const record = node as Record<string, unknown>
+      for (const key in record) stack.push(record[key])
     }
-    return Number(raw)
-  },
-  startObject: () => ({}),
-  setProperty,
-  endObject: (object) => object,
+  }
+  return longest
+}
+
+/**
+ * Turns every string of `root` that starts with `marker` back into the bigint after it. Iterative (a reviver would
+ * recurse and overflow the stack on deep input that `JSON.parse` itself handles).
+ */
+function restoreIntegers(root: unknown, marker: string): unknown {
+  if (typeof root === 'string') return root.startsWith(marker) ? BigInt(root.slice(marker.length)) : root
+  const stack: unknown[] = [root]
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (typeof node !== 'object' || node === null) continue
+    const record = node as Record<string, unknown>
+    for (const key in record) {
+      const v = record[key]
+      if (typeof v === 'object') stack.push(v)
+      // An own data property (JSON.parse made it, `__proto__` included): assignment replaces it in place.
+      else if (typeof v === 'string' && v.startsWith(marker)) record[key] = BigInt(v.slice(marker.length))
+    }
+  }
+  return root
 }
 
 /**
