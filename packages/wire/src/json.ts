@@ -49,36 +49,50 @@ const MIN_SAFE = -MAX_SAFE
  * length of the text, and the values built are bounded by `limits.maxValues`.
  */
 export function parseJson(text: string, limits: JsonLimits = FRAME_JSON_LIMITS): unknown {
-  return parseLocating(text, limits, findJsonSyntaxError)
+  return parseRefusing(text, limits, (over, cause) => {
+    // Locate a syntax error without building anything (a second full parse could allocate per character).
+    const found = over ?? findJsonSyntaxError(text)
+    return found
+      ? problemError(text, found, cause)
+      : new WireJsonError('invalid JSON', { cause, position: undefined })
+  })
 }
 
 /**
  * {@link parseJson} for readers that never show where a malformed text goes wrong (a session turns every syntax
  * error into the same `INVALID_FRAME`): same values, same limits, same codes, but an `INVALID_JSON` error has no
- * `position` and a generic message, so the syntax locator is not shipped to browsers that only need this.
+ * `position` and a generic message, and a `JSON_LIMIT_EXCEEDED` message gives the offset without line and column,
+ * so the syntax locator is not shipped to browsers that only need this.
  * @internal
  */
 export function parseJsonUnlocated(text: string, limits: JsonLimits = FRAME_JSON_LIMITS): unknown {
-  return parseLocating(text, limits, undefined)
+  return parseRefusing(text, limits, (over, cause) =>
+    over
+      ? new WireJsonError(`JSON over the limit: ${over.problem} at position ${over.position}`, {
+          position: over.position,
+          code: 'JSON_LIMIT_EXCEEDED',
+        })
+      : new WireJsonError('invalid JSON', { cause, position: undefined }),
+  )
 }
 
-function parseLocating(
+/**
+ * The parse behind {@link parseJson} and {@link parseJsonUnlocated}; `refuse` makes the error for a text over the
+ * limits (`over`) or, when `over` is undefined, for one `JSON.parse` refused (`cause`).
+ */
+function parseRefusing(
   text: string,
   limits: JsonLimits,
-  locate: ((text: string) => JsonProblem | undefined) | undefined,
+  refuse: (over: JsonProblem | undefined, cause?: unknown) => WireJsonError,
 ): unknown {
   if (typeof text !== 'string') throw new WireJsonError('invalid JSON: expected a string')
   const over = checkJsonShape(text, limits)
-  if (over) throw problemError(text, over)
+  if (over) throw refuse(over)
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (cause) {
-    // Locate the error without building anything (a second full parse could allocate per character).
-    const found = locate?.(text)
-    throw found
-      ? problemError(text, found, cause)
-      : new WireJsonError('invalid JSON', { cause, position: undefined })
+    throw refuse(undefined, cause)
   }
   // Fast path: JSON.parse is exact unless it produced an unsafe integer, which every integer literal beyond
   // 2^53 − 1 becomes (it rounds to at least 2^53). Only then is the text parsed again, exactly.
