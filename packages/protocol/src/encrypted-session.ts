@@ -12,14 +12,13 @@ import {
   utf8ToBytes,
   zeroize,
 } from '@fabstir/crypto'
-import {
-  type ChatNodeFrame,
-  type EncryptedChunkFrame,
-  type EncryptedMessageFrame,
-  type EncryptedResponseFrame,
-  type EncryptedSessionInitFrame,
-  type SessionInitAckFrame,
-  stringifyJson,
+import type {
+  ChatNodeFrame,
+  EncryptedChunkFrame,
+  EncryptedMessageFrame,
+  EncryptedResponseFrame,
+  EncryptedSessionInitFrame,
+  SessionInitAckFrame,
 } from '@fabstir/wire'
 import { routedImageEvents } from './actions/routed-image.js'
 import { BaseSession, type InFlight } from './base-session.js'
@@ -36,6 +35,7 @@ import {
   normalizePrice,
   normalizePrompt,
   type PromptInput,
+  promptJson,
   requireNonEmptyString,
 } from './options.js'
 import { encodeSessionData, type VectorDatabase } from './session-data.js'
@@ -266,9 +266,9 @@ export class EncryptedSession extends BaseSession {
    */
   prompt(prompt: PromptInput, options: { id?: string } = {}): EncryptedMessageFrame {
     this.assertCanPrompt()
-    const request = normalizePrompt(prompt)
+    const json = promptJson(normalizePrompt(prompt))
     const id = this.requestId(options.id)
-    const frame = this.sealAction(stringifyJson(request), id)
+    const frame = this.sealAction(json, id)
     this.inflight = { id, nextIndex: 0, sawFinal: false, finishReason: undefined, cancelRequested: false }
     this._state = 'streaming'
     return frame

@@ -102,3 +102,20 @@ export function normalizePrompt(input: unknown): PromptRequest {
   // The schema bounds max_tokens (u32) and temperature (finite, 0 to 2): nothing more to check here.
   return result.value
 }
+
+/**
+ * The prompt object as the JSON text that is sealed. `INVALID_PROMPT` when it holds a value JSON cannot write (a
+ * bigint, a cycle, a throwing `toJSON`): the schema has no field for such a value, so it is refused before anything
+ * is sealed rather than sent in a form the node cannot read.
+ */
+export function promptJson(request: PromptRequest): string {
+  try {
+    return JSON.stringify(request)
+  } catch (cause) {
+    throw new FabstirError(
+      'INVALID_PROMPT',
+      'the prompt object holds a value JSON cannot write (a bigint, a cycle or a throwing toJSON)',
+      { cause },
+    )
+  }
+}

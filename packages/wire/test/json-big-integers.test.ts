@@ -62,7 +62,12 @@ describe('integers beyond the safe range', () => {
 
   it('keep a string that starts with NULs a string, next to a bigint', () => {
     const text = '["\\u0000\\u00001", 18446744073709551615, {"k": "\\u0000"}, -9007199254740993]'
-    expect(parseJson(text)).toStrictEqual(['\u0000\u00001', 18446744073709551615n, { k: '\u0000' }, -9007199254740993n])
+    expect(parseJson(text)).toStrictEqual([
+      '\u0000\u00001',
+      18446744073709551615n,
+      { k: '\u0000' },
+      -9007199254740993n,
+    ])
   })
 
   it('work at any depth when the limits are lifted (no recursion)', () => {

@@ -24,7 +24,9 @@ describe('parseJsonUnlocated', () => {
     const limit = outcome(() => parseJsonUnlocated(deep))
     expect(limit).toEqual(outcome(() => parseJson(deep)))
     expect(limit).toMatchObject({ code: 'JSON_LIMIT_EXCEEDED', position: 128 })
-    expect(() => parseJsonUnlocated(deep)).toThrow('JSON over the limit: nesting deeper than 128 at position 128')
+    expect(() => parseJsonUnlocated(deep)).toThrow(
+      'JSON over the limit: nesting deeper than 128 at position 128',
+    )
     for (const bad of ['', '{', '{"a":1,}', '"\\x"', '[1 2]', '{"a":1} x', 'nul']) {
       expect(outcome(() => parseJsonUnlocated(bad))).toEqual({ code: 'INVALID_JSON', position: undefined })
       expect(outcome(() => parseJson(bad))).toMatchObject({ code: 'INVALID_JSON' })
