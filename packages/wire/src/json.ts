@@ -66,14 +66,16 @@ export function parseJson(text: string, limits: JsonLimits = FRAME_JSON_LIMITS):
  * @internal
  */
 export function parseJsonUnlocated(text: string, limits: JsonLimits = FRAME_JSON_LIMITS): unknown {
-  return parseRefusing(text, limits, (over, cause) =>
-    over
-      ? new WireJsonError(`JSON over the limit: ${over.problem} at position ${over.position}`, {
-          position: over.position,
-          code: 'JSON_LIMIT_EXCEEDED',
-        })
-      : new WireJsonError('invalid JSON', { cause, position: undefined }),
-  )
+  return parseRefusing(text, limits, refuseUnlocated)
+}
+
+function refuseUnlocated(over: JsonProblem | undefined, cause?: unknown): WireJsonError {
+  return over
+    ? new WireJsonError(`JSON over the limit: ${over.problem} at position ${over.position}`, {
+        position: over.position,
+        code: 'JSON_LIMIT_EXCEEDED',
+      })
+    : new WireJsonError('invalid JSON', { cause, position: undefined })
 }
 
 /**
