@@ -83,6 +83,29 @@ export abstract class BaseSession {
     return given
   }
 
+  /**
+   * Throws unless a prompt may be sent now: `PROMPT_IN_FLIGHT` while one streams (the node silently drops frames
+   * that arrive meanwhile), `SESSION_CLOSED` once the session is over, `INVALID_STATE` before it is ready.
+   */
+  protected assertCanPrompt(): void {
+    if (this._state === 'ready') return
+    if (this._state === 'streaming') {
+      throw new FabstirError(
+        'PROMPT_IN_FLIGHT',
+        'a prompt is already streaming on this session; wait for its end or cancel it',
+        {
+          sessionId: this.sessionId,
+          requestId: this.inflight?.id,
+        },
+      )
+    }
+    if (this._state === 'closed' || this._state === 'failed') {
+      throw new FabstirError('SESSION_CLOSED', `the session is ${this._state}`, { sessionId: this.sessionId })
+    }
+    throw new FabstirError('INVALID_STATE', `prompt() needs a ready session; state is "${this._state}"`, {
+      sessionId: this.sessionId,
+    })
+  }
   /** Whether this session encrypts its traffic. */
   abstract readonly encrypted: boolean
 

@@ -531,26 +531,6 @@ export class EncryptedSession extends BaseSession {
     }
   }
 
-  private assertCanPrompt(): void {
-    if (this._state === 'ready') return
-    if (this._state === 'streaming') {
-      throw new FabstirError(
-        'PROMPT_IN_FLIGHT',
-        'a prompt is already streaming on this session; wait for its end or cancel it',
-        {
-          sessionId: this.sessionId,
-          requestId: this.inflight?.id,
-        },
-      )
-    }
-    if (this._state === 'closed' || this._state === 'failed') {
-      throw new FabstirError('SESSION_CLOSED', `the session is ${this._state}`, { sessionId: this.sessionId })
-    }
-    throw new FabstirError('INVALID_STATE', `prompt() needs a ready session; state is "${this._state}"`, {
-      sessionId: this.sessionId,
-    })
-  }
-
   /**
    * Ask the wallet for the raw-digest signature and check it before it leaves (see {@link checkWalletSignature}).
    */

@@ -77,20 +77,7 @@ export class PlaintextSession extends BaseSession {
 
   /** Build a plaintext `prompt` frame (one prompt in flight at a time). */
   prompt(prompt: PromptInput, options: { id?: string } = {}): PromptFrame {
-    if (this._state === 'streaming') {
-      throw new FabstirError('PROMPT_IN_FLIGHT', 'a prompt is already streaming on this session', {
-        sessionId: this.sessionId,
-      })
-    }
-    if (this._state !== 'ready') {
-      throw new FabstirError(
-        this._state === 'closed' || this._state === 'failed' ? 'SESSION_CLOSED' : 'INVALID_STATE',
-        `prompt() needs a ready session; state is "${this._state}"`,
-        {
-          sessionId: this.sessionId,
-        },
-      )
-    }
+    this.assertCanPrompt()
     const request = normalizePrompt(prompt)
     const id = this.requestId(options.id)
     const frame: PromptFrame = { type: 'prompt', id, session_id: this.sessionId, prompt: request.prompt }
