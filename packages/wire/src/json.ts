@@ -45,8 +45,8 @@ const MIN_SAFE = -MAX_SAFE
  * ≤ 128, ≤ 2^20 values — pass `Infinity` bounds to lift them). Error messages never quote the input text.
  *
  * Cost: one allocation-free pass for the limits, then `JSON.parse`; a malformed text gets one more allocation-free
- * pass to locate the error, a text with an unsafe integer one more exact parse. Time and memory are linear in the
- * length of the text, and the values built are bounded by `limits.maxValues`.
+ * pass to locate the error, a text with an unsafe integer a rewrite of those literals and one more `JSON.parse`.
+ * Time and memory are linear in the length of the text, and the values built are bounded by `limits.maxValues`.
  */
 export function parseJson(text: string, limits: JsonLimits = FRAME_JSON_LIMITS): unknown {
   return parseRefusing(text, limits, (over, cause) => {
@@ -97,7 +97,7 @@ function parseRefusing(
     throw refuse(undefined, cause)
   }
   // Fast path: JSON.parse is exact unless it produced an unsafe integer, which every integer literal beyond
-  // 2^53 − 1 becomes (it rounds to at least 2^53). Only then is the text parsed again, exactly.
+  // 2^53 − 1 becomes (it rounds to at least 2^53). Only then is the text parsed again, with those literals restored exactly.
   return hasUnsafeInteger(value) ? withExactIntegers(text, value) : value
 }
 
