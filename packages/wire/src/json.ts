@@ -150,14 +150,11 @@ const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y
 
 /**
  * `text` (valid JSON, already parsed by `JSON.parse` into `parsed`) parsed again with every integer literal outside
- * the safe range as an exact `bigint`. Such literals are rewritten as strings that start with a marker no string
- * of `parsed` starts with (a run of NULs one longer than any string's leading run), and those strings are turned
- * back into bigints; everything else is built by `JSON.parse` as before. Linear in the text: strings are skipped
- * from quote to quote, and only a literal of 16+ characters can lie outside the safe range.
+ * the safe range as an exact `bigint`: such literals are rewritten as strings of their digits, the text is parsed
+ * again, and each value that is a number in `parsed` but a string in the second parse is one of them. Linear in the
+ * text: strings are skipped from quote to quote, and only a literal of 16+ characters can lie outside the safe range.
  */
 function withExactIntegers(text: string, parsed: unknown): unknown {
-  const marker = '\u0000'.repeat(longestLeadingNuls(parsed) + 1)
-  const escapedMarker = '\\u0000'.repeat(marker.length)
   let out = ''
   let copied = 0
   for (let i = 0; i < text.length; i++) {
@@ -171,7 +168,7 @@ function withExactIntegers(text: string, parsed: unknown): unknown {
       if (m[1] === undefined && m[2] === undefined && raw.length >= 16) {
         const big = BigInt(raw)
         if (big > MAX_SAFE || big < MIN_SAFE) {
-          out += `${text.slice(copied, i)}"${escapedMarker}${raw}"`
+          out += `${text.slice(copied, i)}"${raw}"`
           copied = i + raw.length
         }
       }
@@ -179,44 +176,31 @@ function withExactIntegers(text: string, parsed: unknown): unknown {
     }
   }
   if (copied === 0) return parsed
-  return restoreIntegers(JSON.parse(out + text.slice(copied)), marker)
+  return restoreIntegers(parsed, JSON.parse(out + text.slice(copied)))
 }
 
-/** The longest run of NUL characters any string value of `root` starts with. Iterative: no depth limit. */
-function longestLeadingNuls(root: unknown): number {
-  let longest = 0
-  const stack: unknown[] = [root]
-  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    if (typeof node === 'string') {
-      let n = 0
-      while (node.charCodeAt(n) === 0) n++
-      if (n > longest) longest = n
-    } else if (typeof node === 'object' && node !== null) {
-      const record = node as Record<string, unknown>
-      for (const key in record) stack.push(record[key])
-    }
-  }
-  return longest
-}
+type JsonRecord = Record<string, unknown>
 
 /**
- * Turns every string of `root` that starts with `marker` back into the bigint after it. Iterative (a reviver would
- * recurse and overflow the stack on deep input that `JSON.parse` itself handles).
+ * `rewritten` (the same text parsed again, the big literals as strings, so of the same shape as `parsed`) with each
+ * such string turned into its bigint: exactly where `parsed` holds a number and `rewritten` a string. Iterative (no
+ * depth limit, like `JSON.parse`).
  */
-function restoreIntegers(root: unknown, marker: string): unknown {
-  if (typeof root === 'string') return root.startsWith(marker) ? BigInt(root.slice(marker.length)) : root
-  const stack: unknown[] = [root]
-  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    if (typeof node !== 'object' || node === null) continue
-    const record = node as Record<string, unknown>
-    for (const key in record) {
-      const v = record[key]
-      if (typeof v === 'object') stack.push(v)
+function restoreIntegers(parsed: unknown, rewritten: unknown): unknown {
+  if (typeof rewritten !== 'object' || rewritten === null) {
+    return typeof rewritten === 'string' && typeof parsed === 'number' ? BigInt(rewritten) : rewritten
+  }
+  const stack: [JsonRecord, JsonRecord][] = [[parsed as JsonRecord, rewritten as JsonRecord]]
+  for (let pair = stack.pop(); pair !== undefined; pair = stack.pop()) {
+    const [before, after] = pair
+    for (const key in after) {
+      const v = after[key]
+      if (typeof v === 'object' && v !== null) stack.push([before[key] as JsonRecord, v as JsonRecord])
       // An own data property (JSON.parse made it, `__proto__` included): assignment replaces it in place.
-      else if (typeof v === 'string' && v.startsWith(marker)) record[key] = BigInt(v.slice(marker.length))
+      else if (typeof v === 'string' && typeof before[key] === 'number') after[key] = BigInt(v)
     }
   }
-  return root
+  return rewritten
 }
 
 /**
