@@ -11,7 +11,7 @@ import {
   WireJsonError,
 } from '@fabstir/wire'
 import type { Flow, FlowOutcome } from './actions/flow.js'
-import { FabstirError } from './errors.js'
+import { FabstirError, type FabstirErrorCode, type FabstirErrorOptions } from './errors.js'
 import type { EndEvent, ProtocolEvent, SessionState, Usage } from './events.js'
 import { newRequestId } from './ids.js'
 import type { Logger } from './logger.js'
@@ -118,11 +118,7 @@ export abstract class BaseSession {
       return this.receiveFrame(frame)
     } catch (cause) {
       // Defensive: a bug must not escape into the transport's event loop; it ends the session cleanly.
-      return [
-        this.fail(
-          new FabstirError('INVALID_FRAME', 'internal error while handling an inbound frame', { cause }),
-        ),
-      ]
+      return this.failWith('INVALID_FRAME', 'internal error while handling an inbound frame', { cause })
     }
   }
 
@@ -234,6 +230,15 @@ export abstract class BaseSession {
         })
     this.log.warn?.('session failed', { code: fatal.code, sessionId: this.sessionId })
     return { type: 'error', error: fatal }
+  }
+
+  /** {@link fail} with a new error (its `sessionId` defaults to this session's): the events to emit. */
+  protected failWith(
+    code: FabstirErrorCode,
+    message: string,
+    options?: FabstirErrorOptions,
+  ): ProtocolEvent[] {
+    return [this.fail(new FabstirError(code, message, options))]
   }
 
   protected ignore(reason: string, frameType?: string): ProtocolEvent[] {
@@ -382,19 +387,14 @@ export abstract class BaseSession {
       return this.ignore('stream_end for no request in flight', frame.type)
     }
     if (!inflight.cancelRequested && !this.endIsAuthentic(inflight, frame)) {
-      return [
-        this.fail(
-          new FabstirError(
-            'STREAM_TRUNCATED',
-            'the answer ended without an authenticated encrypted_response: it may have been truncated',
-            {
-              requestId: inflight.id,
-              sessionId: this.sessionId,
-              details: { chunksReceived: inflight.nextIndex },
-            },
-          ),
-        ),
-      ]
+      return this.failWith(
+        'STREAM_TRUNCATED',
+        'the answer ended without an authenticated encrypted_response: it may have been truncated',
+        {
+          requestId: inflight.id,
+          details: { chunksReceived: inflight.nextIndex },
+        },
+      )
     }
     return this.end(inflight, frame)
   }

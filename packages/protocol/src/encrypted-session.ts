@@ -303,28 +303,18 @@ export class EncryptedSession extends BaseSession {
     const raw = frame.client_address?.toLowerCase()
     const echoed = raw === undefined ? undefined : capNodeText(raw, 64)
     if (raw !== this.signerAddress) {
-      return [
-        this.fail(
-          new FabstirError(
-            'CLIENT_ADDRESS_MISMATCH',
-            `the node recovered ${echoed ?? 'no address'} from the init signature, not the signer's ${this.signerAddress}: the session would not be billed to this wallet`,
-            {
-              sessionId: this.sessionId,
-              details: { expected: this.signerAddress, received: echoed ?? null },
-            },
-          ),
-        ),
-      ]
+      return this.failWith(
+        'CLIENT_ADDRESS_MISMATCH',
+        `the node recovered ${echoed ?? 'no address'} from the init signature, not the signer's ${this.signerAddress}: the session would not be billed to this wallet`,
+        {
+          details: { expected: this.signerAddress, received: echoed ?? null },
+        },
+      )
     }
     if (frame.session_id !== undefined && frame.session_id !== this.sessionId) {
-      return [
-        this.fail(
-          new FabstirError('INVALID_FRAME', 'the node acknowledged a different session id', {
-            sessionId: this.sessionId,
-            details: { received: frame.session_id },
-          }),
-        ),
-      ]
+      return this.failWith('INVALID_FRAME', 'the node acknowledged a different session id', {
+        details: { received: frame.session_id },
+      })
     }
     this._clientAddress = echoed as `0x${string}`
     this._state = 'ready'
@@ -355,21 +345,16 @@ export class EncryptedSession extends BaseSession {
     }
     const expected = inflight.nextIndex
     if (frame.payload.index !== expected || inflight.sawFinal) {
-      return [
-        this.fail(
-          new FabstirError(
-            'CHUNK_OUT_OF_ORDER',
-            inflight.sawFinal
-              ? `chunk ${frame.payload.index} arrived after the final chunk`
-              : `expected chunk ${expected}, received chunk ${frame.payload.index} (reordered, replayed or dropped)`,
-            {
-              requestId: inflight.id,
-              sessionId: this.sessionId,
-              details: { expected, received: frame.payload.index },
-            },
-          ),
-        ),
-      ]
+      return this.failWith(
+        'CHUNK_OUT_OF_ORDER',
+        inflight.sawFinal
+          ? `chunk ${frame.payload.index} arrived after the final chunk`
+          : `expected chunk ${expected}, received chunk ${frame.payload.index} (reordered, replayed or dropped)`,
+        {
+          requestId: inflight.id,
+          details: { expected, received: frame.payload.index },
+        },
+      )
     }
     const text = this.openText(frame, `chunk_${expected}`, inflight.id)
     if (typeof text !== 'string') return [text]
@@ -377,19 +362,14 @@ export class EncryptedSession extends BaseSession {
     // `final` is not authenticated. The node's terminal chunk carries no text (or the node's `Error: …` on a
     // generation failure), so a "final" chunk with other text is a middle chunk relabelled to truncate the answer.
     if (final && text !== '' && !text.startsWith('Error: ')) {
-      return [
-        this.fail(
-          new FabstirError(
-            'STREAM_TRUNCATED',
-            'a chunk with answer text was marked final: the answer may have been truncated',
-            {
-              requestId: inflight.id,
-              sessionId: this.sessionId,
-              details: { index: expected },
-            },
-          ),
-        ),
-      ]
+      return this.failWith(
+        'STREAM_TRUNCATED',
+        'a chunk with answer text was marked final: the answer may have been truncated',
+        {
+          requestId: inflight.id,
+          details: { index: expected },
+        },
+      )
     }
     inflight.nextIndex++
     if (final) inflight.sawFinal = true
@@ -411,32 +391,23 @@ export class EncryptedSession extends BaseSession {
       return routedImageEvents(json, inflight.id)
     }
     if (!inflight.sawFinal || inflight.finishReason !== undefined) {
-      return [
-        this.fail(
-          new FabstirError(
-            'STREAM_TRUNCATED',
-            inflight.sawFinal
-              ? 'a second encrypted_response arrived for the same answer'
-              : 'encrypted_response arrived before the final chunk: the answer may have been truncated',
-            {
-              requestId: inflight.id,
-              sessionId: this.sessionId,
-              details: { chunksReceived: inflight.nextIndex },
-            },
-          ),
-        ),
-      ]
+      return this.failWith(
+        'STREAM_TRUNCATED',
+        inflight.sawFinal
+          ? 'a second encrypted_response arrived for the same answer'
+          : 'encrypted_response arrived before the final chunk: the answer may have been truncated',
+        {
+          requestId: inflight.id,
+          details: { chunksReceived: inflight.nextIndex },
+        },
+      )
     }
     const finishReason = this.openText(frame, RESPONSE_AAD, inflight.id)
     if (typeof finishReason !== 'string') return [finishReason]
     if (!nonEmpty(finishReason)) {
-      return [
-        this.fail(
-          new FabstirError('INVALID_FRAME', 'encrypted_response carried an empty finish reason', {
-            requestId: inflight.id,
-          }),
-        ),
-      ]
+      return this.failWith('INVALID_FRAME', 'encrypted_response carried an empty finish reason', {
+        requestId: inflight.id,
+      })
     }
     inflight.finishReason = finishReason
     return [{ type: 'response', id: inflight.id, finishReason }]
