@@ -4,14 +4,14 @@ import {
   checkChatNodeFrame,
   type ErrorFrame,
   MAX_FRAME_BYTES,
-  parseJson,
+  parseJsonUnlocated,
   type SessionInitAckFrame,
   type StreamCancelFrame,
   type StreamEndFrame,
   WireJsonError,
 } from '@fabstir/wire'
 import type { Flow, FlowOutcome } from './actions/flow.js'
-import { FabstirError } from './errors.js'
+import { FabstirError, type FabstirErrorCode, type FabstirErrorOptions } from './errors.js'
 import type { EndEvent, ProtocolEvent, SessionState, Usage } from './events.js'
 import { newRequestId } from './ids.js'
 import type { Logger } from './logger.js'
@@ -71,6 +71,41 @@ export abstract class BaseSession {
     return `${this.idPrefix}-${(this.idCounter++).toString(36)}`
   }
 
+  /**
+   * The request id a caller chose (it goes on the wire as is, so it must be a string), or a fresh one. The frames
+   * built from it need no re-validation: every other field was checked when the session or the prompt was made.
+   */
+  protected requestId(given: string | undefined): string {
+    if (given === undefined) return this.nextRequestId()
+    if (typeof given !== 'string') {
+      throw new FabstirError('INVALID_FRAME', 'a request id must be a string', { sessionId: this.sessionId })
+    }
+    return given
+  }
+
+  /**
+   * Throws unless a prompt may be sent now: `PROMPT_IN_FLIGHT` while one streams (the node silently drops frames
+   * that arrive meanwhile), `SESSION_CLOSED` once the session is over, `INVALID_STATE` before it is ready.
+   */
+  protected assertCanPrompt(): void {
+    if (this._state === 'ready') return
+    if (this._state === 'streaming') {
+      throw new FabstirError(
+        'PROMPT_IN_FLIGHT',
+        'a prompt is already streaming on this session; wait for its end or cancel it',
+        {
+          sessionId: this.sessionId,
+          requestId: this.inflight?.id,
+        },
+      )
+    }
+    if (this._state === 'closed' || this._state === 'failed') {
+      throw new FabstirError('SESSION_CLOSED', `the session is ${this._state}`, { sessionId: this.sessionId })
+    }
+    throw new FabstirError('INVALID_STATE', `prompt() needs a ready session; state is "${this._state}"`, {
+      sessionId: this.sessionId,
+    })
+  }
   /** Whether this session encrypts its traffic. */
   abstract readonly encrypted: boolean
 
@@ -83,11 +118,7 @@ export abstract class BaseSession {
       return this.receiveFrame(frame)
     } catch (cause) {
       // Defensive: a bug must not escape into the transport's event loop; it ends the session cleanly.
-      return [
-        this.fail(
-          new FabstirError('INVALID_FRAME', 'internal error while handling an inbound frame', { cause }),
-        ),
-      ]
+      return this.failWith('INVALID_FRAME', 'internal error while handling an inbound frame', { cause })
     }
   }
 
@@ -201,6 +232,15 @@ export abstract class BaseSession {
     return { type: 'error', error: fatal }
   }
 
+  /** {@link fail} with a new error (its `sessionId` defaults to this session's): the events to emit. */
+  protected failWith(
+    code: FabstirErrorCode,
+    message: string,
+    options?: FabstirErrorOptions,
+  ): ProtocolEvent[] {
+    return [this.fail(new FabstirError(code, message, options))]
+  }
+
   protected ignore(reason: string, frameType?: string): ProtocolEvent[] {
     this.log.debug?.('inbound frame ignored', { reason, frameType })
     return []
@@ -226,7 +266,7 @@ export abstract class BaseSession {
         return this.malformed(undefined, `frame of ${input.length} characters exceeds the 64 MiB limit`)
       }
       try {
-        value = parseJson(input)
+        value = parseJsonUnlocated(input)
       } catch (e) {
         const limit = e instanceof WireJsonError && e.code === 'JSON_LIMIT_EXCEEDED'
         return this.malformed(
@@ -347,19 +387,14 @@ export abstract class BaseSession {
       return this.ignore('stream_end for no request in flight', frame.type)
     }
     if (!inflight.cancelRequested && !this.endIsAuthentic(inflight, frame)) {
-      return [
-        this.fail(
-          new FabstirError(
-            'STREAM_TRUNCATED',
-            'the answer ended without an authenticated encrypted_response: it may have been truncated',
-            {
-              requestId: inflight.id,
-              sessionId: this.sessionId,
-              details: { chunksReceived: inflight.nextIndex },
-            },
-          ),
-        ),
-      ]
+      return this.failWith(
+        'STREAM_TRUNCATED',
+        'the answer ended without an authenticated encrypted_response: it may have been truncated',
+        {
+          requestId: inflight.id,
+          details: { chunksReceived: inflight.nextIndex },
+        },
+      )
     }
     return this.end(inflight, frame)
   }

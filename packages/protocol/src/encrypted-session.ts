@@ -12,16 +12,13 @@ import {
   utf8ToBytes,
   zeroize,
 } from '@fabstir/crypto'
-import {
-  type ChatNodeFrame,
-  checkEncryptedMessageFrame,
-  checkEncryptedSessionInitFrame,
-  type EncryptedChunkFrame,
-  type EncryptedMessageFrame,
-  type EncryptedResponseFrame,
-  type EncryptedSessionInitFrame,
-  type SessionInitAckFrame,
-  stringifyJson,
+import type {
+  ChatNodeFrame,
+  EncryptedChunkFrame,
+  EncryptedMessageFrame,
+  EncryptedResponseFrame,
+  EncryptedSessionInitFrame,
+  SessionInitAckFrame,
 } from '@fabstir/wire'
 import { routedImageEvents } from './actions/routed-image.js'
 import { BaseSession, type InFlight } from './base-session.js'
@@ -38,6 +35,7 @@ import {
   normalizePrice,
   normalizePrompt,
   type PromptInput,
+  promptJson,
   requireNonEmptyString,
 } from './options.js'
 import { encodeSessionData, type VectorDatabase } from './session-data.js'
@@ -194,7 +192,7 @@ export class EncryptedSession extends BaseSession {
         sessionId: this.sessionId,
       })
     }
-    const id = options.id ?? this.nextRequestId()
+    const id = this.requestId(options.id)
     this._state = 'initializing'
     this.initRequestId = id
     const attempt = ++this.initAttempt
@@ -252,7 +250,6 @@ export class EncryptedSession extends BaseSession {
       }
       const jobNumber = Number(this.jobId)
       if (Number.isSafeInteger(jobNumber)) frame.job_id = jobNumber
-      assertValid(checkEncryptedSessionInitFrame(frame), 'encrypted_session_init')
       this.log.debug?.('session init built', { sessionId: this.sessionId, id })
       return frame
     } catch (e) {
@@ -269,10 +266,9 @@ export class EncryptedSession extends BaseSession {
    */
   prompt(prompt: PromptInput, options: { id?: string } = {}): EncryptedMessageFrame {
     this.assertCanPrompt()
-    const request = normalizePrompt(prompt)
-    const id = options.id ?? this.nextRequestId()
-    const frame = this.sealAction(stringifyJson(request), id)
-    assertValid(checkEncryptedMessageFrame(frame), 'encrypted_message')
+    const json = promptJson(normalizePrompt(prompt))
+    const id = this.requestId(options.id)
+    const frame = this.sealAction(json, id)
     this.inflight = { id, nextIndex: 0, sawFinal: false, finishReason: undefined, cancelRequested: false }
     this._state = 'streaming'
     return frame
@@ -307,28 +303,18 @@ export class EncryptedSession extends BaseSession {
     const raw = frame.client_address?.toLowerCase()
     const echoed = raw === undefined ? undefined : capNodeText(raw, 64)
     if (raw !== this.signerAddress) {
-      return [
-        this.fail(
-          new FabstirError(
-            'CLIENT_ADDRESS_MISMATCH',
-            `the node recovered ${echoed ?? 'no address'} from the init signature, not the signer's ${this.signerAddress}: the session would not be billed to this wallet`,
-            {
-              sessionId: this.sessionId,
-              details: { expected: this.signerAddress, received: echoed ?? null },
-            },
-          ),
-        ),
-      ]
+      return this.failWith(
+        'CLIENT_ADDRESS_MISMATCH',
+        `the node recovered ${echoed ?? 'no address'} from the init signature, not the signer's ${this.signerAddress}: the session would not be billed to this wallet`,
+        {
+          details: { expected: this.signerAddress, received: echoed ?? null },
+        },
+      )
     }
     if (frame.session_id !== undefined && frame.session_id !== this.sessionId) {
-      return [
-        this.fail(
-          new FabstirError('INVALID_FRAME', 'the node acknowledged a different session id', {
-            sessionId: this.sessionId,
-            details: { received: frame.session_id },
-          }),
-        ),
-      ]
+      return this.failWith('INVALID_FRAME', 'the node acknowledged a different session id', {
+        details: { received: frame.session_id },
+      })
     }
     this._clientAddress = echoed as `0x${string}`
     this._state = 'ready'
@@ -359,21 +345,16 @@ export class EncryptedSession extends BaseSession {
     }
     const expected = inflight.nextIndex
     if (frame.payload.index !== expected || inflight.sawFinal) {
-      return [
-        this.fail(
-          new FabstirError(
-            'CHUNK_OUT_OF_ORDER',
-            inflight.sawFinal
-              ? `chunk ${frame.payload.index} arrived after the final chunk`
-              : `expected chunk ${expected}, received chunk ${frame.payload.index} (reordered, replayed or dropped)`,
-            {
-              requestId: inflight.id,
-              sessionId: this.sessionId,
-              details: { expected, received: frame.payload.index },
-            },
-          ),
-        ),
-      ]
+      return this.failWith(
+        'CHUNK_OUT_OF_ORDER',
+        inflight.sawFinal
+          ? `chunk ${frame.payload.index} arrived after the final chunk`
+          : `expected chunk ${expected}, received chunk ${frame.payload.index} (reordered, replayed or dropped)`,
+        {
+          requestId: inflight.id,
+          details: { expected, received: frame.payload.index },
+        },
+      )
     }
     const text = this.openText(frame, `chunk_${expected}`, inflight.id)
     if (typeof text !== 'string') return [text]
@@ -381,19 +362,14 @@ export class EncryptedSession extends BaseSession {
     // `final` is not authenticated. The node's terminal chunk carries no text (or the node's `Error: …` on a
     // generation failure), so a "final" chunk with other text is a middle chunk relabelled to truncate the answer.
     if (final && text !== '' && !text.startsWith('Error: ')) {
-      return [
-        this.fail(
-          new FabstirError(
-            'STREAM_TRUNCATED',
-            'a chunk with answer text was marked final: the answer may have been truncated',
-            {
-              requestId: inflight.id,
-              sessionId: this.sessionId,
-              details: { index: expected },
-            },
-          ),
-        ),
-      ]
+      return this.failWith(
+        'STREAM_TRUNCATED',
+        'a chunk with answer text was marked final: the answer may have been truncated',
+        {
+          requestId: inflight.id,
+          details: { index: expected },
+        },
+      )
     }
     inflight.nextIndex++
     if (final) inflight.sawFinal = true
@@ -415,32 +391,23 @@ export class EncryptedSession extends BaseSession {
       return routedImageEvents(json, inflight.id)
     }
     if (!inflight.sawFinal || inflight.finishReason !== undefined) {
-      return [
-        this.fail(
-          new FabstirError(
-            'STREAM_TRUNCATED',
-            inflight.sawFinal
-              ? 'a second encrypted_response arrived for the same answer'
-              : 'encrypted_response arrived before the final chunk: the answer may have been truncated',
-            {
-              requestId: inflight.id,
-              sessionId: this.sessionId,
-              details: { chunksReceived: inflight.nextIndex },
-            },
-          ),
-        ),
-      ]
+      return this.failWith(
+        'STREAM_TRUNCATED',
+        inflight.sawFinal
+          ? 'a second encrypted_response arrived for the same answer'
+          : 'encrypted_response arrived before the final chunk: the answer may have been truncated',
+        {
+          requestId: inflight.id,
+          details: { chunksReceived: inflight.nextIndex },
+        },
+      )
     }
     const finishReason = this.openText(frame, RESPONSE_AAD, inflight.id)
     if (typeof finishReason !== 'string') return [finishReason]
     if (!nonEmpty(finishReason)) {
-      return [
-        this.fail(
-          new FabstirError('INVALID_FRAME', 'encrypted_response carried an empty finish reason', {
-            requestId: inflight.id,
-          }),
-        ),
-      ]
+      return this.failWith('INVALID_FRAME', 'encrypted_response carried an empty finish reason', {
+        requestId: inflight.id,
+      })
     }
     inflight.finishReason = finishReason
     return [{ type: 'response', id: inflight.id, finishReason }]
@@ -535,26 +502,6 @@ export class EncryptedSession extends BaseSession {
     }
   }
 
-  private assertCanPrompt(): void {
-    if (this._state === 'ready') return
-    if (this._state === 'streaming') {
-      throw new FabstirError(
-        'PROMPT_IN_FLIGHT',
-        'a prompt is already streaming on this session; wait for its end or cancel it',
-        {
-          sessionId: this.sessionId,
-          requestId: this.inflight?.id,
-        },
-      )
-    }
-    if (this._state === 'closed' || this._state === 'failed') {
-      throw new FabstirError('SESSION_CLOSED', `the session is ${this._state}`, { sessionId: this.sessionId })
-    }
-    throw new FabstirError('INVALID_STATE', `prompt() needs a ready session; state is "${this._state}"`, {
-      sessionId: this.sessionId,
-    })
-  }
-
   /**
    * Ask the wallet for the raw-digest signature and check it before it leaves (see {@link checkWalletSignature}).
    */
@@ -566,18 +513,6 @@ export class EncryptedSession extends BaseSession {
       throw walletFailure(cause)
     }
     return checkWalletSignature(digest, raw, this.signer, this.sessionId)
-  }
-}
-
-function assertValid(result: { ok: boolean; issues?: unknown }, what: string): void {
-  if (!result.ok) {
-    throw new FabstirError(
-      'INVALID_FRAME',
-      `internal error: the ${what} frame built does not match the wire schema`,
-      {
-        details: { issues: result.issues },
-      },
-    )
   }
 }
 

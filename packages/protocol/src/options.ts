@@ -1,8 +1,6 @@
 import { checkPromptRequest, type PromptRequest, U64_MAX } from '@fabstir/wire'
 import { FabstirError } from './errors.js'
 
-const U32_MAX = 0xffff_ffff
-
 /** A prompt: plain text, or the node's prompt object (snake_case fields, PROTOCOL.md §5). */
 export type PromptInput = string | PromptRequest
 
@@ -101,22 +99,23 @@ export function normalizePrompt(input: unknown): PromptRequest {
       },
     )
   }
-  const p = result.value
-  if (
-    p.max_tokens !== undefined &&
-    !(Number.isInteger(p.max_tokens) && p.max_tokens >= 0 && p.max_tokens <= U32_MAX)
-  ) {
-    throw new FabstirError('INVALID_PROMPT', 'max_tokens must be an integer from 0 to 4294967295', {
-      details: { field: 'max_tokens' },
-    })
+  // The schema bounds max_tokens (u32) and temperature (finite, 0 to 2): nothing more to check here.
+  return result.value
+}
+
+/**
+ * The prompt object as the JSON text that is sealed. `INVALID_PROMPT` when it holds a value JSON cannot write (a
+ * bigint, a cycle, a throwing `toJSON`): the schema has no field for such a value, so it is refused before anything
+ * is sealed rather than sent in a form the node cannot read.
+ */
+export function promptJson(request: PromptRequest): string {
+  try {
+    return JSON.stringify(request)
+  } catch (cause) {
+    throw new FabstirError(
+      'INVALID_PROMPT',
+      'the prompt object holds a value JSON cannot write (a bigint, a cycle or a throwing toJSON)',
+      { cause },
+    )
   }
-  if (
-    p.temperature !== undefined &&
-    !(Number.isFinite(p.temperature) && p.temperature >= 0 && p.temperature <= 2)
-  ) {
-    throw new FabstirError('INVALID_PROMPT', 'temperature must be a number from 0 to 2', {
-      details: { field: 'temperature' },
-    })
-  }
-  return p
 }

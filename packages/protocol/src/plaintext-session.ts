@@ -1,11 +1,9 @@
-import {
-  type ChatNodeFrame,
-  checkPromptFrame,
-  checkSessionInitFrame,
-  type PromptFrame,
-  type SessionInitAckFrame,
-  type SessionInitFrame,
-  type StreamChunkFrame,
+import type {
+  ChatNodeFrame,
+  PromptFrame,
+  SessionInitAckFrame,
+  SessionInitFrame,
+  StreamChunkFrame,
 } from '@fabstir/wire'
 import { BaseSession, type InFlight } from './base-session.js'
 import { FabstirError } from './errors.js'
@@ -63,7 +61,7 @@ export class PlaintextSession extends BaseSession {
         sessionId: this.sessionId,
       })
     }
-    const id = options.id ?? this.nextRequestId()
+    const id = this.requestId(options.id)
     const frame: SessionInitFrame = {
       type: 'session_init',
       id,
@@ -72,8 +70,6 @@ export class PlaintextSession extends BaseSession {
     }
     const jobNumber = Number(this.jobId)
     if (Number.isSafeInteger(jobNumber)) frame.job_id = jobNumber
-    if (!checkSessionInitFrame(frame).ok)
-      throw new FabstirError('INVALID_FRAME', 'internal error: invalid session_init frame')
     this.initRequestId = id
     this._state = 'initializing'
     return frame
@@ -81,28 +77,13 @@ export class PlaintextSession extends BaseSession {
 
   /** Build a plaintext `prompt` frame (one prompt in flight at a time). */
   prompt(prompt: PromptInput, options: { id?: string } = {}): PromptFrame {
-    if (this._state === 'streaming') {
-      throw new FabstirError('PROMPT_IN_FLIGHT', 'a prompt is already streaming on this session', {
-        sessionId: this.sessionId,
-      })
-    }
-    if (this._state !== 'ready') {
-      throw new FabstirError(
-        this._state === 'closed' || this._state === 'failed' ? 'SESSION_CLOSED' : 'INVALID_STATE',
-        `prompt() needs a ready session; state is "${this._state}"`,
-        {
-          sessionId: this.sessionId,
-        },
-      )
-    }
+    this.assertCanPrompt()
     const request = normalizePrompt(prompt)
-    const id = options.id ?? this.nextRequestId()
+    const id = this.requestId(options.id)
     const frame: PromptFrame = { type: 'prompt', id, session_id: this.sessionId, prompt: request.prompt }
     if (request.max_tokens !== undefined) frame.max_tokens = request.max_tokens
     if (request.temperature !== undefined) frame.temperature = request.temperature
     if (request.model !== undefined) frame.model = request.model
-    if (!checkPromptFrame(frame).ok)
-      throw new FabstirError('INVALID_FRAME', 'internal error: invalid prompt frame')
     this.inflight = { id, nextIndex: 0, sawFinal: false, finishReason: undefined, cancelRequested: false }
     this._state = 'streaming'
     return frame

@@ -1,5 +1,4 @@
 import { bytesToHex } from '@fabstir/crypto'
-import { stringifyJson } from '@fabstir/wire'
 
 /** RAG database the node should load for the session. */
 export interface VectorDatabase {
@@ -37,18 +36,21 @@ export interface SessionDataInput {
  * The returned text contains the session key: seal it, zero its bytes, and never log or persist it.
  */
 export function encodeSessionData(input: SessionDataInput): string {
-  const data: Record<string, unknown> = {
+  const head = JSON.stringify({
     sessionKey: bytesToHex(input.sessionKey),
     jobId: input.jobId,
     modelName: input.modelName,
-    pricePerToken: input.pricePerToken,
-  }
+  })
+  const tail: Record<string, unknown> = {}
   if (input.vectorDatabase) {
-    data.vectorDatabase = {
+    tail.vectorDatabase = {
       manifestPath: input.vectorDatabase.manifestPath,
       userAddress: input.vectorDatabase.userAddress,
     }
   }
-  if (input.recoveryPublicKey !== undefined) data.recoveryPublicKey = input.recoveryPublicKey
-  return stringifyJson(data)
+  if (input.recoveryPublicKey !== undefined) tail.recoveryPublicKey = input.recoveryPublicKey
+  // The one value JSON.stringify cannot write: a bigint price, as its exact digits, in its place among the keys.
+  const price = input.pricePerToken
+  const rest = JSON.stringify(tail).slice(1, -1)
+  return `${head.slice(0, -1)},"pricePerToken":${typeof price === 'bigint' ? price.toString() : JSON.stringify(price)}${rest === '' ? '' : `,${rest}`}}`
 }

@@ -33,7 +33,14 @@ export { SHAPE_B_ERRORS, type ShapeBErrorRule, shapeBErrorCode } from './generat
 export type * from './generated/types.js'
 export * from './generated/validators.js'
 export type { CheckResult, WireIssue } from './issues.js'
-export { parseJson, parseJsonWith, stringifyJson, WireJsonError, type WireJsonErrorCode } from './json.js'
+export {
+  parseJson,
+  parseJsonUnlocated,
+  parseJsonWith,
+  stringifyJson,
+  WireJsonError,
+  type WireJsonErrorCode,
+} from './json.js'
 export { type JsonBuilder, JsonRejection } from './json-exact.js'
 export {
   FRAME_JSON_LIMITS,

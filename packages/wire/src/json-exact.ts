@@ -1,7 +1,8 @@
 /**
  * The one exact JSON reader of the SDK: an iterative recursive-descent parser that hands every number to its caller
- * as source text and builds objects through the caller's hooks. `parseJson` uses it for texts holding integers beyond
- * 2^53; `@fabstir/node-sim` uses it, with serde_json's rules, for everything the simulated node reads.
+ * as source text and builds objects through the caller's hooks (`parseJsonWith`). `@fabstir/node-sim` uses it, with
+ * serde_json's rules, for everything the simulated node reads; `parseJson` does not need it (integers beyond 2^53 are
+ * restored after `JSON.parse`, see `json.ts`).
  */
 
 /** How {@link parseJsonWith} builds values. Arrays are always plain arrays. */

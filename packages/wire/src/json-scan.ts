@@ -57,7 +57,7 @@ const BACKSLASH = 0x5c
  * Index of the closing quote of the string opening at `start`, or `-1` when it never closes. Jumps from quote to
  * quote with `indexOf` and counts the backslashes before each one; every character is looked at at most twice.
  */
-function stringEnd(text: string, start: number): number {
+export function stringEnd(text: string, start: number): number {
   let from = start + 1
   for (;;) {
     const quote = text.indexOf('"', from)

@@ -10,6 +10,7 @@ import {
   findJsonSyntaxError,
   type JsonLimits,
   type JsonProblem,
+  stringEnd,
 } from './json-scan.js'
 
 /** Codes of {@link WireJsonError}: malformed text, or well-formed so far but over a {@link JsonLimits} bound. */
@@ -44,28 +45,60 @@ const MIN_SAFE = -MAX_SAFE
  * ≤ 128, ≤ 2^20 values — pass `Infinity` bounds to lift them). Error messages never quote the input text.
  *
  * Cost: one allocation-free pass for the limits, then `JSON.parse`; a malformed text gets one more allocation-free
- * pass to locate the error, a text with an unsafe integer one more exact parse. Time and memory are linear in the
- * length of the text, and the values built are bounded by `limits.maxValues`.
+ * pass to locate the error, a text with an unsafe integer a rewrite of those literals and one more `JSON.parse`.
+ * Time and memory are linear in the length of the text, and the values built are bounded by `limits.maxValues`.
  */
 export function parseJson(text: string, limits: JsonLimits = FRAME_JSON_LIMITS): unknown {
+  return parseRefusing(text, limits, (over, cause) => {
+    // Locate a syntax error without building anything (a second full parse could allocate per character).
+    const found = over ?? findJsonSyntaxError(text)
+    return found
+      ? problemError(text, found, cause)
+      : new WireJsonError('invalid JSON', { cause, position: undefined })
+  })
+}
+
+/**
+ * {@link parseJson} for readers that never show where a malformed text goes wrong (a session turns every syntax
+ * error into the same `INVALID_FRAME`): same values, same limits, same codes, but an `INVALID_JSON` error has no
+ * `position` and a generic message, and a `JSON_LIMIT_EXCEEDED` message gives the offset without line and column,
+ * so the syntax locator is not shipped to browsers that only need this.
+ * @internal
+ */
+export function parseJsonUnlocated(text: string, limits: JsonLimits = FRAME_JSON_LIMITS): unknown {
+  return parseRefusing(text, limits, refuseUnlocated)
+}
+
+function refuseUnlocated(over: JsonProblem | undefined, cause?: unknown): WireJsonError {
+  return over
+    ? new WireJsonError(`JSON over the limit: ${over.problem} at position ${over.position}`, {
+        position: over.position,
+        code: 'JSON_LIMIT_EXCEEDED',
+      })
+    : new WireJsonError('invalid JSON', { cause, position: undefined })
+}
+
+/**
+ * The parse behind {@link parseJson} and {@link parseJsonUnlocated}; `refuse` makes the error for a text over the
+ * limits (`over`) or, when `over` is undefined, for one `JSON.parse` refused (`cause`).
+ */
+function parseRefusing(
+  text: string,
+  limits: JsonLimits,
+  refuse: (over: JsonProblem | undefined, cause?: unknown) => WireJsonError,
+): unknown {
   if (typeof text !== 'string') throw new WireJsonError('invalid JSON: expected a string')
   const over = checkJsonShape(text, limits)
-  if (over) throw problemError(text, over)
+  if (over) throw refuse(over)
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (cause) {
-    // Locate the error without building anything (a second full parse could allocate per character).
-    const found = findJsonSyntaxError(text)
-    throw found
-      ? problemError(text, found, cause)
-      : new WireJsonError('invalid JSON', { cause, position: undefined })
+    throw refuse(undefined, cause)
   }
   // Fast path: JSON.parse is exact unless it produced an unsafe integer, which every integer literal beyond
-  // 2^53 − 1 becomes (it rounds to at least 2^53). Only then is the text parsed again, exactly.
-  // The limits were checked above: the exact re-parse goes straight to the reader (and parseJsonWith, which only
-  // other callers need, stays out of bundles that use parseJson alone).
-  return hasUnsafeInteger(value) ? readJsonExact(text, PLAIN_BUILDER, syntaxFailure(text)) : value
+  // 2^53 − 1 becomes (it rounds to at least 2^53). Only then is the text parsed again, with those literals restored exactly.
+  return hasUnsafeInteger(value) ? withExactIntegers(text, value) : value
 }
 
 /** `position (line L, column C)` of a UTF-16 offset; one pass over the text before it. */
@@ -113,28 +146,61 @@ function hasUnsafeInteger(root: unknown): boolean {
   return false
 }
 
-function setProperty(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    // Like JSON.parse: an own data property, not a prototype change.
-    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true })
-  } else {
-    target[key] = value
+const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y
+
+/**
+ * `text` (valid JSON, already parsed by `JSON.parse` into `parsed`) parsed again with every integer literal outside
+ * the safe range as an exact `bigint`: such literals are rewritten as strings of their digits, the text is parsed
+ * again, and each value that is a number in `parsed` but a string in the second parse is one of them. Linear in the
+ * text: strings are skipped from quote to quote, and only a literal of 16+ characters can lie outside the safe range.
+ */
+function withExactIntegers(text: string, parsed: unknown): unknown {
+  let out = ''
+  let copied = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x22 /* " */) {
+      i = stringEnd(text, i)
+    } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
+      NUMBER.lastIndex = i
+      const m = NUMBER.exec(text) as RegExpExecArray
+      const raw = m[0]
+      if (m[1] === undefined && m[2] === undefined && raw.length >= 16) {
+        const big = BigInt(raw)
+        if (big > MAX_SAFE || big < MIN_SAFE) {
+          out += `${text.slice(copied, i)}"${raw}"`
+          copied = i + raw.length
+        }
+      }
+      i += raw.length - 1
+    }
   }
+  if (copied === 0) return parsed
+  return restoreIntegers(parsed, JSON.parse(out + text.slice(copied)))
 }
 
-/** Integer literals beyond the safe range as exact bigints, everything else as JSON.parse builds it. */
-const PLAIN_BUILDER: JsonBuilder<Record<string, unknown>> = {
-  number(raw, integer) {
-    // 16+ characters (with sign) is the only way past the safe range; shorter literals are always safe.
-    if (integer && raw.length >= 16) {
-      const big = BigInt(raw)
-      if (big > MAX_SAFE || big < MIN_SAFE) return big
+type JsonRecord = Record<string, unknown>
+
+/**
+ * `rewritten` (the same text parsed again, the big literals as strings, so of the same shape as `parsed`) with each
+ * such string turned into its bigint: exactly where `parsed` holds a number and `rewritten` a string. Iterative (no
+ * depth limit, like `JSON.parse`).
+ */
+function restoreIntegers(parsed: unknown, rewritten: unknown): unknown {
+  if (typeof rewritten !== 'object' || rewritten === null) {
+    return typeof rewritten === 'string' && typeof parsed === 'number' ? BigInt(rewritten) : rewritten
+  }
+  const stack: [JsonRecord, JsonRecord][] = [[parsed as JsonRecord, rewritten as JsonRecord]]
+  for (let pair = stack.pop(); pair !== undefined; pair = stack.pop()) {
+    const [before, after] = pair
+    for (const key in after) {
+      const v = after[key]
+      if (typeof v === 'object' && v !== null) stack.push([before[key] as JsonRecord, v as JsonRecord])
+      // An own data property (JSON.parse made it, `__proto__` included): assignment replaces it in place.
+      else if (typeof v === 'string' && typeof before[key] === 'number') after[key] = BigInt(v)
     }
-    return Number(raw)
-  },
-  startObject: () => ({}),
-  setProperty,
-  endObject: (object) => object,
+  }
+  return rewritten
 }
 
 /**

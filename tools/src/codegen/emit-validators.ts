@@ -120,7 +120,8 @@ class ModuleEmitter {
         if (node.minLength === undefined && node.maxLength === undefined && node.pattern === undefined) {
           return this.helper('isString')
         }
-        const re = node.pattern === undefined ? 'undefined' : `new RegExp(${tsString(node.pattern)}, 'u')`
+        const re =
+          node.pattern === undefined ? 'undefined' : `${PURE}new RegExp(${tsString(node.pattern)}, 'u')`
         const what =
           node.pattern === undefined ? '' : (node.patternMessage ?? `a string matching ${node.pattern}`)
         return this.constant(

@@ -9,6 +9,7 @@ import type { CryptoBackend, CryptoBackendName } from './types.js'
 export const defaultBackend: CryptoBackend = nobleBackend
 
 /** Built-in backends usable here: noble only. */
-export const builtinBackends: Readonly<Partial<Record<CryptoBackendName, CryptoBackend>>> = Object.freeze({
-  noble: nobleBackend,
-})
+export const builtinBackends: Readonly<Partial<Record<CryptoBackendName, CryptoBackend>>> =
+  /*#__PURE__*/ Object.freeze({
+    noble: nobleBackend,
+  })

@@ -1,4 +1,4 @@
-import { isNodeErrorCode, parseJson } from '@fabstir/wire'
+import { isNodeErrorCode, parseJsonUnlocated } from '@fabstir/wire'
 import { FabstirError } from '../errors.js'
 import { capNodeText } from '../node-text.js'
 import type { FlowKind } from './flow.js'
@@ -57,7 +57,7 @@ export function invalidRequest(
 /** Parse an inner JSON message; undefined when it is not a JSON object. */
 export function parseInner(text: string): Record<string, unknown> | undefined {
   try {
-    const v: unknown = parseJson(text)
+    const v: unknown = parseJsonUnlocated(text)
     return v !== null && typeof v === 'object' && !Array.isArray(v)
       ? (v as Record<string, unknown>)
       : undefined

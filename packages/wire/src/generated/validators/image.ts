@@ -5,7 +5,7 @@ import type { CheckResult, WireIssue } from '../../issues.js'
 import { badTag, bool, eq, field, int, isRecord, isU64, notObject, numberOf, oneOf, str, stringOf, sub } from '../../runtime.js'
 import type { ImageGenerationRequest, ImageGenerationResult, ImageGenerationError, ImageResponse, ActionError, ImageSafety, ImageBilling } from '../types.js'
 
-const C0 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('\\S', 'u'), 'a non-blank string')
+const C0 = /*#__PURE__*/ stringOf(0, Infinity, /*#__PURE__*/ new RegExp('\\S', 'u'), 'a non-blank string')
 const C1 = /*#__PURE__*/ oneOf(['256x256', '512x512', '768x768', '1024x1024', '1024x768', '768x1024'], "must be one of '256x256', '512x512', '768x768', '1024x1024', '1024x768', '768x1024'")
 const C2 = /*#__PURE__*/ numberOf(-3.4028234663852886e+38, 3.4028234663852886e+38)
 const C3 = /*#__PURE__*/ numberOf(0, Infinity)

@@ -6,13 +6,13 @@ import { arrayOfLeaves, badTag, eq, field, int, isRecord, isString, isU64, notOb
 import type { LtxCancelFrame, LtxGenerateRequest, LtxAccepted, LtxProgress, LtxComplete, LtxError, LtxResponse, LtxResolution, LtxManifest, LtxBilling } from '../types.js'
 import { validateActionError } from './image.js'
 
-const C0 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('^0[xX][0-9a-fA-F]{64}$', 'u'), 'a 0x-prefixed 32-byte hex hash')
-const C1 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('^[0-9]{1,20}$', 'u'), 'a decimal string of at most 20 digits')
+const C0 = /*#__PURE__*/ stringOf(0, Infinity, /*#__PURE__*/ new RegExp('^0[xX][0-9a-fA-F]{64}$', 'u'), 'a 0x-prefixed 32-byte hex hash')
+const C1 = /*#__PURE__*/ stringOf(0, Infinity, /*#__PURE__*/ new RegExp('^[0-9]{1,20}$', 'u'), 'a decimal string of at most 20 digits')
 const C2 = /*#__PURE__*/ arrayOfLeaves(isString, 0, Infinity)
 const C3 = /*#__PURE__*/ oneOf(['generating', 'encrypting', 'uploading', 'finalising'], "must be one of 'generating', 'encrypting', 'uploading', 'finalising'")
-const C4 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('^0x[0-9a-fA-F]{64}$', 'u'), 'a 0x-prefixed 32-byte hex hash')
+const C4 = /*#__PURE__*/ stringOf(0, Infinity, /*#__PURE__*/ new RegExp('^0x[0-9a-fA-F]{64}$', 'u'), 'a 0x-prefixed 32-byte hex hash')
 const C5 = /*#__PURE__*/ arrayOfLeaves(C4, 0, Infinity)
-const C6 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('^[0-9]+(?:\\.[0-9]+)?$', 'u'), 'a decimal string')
+const C6 = /*#__PURE__*/ stringOf(0, Infinity, /*#__PURE__*/ new RegExp('^[0-9]+(?:\\.[0-9]+)?$', 'u'), 'a decimal string')
 
 /** @internal Validator of {@link LtxCancelFrame}; use `checkLtxCancelFrame`. */
 export function validateLtxCancelFrame(v: unknown, p: string, out: WireIssue[]): void {

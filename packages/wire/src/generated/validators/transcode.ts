@@ -11,7 +11,7 @@ const C1 = /*#__PURE__*/ arrayOf(validateVideoFormat, 1, Infinity)
 const C2 = /*#__PURE__*/ arrayOfLeaves(isAny, 0, Infinity)
 const C3 = /*#__PURE__*/ numberOf(0, Infinity)
 const C4 = /*#__PURE__*/ either([isString, isNull], 'must be a string or null')
-const C5 = /*#__PURE__*/ stringOf(0, Infinity, new RegExp('^0x[0-9a-fA-F]*$', 'u'), 'a 0x-prefixed hex string')
+const C5 = /*#__PURE__*/ stringOf(0, Infinity, /*#__PURE__*/ new RegExp('^0x[0-9a-fA-F]*$', 'u'), 'a 0x-prefixed hex string')
 const C6 = /*#__PURE__*/ either([C5, isNull], 'must be a 0x-prefixed hex string or null')
 
 /** @internal Validator of {@link TranscodeCancelFrame}; use `checkTranscodeCancelFrame`. */
