@@ -34,7 +34,8 @@ export const TROUBLESHOOTING: Readonly<Record<string, TroubleshootingEntry>> = {
     ],
     fix:
       "Ask the node operator to configure the node's key, or pick another node. Only if plaintext is acceptable for " +
-      'your data, set `allowPlaintextFallback: true` (the prompts then travel unencrypted; see security.md).',
+      'your data, set `allowPlaintextFallback: true` with `plaintext: plaintextProtocol` from ' +
+      "'@fabstir/transport-ws/plaintext' (the prompts then travel unencrypted; see security.md).",
   },
   MISSING_PAYLOAD: { causes: SDK_OR_RELAY_BUG, fix: REPORT_FRAME_BUG },
   INVALID_PAYLOAD: { causes: SDK_OR_RELAY_BUG, fix: REPORT_FRAME_BUG },

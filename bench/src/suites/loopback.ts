@@ -1,6 +1,7 @@
 import { getCryptoBackend } from '@fabstir/crypto'
 import { startNodeSim } from '@fabstir/node-sim'
 import { type ClientSession, createClient } from '@fabstir/transport-ws'
+import { plaintextProtocol } from '@fabstir/transport-ws/plaintext'
 import { fixedChunks, localSigner, NODE_PRIVATE_KEY } from '../fixtures.js'
 import { median, type Profile } from '../measure.js'
 import type { Figure, SuiteResult } from '../report-types.js'
@@ -58,7 +59,7 @@ export async function loopbackSuite(profile: Profile): Promise<SuiteResult> {
   const clientFor = (encrypted: boolean) =>
     encrypted
       ? createClient({ url: sim.url, nodePublicKey: sim.publicKey, signer: localSigner(), reconnect: false })
-      : createClient({ url: sim.url, encryption: false, reconnect: false })
+      : createClient({ url: sim.url, encryption: false, plaintext: plaintextProtocol, reconnect: false })
   const sessionOptions = { jobId: 1, modelName: 'bench-model', pricePerToken: 2_272_727_273 }
 
   async function runMode(encrypted: boolean): Promise<ModeResult> {

@@ -8,6 +8,7 @@ import {
   createClient,
   type FabstirClient,
 } from '@fabstir/transport-ws'
+import { plaintextProtocol } from '@fabstir/transport-ws/plaintext'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { type ChatArgs, parseArgs, USAGE } from './args.js'
 import { COMMANDS_HELP, runCommand, saveRoutedImage } from './commands.js'
@@ -71,6 +72,8 @@ async function main(args: ChatArgs): Promise<number> {
       signer: fromViemAccount(account),
       encryption: args.encryption,
       allowPlaintextFallback: args.allowPlaintextFallback,
+      // Used only with --no-encryption or --allow-plaintext-fallback (an explicit import, see docs/security.md).
+      plaintext: plaintextProtocol,
       plaintextRag: args.plaintextRag,
     })
     client.on('status', (s, session) => {

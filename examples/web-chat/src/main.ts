@@ -1,4 +1,5 @@
 import { type ClientSession, createClient, type FabstirClient } from '@fabstir/transport-ws'
+import { plaintextProtocol } from '@fabstir/transport-ws/plaintext'
 import { ChatLog } from './chat-log.js'
 import { readConfig } from './config.js'
 import { formatError } from './format-error.js'
@@ -62,6 +63,8 @@ async function connect(): Promise<void> {
       nodePublicKey: ui.key.value.trim() || undefined,
       signer,
       allowPlaintextFallback: config.allowPlaintextFallback,
+      // The plaintext protocol is an explicit import; it is used only when the fallback is allowed and needed.
+      plaintext: plaintextProtocol,
     })
     client = c
     c.on('status', (status, s) => {

@@ -56,6 +56,15 @@ describe('browser bundle of the SDK', () => {
     expect(file('@noble/hashes', '/sha3.js')).toBeLessThan(2000)
   })
 
+  it('carries no plaintext protocol: encrypted-only apps neither ship nor can enable it (issue #13, #14)', async () => {
+    const report = await measureBundle()
+    const shipped = report.packages.flatMap((p) => p.files.map((f) => f.path))
+    expect(shipped.some((p) => p.endsWith('protocol/dist/encrypted-session.js'))).toBe(true)
+    expect(
+      shipped.filter((p) => p.endsWith('plaintext-session.js') || p.endsWith('client/plaintext.js')),
+    ).toEqual([])
+  })
+
   it('measures the full-surface app: every family present, larger than the chat-only app', async () => {
     const chat = await measureBundle()
     const full = await measureBundle({ entry: fullSurfaceEntry })

@@ -1,5 +1,6 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js'
-import { expectBytes } from './bytes.js'
+import { bytesToNumberBE as toNumber } from '@noble/curves/utils.js'
+import { bytesToHex, expectBytes } from './bytes.js'
 import { parseUncompressedPublicKey } from './ecdh.js'
 
 type Point = ReturnType<typeof secp256k1.Point.fromBytes>
@@ -12,18 +13,12 @@ const WINDOW = 6
 /** Signer keys remembered (an app usually has one wallet, sometimes a few). */
 const ENTRIES = 4
 
-function toNumber(bytes: Uint8Array): bigint {
-  let n = 0n
-  for (const b of bytes) n = (n << 8n) | BigInt(b)
-  return n
-}
-
 const remembered: { hex: string; point: Point; tabled: boolean }[] = [] // most recently used first
 
 /** The point of a public key, with a precomputed multiplication table once the key is seen a second time. */
 function pointOf(publicKey: Uint8Array | string): Point {
   const uncompressed = parseUncompressedPublicKey(publicKey)
-  const hex = Array.from(uncompressed, (b) => b.toString(16).padStart(2, '0')).join('')
+  const hex = bytesToHex(uncompressed)
   const index = remembered.findIndex((e) => e.hex === hex)
   if (index === -1) {
     const point = CurvePoint.fromBytes(uncompressed)

@@ -15,7 +15,13 @@ export { MAX_FRAME_BYTES } from '@fabstir/wire'
 export * from './actions/index.js'
 export { type ClientShell, createClientCore } from './client/client.js'
 export * from './client/index.js'
-export { type ClientCoreOptions, type ResolvedClientOptions, resolveClientOptions } from './client/options.js'
+export {
+  type ClientCoreOptions,
+  type PlaintextProtocol,
+  type ResolvedClientOptions,
+  resolveClientOptions,
+} from './client/options.js'
+export { plaintextProtocol } from './client/plaintext.js'
 export type { Carrier, CarrierEvents, Clock, Connection, ConnectionClosed } from './client/shell.js'
 export { systemClock } from './client/timers.js'
 export type { DriverOutput, SignResult } from './driver/outputs.js'

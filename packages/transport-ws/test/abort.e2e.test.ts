@@ -1,6 +1,7 @@
 import { expectedAnswer } from '@fabstir/node-sim'
 import { describe, expect, it } from 'vitest'
 import { FabstirError } from '../src/index.js'
+import { plaintextProtocol } from '../src/plaintext.js'
 import { Gate, HOLD } from './helpers/gated-responder.js'
 import { rejectionOf, useHarness } from './helpers/harness.js'
 import { SHELLS } from './helpers/shells.js'
@@ -97,6 +98,7 @@ describe.each(SHELLS)('aborting answers ($name shell)', (shell) => {
     const sim = await h.startSim({ responder: gate.responder })
     const { session } = await h.session(sim, {
       encryption: false,
+      plaintext: plaintextProtocol,
       nodePublicKey: undefined,
       signer: undefined,
     })

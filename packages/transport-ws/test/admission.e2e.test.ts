@@ -9,6 +9,7 @@ import {
   isFabstirError,
   type SocketFactory,
 } from '../src/index.js'
+import { plaintextProtocol } from '../src/plaintext.js'
 import { defaultSocketFactory } from '../src/socket-node.js'
 import { rejectionOf, SESSION, useHarness } from './helpers/harness.js'
 import { SHELLS } from './helpers/shells.js'
@@ -175,6 +176,7 @@ describe('lag-tolerant connect deadline', () => {
       const client = createClient({
         url,
         encryption: false,
+        plaintext: plaintextProtocol,
         timeouts: { connectMs: 150, ackMs: 500 },
         reconnect: false,
       })

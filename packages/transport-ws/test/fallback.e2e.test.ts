@@ -1,8 +1,9 @@
 import { generateEphemeralKey } from '@fabstir/crypto'
 import { expectedAnswer } from '@fabstir/node-sim'
 import { describe, expect, it } from 'vitest'
-import { FabstirError } from '../src/index.js'
-import { rejectionOf, SESSION, StatusLog, useHarness } from './helpers/harness.js'
+import { createClient, FabstirError } from '../src/index.js'
+import { plaintextProtocol } from '../src/plaintext.js'
+import { newSigner, rejectionOf, SESSION, StatusLog, useHarness } from './helpers/harness.js'
 import { SHELLS } from './helpers/shells.js'
 
 const PROMPT = 'What is 2+2?'
@@ -12,7 +13,7 @@ describe.each(SHELLS)('plaintext fallback and the encryption indicator ($name sh
 
   it('keyless node + allowPlaintextFallback → status plaintext, encrypted false, answers work', async () => {
     const sim = await h.startSim({ encryption: false })
-    const client = h.client(sim, { allowPlaintextFallback: true })
+    const client = h.client(sim, { allowPlaintextFallback: true, plaintext: plaintextProtocol })
     const statuses = new StatusLog(client)
     const session = await client.startSession(SESSION)
     expect(statuses.seen).toEqual(['connecting', 'connected', 'plaintext'])
@@ -43,7 +44,7 @@ describe.each(SHELLS)('plaintext fallback and the encryption indicator ($name sh
 
   it('an encrypted node never falls back, even when the fallback is allowed', async () => {
     const sim = await h.startSim()
-    const { session } = await h.session(sim, { allowPlaintextFallback: true })
+    const { session } = await h.session(sim, { allowPlaintextFallback: true, plaintext: plaintextProtocol })
     expect(session.encrypted).toBe(true)
     expect(session.status).toBe('encrypted')
     expect((await session.send(PROMPT)).encrypted).toBe(true)
@@ -55,6 +56,7 @@ describe.each(SHELLS)('plaintext fallback and the encryption indicator ($name sh
     const sim = await h.startSim()
     const client = h.client(sim, {
       allowPlaintextFallback: true,
+      plaintext: plaintextProtocol,
       nodePublicKey: generateEphemeralKey().publicKey,
     })
     const e = await rejectionOf(client.startSession(SESSION))
@@ -65,7 +67,7 @@ describe.each(SHELLS)('plaintext fallback and the encryption indicator ($name sh
 
   it('no other init error falls back: CLIENT_ADDRESS_MISMATCH fails the session', async () => {
     const sim = await h.startSim({ faults: { wrongClientAddress: `0x${'12'.repeat(20)}` } })
-    const client = h.client(sim, { allowPlaintextFallback: true })
+    const client = h.client(sim, { allowPlaintextFallback: true, plaintext: plaintextProtocol })
     const e = await rejectionOf(client.startSession(SESSION))
     expect((e as FabstirError).code).toBe('CLIENT_ADDRESS_MISMATCH')
     expect(sim.tap.ofType('session_init', 'in')).toHaveLength(0)
@@ -73,7 +75,11 @@ describe.each(SHELLS)('plaintext fallback and the encryption indicator ($name sh
 
   it('no other init error falls back: an ack timeout fails the session', async () => {
     const sim = await h.startSim({ faults: { silent: true } })
-    const client = h.client(sim, { allowPlaintextFallback: true, timeouts: { ackMs: 50 } })
+    const client = h.client(sim, {
+      allowPlaintextFallback: true,
+      plaintext: plaintextProtocol,
+      timeouts: { ackMs: 50 },
+    })
     const e = await rejectionOf(client.startSession(SESSION))
     expect((e as FabstirError).code).toBe('TIMEOUT')
     expect((e as FabstirError).details).toMatchObject({ phase: 'ack' })
@@ -82,7 +88,12 @@ describe.each(SHELLS)('plaintext fallback and the encryption indicator ($name sh
 
   it('encryption: false → the plaintext protocol (no key or signer needed), status plaintext', async () => {
     const sim = await h.startSim()
-    const client = h.client(sim, { encryption: false, nodePublicKey: undefined, signer: undefined })
+    const client = h.client(sim, {
+      encryption: false,
+      plaintext: plaintextProtocol,
+      nodePublicKey: undefined,
+      signer: undefined,
+    })
     const statuses = new StatusLog(client)
     const session = await client.startSession(SESSION)
     expect(statuses.seen).toEqual(['connecting', 'connected', 'plaintext'])
@@ -97,7 +108,11 @@ describe.each(SHELLS)('plaintext fallback and the encryption indicator ($name sh
   it('a fallback session stays plaintext across a reconnect (it never silently changes mode)', async () => {
     const sim = await h.startSim({ encryption: false })
     const proxy = await h.startProxy(sim)
-    const { session } = await h.session(sim, { url: proxy.url, allowPlaintextFallback: true })
+    const { session } = await h.session(sim, {
+      url: proxy.url,
+      allowPlaintextFallback: true,
+      plaintext: plaintextProtocol,
+    })
     const statuses = new StatusLog(session)
     proxy.dropAll()
     await statuses.waitFor('plaintext')
@@ -108,5 +123,35 @@ describe.each(SHELLS)('plaintext fallback and the encryption indicator ($name sh
       (f) => f.direction === 'in' && String(f.json?.type).endsWith('session_init'),
     )
     expect(inits.map((f) => f.json?.type)).toEqual(['encrypted_session_init', 'session_init', 'session_init'])
+  })
+})
+
+describe('the plaintext protocol is an explicit import', () => {
+  it.each([
+    ['encryption: false', { encryption: false }],
+    [
+      'allowPlaintextFallback: true',
+      { allowPlaintextFallback: true, nodePublicKey: generateEphemeralKey().publicKey },
+    ],
+  ] as const)(
+    '%s without `plaintext` is INVALID_CONFIG (field plaintext) before anything connects',
+    (_, options) => {
+      let thrown: unknown
+      try {
+        createClient({ url: 'ws://127.0.0.1:9/v1/ws', signer: newSigner(), ...options })
+      } catch (e) {
+        thrown = e
+      }
+      expect(thrown).toBeInstanceOf(FabstirError)
+      expect((thrown as FabstirError).code).toBe('INVALID_CONFIG')
+      expect((thrown as FabstirError).details).toEqual({ field: 'plaintext' })
+      expect((thrown as FabstirError).message).toContain('@fabstir/transport-ws/plaintext')
+    },
+  )
+
+  it('the entry is the protocol package’s own plaintext protocol', () => {
+    expect(typeof plaintextProtocol).toBe('function')
+    const session = plaintextProtocol({ jobId: 1 })
+    expect(session.encrypted).toBe(false)
   })
 })

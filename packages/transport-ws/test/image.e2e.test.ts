@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { generateImage, imageOf } from '../src/image.js'
+import { plaintextProtocol } from '../src/plaintext.js'
 import { expectCode } from './helpers/flows.js'
 import { eventually, useHarness } from './helpers/harness.js'
 import { SHELLS } from './helpers/shells.js'
@@ -112,7 +113,7 @@ describe.each(SHELLS)('generateImage over a real socket (node-sim) ($name shell)
 
   it('a plaintext session cannot generate images (the node has no plaintext action): INVALID_STATE', async () => {
     const sim = await h.startSim()
-    const { session } = await h.session(sim, { encryption: false })
+    const { session } = await h.session(sim, { encryption: false, plaintext: plaintextProtocol })
     await expectCode(generateImage(session, { prompt: 'a cat' }), 'INVALID_STATE')
     expect((await session.send('What is 2+2?')).text).toBe('2 + 2 = 4.')
   })

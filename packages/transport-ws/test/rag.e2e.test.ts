@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { plaintextProtocol } from '../src/plaintext.js'
 import { vectors } from '../src/rag.js'
 import { expectCode } from './helpers/flows.js'
 import { eventually, useHarness } from './helpers/harness.js'
@@ -55,7 +56,11 @@ describe.each(SHELLS)('RAG over a real socket (node-sim; plaintext by design) ($
 
   it('works on a plaintext session too (the store is keyed by the connection session id)', async () => {
     const sim = await h.startSim()
-    const { session } = await h.session(sim, { encryption: false, plaintextRag: true })
+    const { session } = await h.session(sim, {
+      encryption: false,
+      plaintext: plaintextProtocol,
+      plaintextRag: true,
+    })
     await vectors(session).upload([{ id: 'p', vector: vec(4) }], { replace: true })
     expect((await vectors(session).search(vec(4), { k: 1 })).results[0]?.id).toBe('p')
   })

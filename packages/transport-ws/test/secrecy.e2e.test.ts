@@ -2,6 +2,7 @@ import { bytesToHex } from '@fabstir/crypto'
 import { expectedAnswer } from '@fabstir/node-sim'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Logger } from '../src/index.js'
+import { plaintextProtocol } from '../src/plaintext.js'
 import { collect, SESSION, StatusLog, useHarness } from './helpers/harness.js'
 import {
   captureRandom32,
@@ -40,6 +41,7 @@ describe.each(SHELLS)('wire secrecy ($name shell)', (shell) => {
     const sim = await h.startSim()
     const { session } = await h.session(sim, {
       encryption: false,
+      plaintext: plaintextProtocol,
       nodePublicKey: undefined,
       signer: undefined,
     })

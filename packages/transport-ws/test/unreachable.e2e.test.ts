@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { WebSocketServer } from 'ws'
 import { type ClientStatus, FabstirError } from '../src/index.js'
+import { plaintextProtocol } from '../src/plaintext.js'
 import { rejectionOf, SESSION, StatusLog, useHarness } from './helpers/harness.js'
 
 // Issue 15 #8: a node that cannot be reached used to look like a dropped connection (CONNECTION_LOST, "the
@@ -33,7 +34,7 @@ function closeServer(server: Server): Promise<void> {
 
 async function startFailure(url: string): Promise<FabstirError> {
   // Plaintext options: nothing about keys matters before the connection exists.
-  const client = h.client({ url }, { encryption: false })
+  const client = h.client({ url }, { encryption: false, plaintext: plaintextProtocol })
   const e = await rejectionOf(client.startSession(SESSION))
   expect(e).toBeInstanceOf(FabstirError)
   expect(client.status).toBe('failed')

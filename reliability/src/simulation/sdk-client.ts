@@ -1,4 +1,4 @@
-import { createClientCore, HandshakeGate } from '@fabstir/protocol'
+import { createClientCore, HandshakeGate, plaintextProtocol } from '@fabstir/protocol'
 import type { ClientDeps, ClientUnderTest } from './client-under-test.js'
 
 /**
@@ -16,6 +16,7 @@ export function sdkClient(deps: ClientDeps): ClientUnderTest {
       reconnect,
       retryOnRateLimit,
       allowPlaintextFallback,
+      plaintext: plaintextProtocol,
       ...(rekeyAfterFrames === undefined ? {} : { rekeyAfterFrames }),
       random: deps.random,
       // A gate of its own: the process-wide one would let one schedule's handshakes wait on another's.

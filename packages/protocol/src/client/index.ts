@@ -28,6 +28,7 @@ export {
 } from './client-session.js'
 export {
   DEFAULT_REKEY_AFTER_FRAMES,
+  type PlaintextProtocol,
   type RateLimitRetryPolicy,
   type ReconnectPolicy,
   type Timeouts,

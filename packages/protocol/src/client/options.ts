@@ -1,8 +1,15 @@
 import { FabstirError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { verifyNodePublicKey } from '../node-key.js'
+import type { PlaintextSession, PlaintextSessionOptions } from '../plaintext-session.js'
 import type { DigestSigner } from '../signer.js'
 import { type HandshakeGate, handshakeGate } from './admission.js'
+
+/**
+ * Makes the sessions of the deprecated plaintext protocol: `plaintextProtocol` of `@fabstir/protocol/plaintext`.
+ * Passed in (never imported by the client core) so that plaintext is an explicit, greppable choice.
+ */
+export type PlaintextProtocol = (options: PlaintextSessionOptions) => PlaintextSession
 
 /**
  * Default of {@link ClientCoreOptions.rekeyAfterFrames}: the replay detector then holds at most 2,048 nonce
@@ -63,10 +70,22 @@ export interface ClientCoreOptions {
   expectedNodeAddress?: string
   /** Required when encryption is on: signs the session init (raw digest). */
   signer?: DigestSigner
-  /** End-to-end encryption. Default `true`. `false` uses the deprecated plaintext protocol. */
+  /**
+   * End-to-end encryption. Default `true`. `false` uses the deprecated plaintext protocol, which must also be passed
+   * as {@link ClientCoreOptions.plaintext}.
+   */
   encryption?: boolean
-  /** Fall back to plaintext when — and only when — the node answers `ENCRYPTION_NOT_SUPPORTED`. Default `false`. */
+  /**
+   * Fall back to plaintext when — and only when — the node answers `ENCRYPTION_NOT_SUPPORTED`. Default `false`.
+   * Needs {@link ClientCoreOptions.plaintext}.
+   */
   allowPlaintextFallback?: boolean
+  /**
+   * The plaintext protocol, `plaintextProtocol` of `@fabstir/transport-ws/plaintext` (or `@fabstir/protocol/plaintext`):
+   * required with `encryption: false` or `allowPlaintextFallback: true`, else `INVALID_CONFIG`. An explicit import,
+   * so that nothing is ever sent in plaintext by accident and apps that stay encrypted do not ship that code.
+   */
+  plaintext?: PlaintextProtocol
   /** Per-phase timeouts; unset fields keep their defaults. */
   timeouts?: Timeouts
   /** Reconnect after unexpected disconnects (default on); `false` to fail the session instead. */
@@ -102,10 +121,16 @@ export interface ClientCoreOptions {
 export type ResolvedClientOptions = Required<
   Omit<
     ClientCoreOptions,
-    'nodePublicKey' | 'expectedNodeAddress' | 'signer' | 'timeouts' | 'reconnect' | 'retryOnRateLimit'
+    | 'nodePublicKey'
+    | 'expectedNodeAddress'
+    | 'signer'
+    | 'plaintext'
+    | 'timeouts'
+    | 'reconnect'
+    | 'retryOnRateLimit'
   >
 > &
-  Pick<ClientCoreOptions, 'nodePublicKey' | 'expectedNodeAddress' | 'signer'> & {
+  Pick<ClientCoreOptions, 'nodePublicKey' | 'expectedNodeAddress' | 'signer' | 'plaintext'> & {
     /** Every timeout, defaults filled in. */
     timeouts: Required<Timeouts>
     /** The reconnect policy with its defaults, or `false`. */
@@ -136,6 +161,13 @@ export function resolveClientOptions(o: ClientCoreOptions): ResolvedClientOption
       },
     )
   }
+  if ((!encryption || o.allowPlaintextFallback) && typeof o.plaintext !== 'function') {
+    throw new FabstirError(
+      'INVALID_CONFIG',
+      `${encryption ? 'allowPlaintextFallback' : 'encryption: false'} needs the plaintext protocol: pass plaintext: plaintextProtocol (from '@fabstir/transport-ws/plaintext')`,
+      { details: { field: 'plaintext' } },
+    )
+  }
   if (encryption && o.expectedNodeAddress !== undefined)
     verifyNodePublicKey(o.nodePublicKey!, o.expectedNodeAddress)
   const t = o.timeouts ?? {}
@@ -147,6 +179,7 @@ export function resolveClientOptions(o: ClientCoreOptions): ResolvedClientOption
     signer: o.signer,
     encryption,
     allowPlaintextFallback: o.allowPlaintextFallback ?? false,
+    plaintext: o.plaintext,
     timeouts: {
       connectMs: positive(t.connectMs, 10_000, 'timeouts.connectMs'),
       ackMs: positive(t.ackMs, 15_000, 'timeouts.ackMs'),

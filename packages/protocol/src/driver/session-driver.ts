@@ -4,7 +4,7 @@ import { createSession, type EncryptedSession } from '../encrypted-session.js'
 import { FabstirError } from '../errors.js'
 import type { ProtocolEvent } from '../events.js'
 import type { PromptInput } from '../options.js'
-import { createPlaintextSession, type PlaintextSession } from '../plaintext-session.js'
+import type { PlaintextSession } from '../plaintext-session.js'
 import { asFabstirError, backoffDelay, connectFailure } from './failures.js'
 import type { ClientStatus, DriverOutput, SignResult } from './outputs.js'
 import type { Reply } from './replies.js'
@@ -732,7 +732,8 @@ export class SessionDriver {
   }
 
   #plaintextProtocol(sessionId: string | undefined): PlaintextSession {
-    return createPlaintextSession({
+    // resolveClientOptions refused plaintext use without the protocol passed in.
+    return this.#opts.plaintext!({
       jobId: this.#start.jobId,
       chainId: this.#start.chainId,
       sessionId,

@@ -1,5 +1,6 @@
 import type { Responder } from '@fabstir/node-sim'
 import { describe, expect, it } from 'vitest'
+import { plaintextProtocol } from '../../src/client/plaintext.js'
 import { type DigestSigner, FabstirError, isFabstirError } from '../../src/index.js'
 import { capture32, isZeroed } from '../helpers/random-capture.js'
 import { createTestSigner } from '../helpers/signers.js'
@@ -437,7 +438,10 @@ describe('SessionDriver: node restarts, rate limits, re-keying, fallback', () =>
   })
 
   it('falls back to plaintext only when allowed and the node has no key', async () => {
-    const allowed = new Rig({ core: { encryption: false }, client: { allowPlaintextFallback: true } })
+    const allowed = new Rig({
+      core: { encryption: false },
+      client: { allowPlaintextFallback: true, plaintext: plaintextProtocol },
+    })
     await allowed.open()
     expect(allowed.driver.encrypted).toBe(false)
     expect(allowed.statuses.at(-1)).toBe('plaintext')
