@@ -1,7 +1,7 @@
 import { PLANTED_BUGS, type PlantedBug } from './bugs.js'
 import { CLIENTS, type ClientName } from './clients.js'
 import type { Violation } from './invariants.js'
-import type { NetworkStats } from './network.js'
+import { emptyNetworkStats, type NetworkStats } from './network.js'
 import { runSchedule } from './run-schedule.js'
 
 /** A failed schedule: its seed replays it. */
@@ -51,17 +51,7 @@ export function emptyReport(): BatchReport {
     rejected: 0,
     codes: {},
     features: {},
-    network: {
-      connects: 0,
-      refused: 0,
-      breaks: 0,
-      blackholes: 0,
-      tampered: 0,
-      replayed: 0,
-      reordered: 0,
-      keyNotFound: 0,
-      inits: 0,
-    },
+    network: emptyNetworkStats(),
     events: 0,
     virtualMs: 0,
     wallMs: 0,

@@ -119,6 +119,21 @@ export interface NetworkStats {
   inits: number
 }
 
+/** Every counter at zero. */
+export function emptyNetworkStats(): NetworkStats {
+  return {
+    connects: 0,
+    refused: 0,
+    breaks: 0,
+    blackholes: 0,
+    tampered: 0,
+    replayed: 0,
+    reordered: 0,
+    keyNotFound: 0,
+    inits: 0,
+  }
+}
+
 /** The simulated network between one client and the node: the client's {@link Carrier}. */
 export class SimNetwork implements Carrier {
   private nextId = 1
@@ -131,17 +146,7 @@ export class SimNetwork implements Carrier {
   readonly inits: string[] = []
   /** Encrypted node → client frames seen so far (for cross-connection replays). */
   readonly recorded: string[] = []
-  readonly stats: NetworkStats = {
-    connects: 0,
-    refused: 0,
-    breaks: 0,
-    blackholes: 0,
-    tampered: 0,
-    replayed: 0,
-    reordered: 0,
-    keyNotFound: 0,
-    inits: 0,
-  }
+  readonly stats: NetworkStats = emptyNetworkStats()
 
   constructor(
     readonly sched: VirtualScheduler,
