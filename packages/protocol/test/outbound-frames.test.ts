@@ -5,22 +5,13 @@ import {
   checkSessionInitFrame,
 } from '@fabstir/wire'
 import { describe, expect, it } from 'vitest'
-import { createPlaintextSession, FabstirError } from '../src/index.js'
+import { createPlaintextSession } from '../src/index.js'
+import { codeOf } from './helpers/events.js'
 import { initAndWait, setupEncrypted, setupPlaintext } from './helpers/harness.js'
 
 // The sessions build their outbound frames from inputs they validated when the session or the prompt was made,
 // so they do not re-validate each frame at run time (that would ship the outbound validators to every browser).
 // These tests hold that invariant: every frame built, over the edges of every input, matches the wire schema.
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    expect(e).toBeInstanceOf(FabstirError)
-    return (e as FabstirError).code
-  }
-  return undefined
-}
 
 const prompts = [
   '',

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { FabstirError, type PromptInput } from '../src/index.js'
-import { textOf } from './helpers/events.js'
+import { codeOf, textOf } from './helpers/events.js'
 import { initAndWait, setupEncrypted } from './helpers/harness.js'
 import { announcedAad, openMessage } from './helpers/node-view.js'
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    expect(e).toBeInstanceOf(FabstirError)
-    return (e as FabstirError).code
-  }
-  return undefined
-}
 
 describe('prompt() state rules', () => {
   it('allows one prompt in flight: a second prompt() while streaming throws PROMPT_IN_FLIGHT', async () => {

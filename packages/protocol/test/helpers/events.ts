@@ -79,3 +79,14 @@ export function errorsOf(events: readonly ProtocolEvent[]): FabstirError[] {
 export function textOf(events: readonly ProtocolEvent[]): string {
   return events.map((e) => (e.type === 'chunk' ? e.text : '')).join('')
 }
+
+/** The code of the `FabstirError` that `fn` throws (asserting it is one), or `undefined` when it returns. */
+export function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn()
+  } catch (e) {
+    expect(e).toBeInstanceOf(FabstirError)
+    return (e as FabstirError).code
+  }
+  return undefined
+}
